@@ -1,0 +1,1 @@
+"""Music theory in pitch classes and MIDI numbers: keys, scales, chords, meters. Pure functions."""

@@ -1,0 +1,93 @@
+"""Standard MIDI File (type 1) writer for the song model.
+
+Track 0 is the conductor (tempo, time signature, key signature); then one named track per part
+with its General MIDI program, drums on channel 10. Every part track ends with all-notes-off
+(CC 123) so that no renderer keeps a voice hanging. Written byte by byte (the format is small and
+fixed) so output is fast and byte-identical for the same song.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+from pathlib import Path
+
+from musia.core.model import TICKS_PER_BEAT, Song, Track
+
+_NOTE_OFF, _NOTE_ON, _CONTROL, _PROGRAM = 0x80, 0x90, 0xB0, 0xC0
+_ALL_NOTES_OFF = 123
+_OFF_VELOCITY = 64
+_META_NAME, _META_TEMPO, _META_TIME_SIG, _META_KEY_SIG, _META_END = 0x03, 0x51, 0x58, 0x59, 0x2F
+
+
+def song_to_midi(song: Song) -> bytes:
+    tracks = [_conductor(song)] + [_part_track(t, song) for t in song.tracks]
+    header = b"MThd" + struct.pack(">IHHH", 6, 1, len(tracks), TICKS_PER_BEAT)
+    return header + b"".join(tracks)
+
+
+def write_midi(song: Song, path: Path) -> Path:
+    path.write_bytes(song_to_midi(song))
+    return path
+
+
+def ticks(beats: float) -> int:
+    return round(beats * TICKS_PER_BEAT)
+
+
+def tempo_microseconds(bpm: float) -> int:
+    return round(60_000_000 / bpm)
+
+
+def _conductor(song: Song) -> bytes:
+    denominator_power = int(math.log2(song.meter.denominator))
+    key_sig = struct.pack(">bB", song.key.signature, 1 if song.key.mode == "minor" else 0)
+    events = [
+        (0, _meta(_META_NAME, song.title.encode("utf-8"))),
+        (0, _meta(_META_TEMPO, tempo_microseconds(song.bpm).to_bytes(3, "big"))),
+        (0, _meta(_META_TIME_SIG, bytes((song.meter.numerator, denominator_power, 24, 8)))),
+        (0, _meta(_META_KEY_SIG, key_sig)),
+    ]
+    return _chunk(events, end_tick=ticks(song.length_beats))
+
+
+def _part_track(track: Track, song: Song) -> bytes:
+    channel = track.channel
+    events: list[tuple[int, bytes]] = [
+        (0, _meta(_META_NAME, track.name.encode("utf-8"))),
+        (0, bytes((_PROGRAM | channel, track.program))),
+    ]
+    timed: list[tuple[int, int, int, bytes]] = []  # (tick, off-before-on, pitch, message)
+    for note in track.absolute_notes():
+        start, end = ticks(note.start_beats), ticks(note.end_beats)
+        timed.append((start, 1, note.pitch, bytes((_NOTE_ON | channel, note.pitch, note.velocity))))
+        timed.append((end, 0, note.pitch, bytes((_NOTE_OFF | channel, note.pitch, _OFF_VELOCITY))))
+    timed.sort(key=lambda e: e[:3])
+    events.extend((tick, message) for tick, _, _, message in timed)
+    end_tick = max(ticks(song.length_beats), timed[-1][0] if timed else 0)
+    events.append((end_tick, bytes((_CONTROL | channel, _ALL_NOTES_OFF, 0))))
+    return _chunk(events, end_tick=end_tick)
+
+
+def _meta(kind: int, data: bytes) -> bytes:
+    return bytes((0xFF, kind)) + _varlen(len(data)) + data
+
+
+def _chunk(events: list[tuple[int, bytes]], end_tick: int) -> bytes:
+    body = bytearray()
+    now = 0
+    for tick, message in events:
+        body += _varlen(tick - now) + message
+        now = tick
+    body += _varlen(max(0, end_tick - now)) + _meta(_META_END, b"")
+    return b"MTrk" + struct.pack(">I", len(body)) + bytes(body)
+
+
+def _varlen(value: int) -> bytes:
+    """MIDI variable-length quantity: 7 bits per byte, high bit set on all but the last."""
+    out = [value & 0x7F]
+    value >>= 7
+    while value:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    return bytes(reversed(out))
