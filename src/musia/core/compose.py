@@ -60,7 +60,7 @@ def _track(plan: Plan, style: Style, meter: Meter, part: str, sections: tuple[Se
         ctx = _context(plan, style, meter, part, sections, index)
         notes = GENERATORS[part](ctx)
         if notes:
-            start = on_grid(section.start_bar * float(meter.bar_beats))
+            start = on_grid(section.start_bar * meter.bar_beats)
             clips.append(Clip(section.name.title(), start, ctx.length_beats, tuple(notes)))
     return Track(
         name=look.name,
@@ -97,8 +97,8 @@ def _chord_spans(plan: Plan, style: Style, meter: Meter, section: Section) -> tu
     main = progressions[plan.seed % len(progressions)]
     alternate = progressions[(plan.seed + 1) % len(progressions)]
     chords: tuple[Chord, ...] = alternate if section.name in _ALTERNATE_SECTIONS else main
-    span_beats = style.chord_bars * float(meter.bar_beats)
-    length = section.bars * float(meter.bar_beats)
+    span_beats = style.chord_bars * meter.bar_beats
+    length = section.bars * meter.bar_beats
     spans = []
     start, i = 0.0, 0
     while start < length - 1e-9:

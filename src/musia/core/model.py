@@ -98,7 +98,7 @@ class Song:
 
     @property
     def bar_beats(self) -> float:
-        return float(self.meter.bar_beats)
+        return self.meter.bar_beats
 
     @property
     def length_beats(self) -> float:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from musia.core.arrange import plan_sections
 from musia.core.plan import MAX_BARS, MAX_BPM, MIN_BPM, PHRASE_BARS, Plan, seed_for
-from musia.core.prompt import read_prompt
 from musia.core.prompt.reading import DRUM_ELEMENTS, PARTS, PromptReading
 from musia.core.styles import Style, load_style
 from musia.core.theory.meter import Meter
@@ -40,6 +39,8 @@ def plan_from_text(text: str, *, seed: int | None = None, base: Plan | None = No
         raise InvalidInput(
             f"the prompt is {len(cleaned)} characters; the limit is {MAX_PROMPT_CHARS}", field="prompt"
         )
+    from musia.core.prompt import read_prompt  # the lexicons load on first use
+
     reading = read_prompt(cleaned)
     return plan_from_reading(reading, seed=seed_for(cleaned) if seed is None else seed, base=base)
 
@@ -137,7 +138,7 @@ def _length(
         minutes = min(MAX_MINUTES, max(0.0, reading.minutes))
         if minutes != reading.minutes:
             warnings.append(f"{reading.minutes:g} minutes is outside 0-{MAX_MINUTES:g}; using {minutes:g}")
-        bar_s = float(meter.bar_beats) * 60.0 / bpm
+        bar_s = meter.bar_beats * 60.0 / bpm
         phrases = max(1, round(minutes * 60.0 / bar_s / PHRASE_BARS))
         return _clamped_bars(phrases * PHRASE_BARS, warnings), reading.minutes
     if base is not None:

@@ -17,7 +17,7 @@ from musia.core.theory.chord import Chord
 from musia.core.theory.key import Key
 from musia.core.theory.meter import SIXTEENTH_BEATS, Meter
 
-STEP_BEATS = float(SIXTEENTH_BEATS)
+STEP_BEATS = SIXTEENTH_BEATS
 # Mood nudges velocity (loudness of playing) on top of the section's energy.
 MOOD_VELOCITY = {"aggressive": 8, "energetic": 6, "dark": 2, "chill": -8, "relaxing": -10, "dreamy": -6, "sad": -6}  # fmt: skip
 
@@ -43,7 +43,7 @@ class PartContext:
 
     @property
     def bar_beats(self) -> float:
-        return float(self.meter.bar_beats)
+        return self.meter.bar_beats
 
     @property
     def length_beats(self) -> float:
@@ -76,10 +76,8 @@ class PartContext:
         """(bar step, symbol) for a 16-step 4/4 pattern laid into this meter, in time order."""
         if not pattern:
             return
-        placed: dict[int, str] = {}
         for source, target in self.meter.step_map():
-            placed.setdefault(target, pattern[source])
-        yield from sorted(placed.items())
+            yield target, pattern[source]
 
 
 def without_overlaps(notes: Iterable[Note]) -> list[Note]:

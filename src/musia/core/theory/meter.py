@@ -8,9 +8,9 @@ lays such a pattern onto any other meter: simple meters keep beat for beat, comp
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
+from functools import cache
 
-SIXTEENTH_BEATS = Fraction(1, 4)  # beats are quarter notes, as in MIDI and Live
+SIXTEENTH_BEATS = 0.25  # beats are quarter notes, as in MIDI and Live
 STEPS_PER_PATTERN_BEAT = 4
 # Where each sixteenth of a written beat lands inside a compound pulse (in sixteenths of 6).
 _COMPOUND_OFFSETS = (0, 2, 3, 4)
@@ -34,9 +34,9 @@ class Meter:
         return f"{self.numerator}/{self.denominator}"
 
     @property
-    def bar_beats(self) -> Fraction:
-        """Length of one bar in quarter-note beats."""
-        return Fraction(4 * self.numerator, self.denominator)
+    def bar_beats(self) -> float:
+        """Length of one bar in quarter-note beats (exact: denominators are powers of two)."""
+        return 4 * self.numerator / self.denominator
 
     @property
     def is_compound(self) -> bool:
@@ -49,7 +49,7 @@ class Meter:
 
     @property
     def steps_per_bar(self) -> int:
-        return int(self.bar_beats / SIXTEENTH_BEATS)
+        return 16 * self.numerator // self.denominator
 
     def strong_steps(self) -> frozenset[int]:
         """Sixteenth steps that carry a strong beat: the downbeat and every other pulse after."""
@@ -58,27 +58,34 @@ class Meter:
 
     def step_map(self) -> tuple[tuple[int, int], ...]:
         """(pattern step, bar step) pairs placing a 16-step 4/4 pattern into one bar of this meter."""
-        pairs: list[tuple[int, int]] = []
-        for pulse in range(self.pulses):
-            source_beat = _source_beat(pulse, self.pulses)
-            for offset in range(STEPS_PER_PATTERN_BEAT):
-                source = source_beat * STEPS_PER_PATTERN_BEAT + offset
-                if self.is_compound:
-                    target = pulse * 6 + _COMPOUND_OFFSETS[offset]
-                elif self.denominator == 8:  # odd eighths (5/8, 7/8): beats of two sixteenths
-                    if offset % 2:
-                        continue
-                    target = pulse * 2 + offset // 2
-                else:
-                    target = pulse * (16 // self.denominator) + offset * 4 // self.denominator
-                if target < self.steps_per_bar:
-                    pairs.append((source, target))
-        return tuple(pairs)
+        return _step_map(self)
 
 
-def _source_beat(pulse: int, pulses: int) -> int:
+@cache
+def _step_map(meter: Meter) -> tuple[tuple[int, int], ...]:
+    placed: dict[int, int] = {}  # bar step -> pattern step; the first pattern step wins
+    for pulse in range(meter.pulses):
+        source_beat = _source_beat(pulse)
+        for offset in range(STEPS_PER_PATTERN_BEAT):
+            target = _target_step(meter, pulse, offset)
+            if target is not None and target < meter.steps_per_bar:
+                placed.setdefault(target, source_beat * STEPS_PER_PATTERN_BEAT + offset)
+    return tuple((source, target) for target, source in sorted(placed.items()))
+
+
+def _target_step(meter: Meter, pulse: int, offset: int) -> int | None:
+    """Bar step for sixteenth `offset` of a written beat played on `pulse`."""
+    if meter.is_compound:
+        return pulse * 6 + _COMPOUND_OFFSETS[offset]
+    if meter.denominator == 8:  # odd eighths (5/8, 7/8): each beat is two sixteenths
+        return None if offset % 2 else pulse * 2 + offset // 2
+    steps_per_beat = 16 // meter.denominator
+    return pulse * steps_per_beat + offset * steps_per_beat // STEPS_PER_PATTERN_BEAT
+
+
+def _source_beat(pulse: int) -> int:
     """Which written 4/4 beat plays on this pulse: the first four as written, then alternate
-    beats 3 and 4 so a long bar keeps its backbeat; a short bar ends on a backbeat."""
+    beats 3 and 4 so a long bar keeps its backbeat."""
     if pulse < 4:
         return pulse
     return 2 + pulse % 2

@@ -1,0 +1,39 @@
+# The two set-up commands of the README: `make run` and `make test`. Both create the virtualenv
+# and install what they need on a fresh machine; nothing else is assumed but python3 (>= 3.11).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.musia-installed
+PROMPT ?= Genera un track de house a 124 BPM en La menor
+OUT ?= out
+
+.PHONY: run test lint typecheck unit bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Until the web service lands, `make run` composes the demo prompt into $(OUT)/.
+run: $(STAMP)
+	$(BIN)/musia generate "$(PROMPT)" --out "$(OUT)"
+
+test: lint typecheck unit
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/generate.py
+	$(BIN)/python bench/adherence.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache out

@@ -1,0 +1,3 @@
+from musia.cli.main import main
+
+main()

@@ -1,0 +1,127 @@
+"""The `musia` command. Every refusal is a one-line message on stderr and exit code 2."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from musia import __version__
+from musia.errors import MusiaError
+
+if TYPE_CHECKING:
+    from musia.core.plan import Plan
+
+app = typer.Typer(
+    name="musia",
+    help="Musia: a sentence becomes a music project you can open and finish.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+Prompt = Annotated[str, typer.Argument(help="What to make, in English, Spanish, Ukrainian or Russian.")]
+Seed = Annotated[
+    int | None,
+    typer.Option(help="Random seed (0 to 2^31-1); by default derived from the prompt.", min=0, max=2**31 - 1),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON for other tools.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"musia {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """Musia: a sentence becomes a music project you can open and finish."""
+
+
+@app.command()
+def plan(text: Prompt, seed: Seed = None, as_json: AsJson = False) -> None:
+    """Read a prompt and print the plan Musia would compose from it."""
+    from musia.core.plan_builder import plan_from_text
+
+    result = plan_from_text(text, seed=seed)
+    if as_json:
+        typer.echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        return
+    typer.echo(_describe(result))
+
+
+@app.command()
+def generate(
+    text: Prompt,
+    out: Annotated[Path, typer.Option(help="Folder to write the project into.")] = Path("out"),
+    seed: Seed = None,
+    as_json: AsJson = False,
+) -> None:
+    """Compose a song from a prompt and write its project folder (MIDI file and plan)."""
+    from musia.project import generate_project
+
+    result = generate_project(text, out, seed=seed)
+    if as_json:
+        typer.echo(json.dumps(result.summary(), ensure_ascii=False, indent=2))
+        return
+    typer.echo(_describe(result.plan))
+    for path in result.files:
+        typer.echo(f"wrote {path}")
+
+
+@app.command()
+def styles(as_json: AsJson = False) -> None:
+    """List the styles Musia composes, with their tempo ranges and default keys."""
+    from musia.core.styles import load_style, style_names
+
+    rows = []
+    for name in style_names():
+        style = load_style(name)
+        rows.append({
+            "style": name,
+            "bpm_min": style.tempo_min,
+            "bpm_default": style.tempo_default,
+            "bpm_max": style.tempo_max,
+            "parts": list(style.parts),
+        })  # fmt: skip
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        bpm = f"{row['bpm_min']:g}-{row['bpm_max']:g} BPM (default {row['bpm_default']:g})"
+        typer.echo(f"{row['style']:<18} {bpm}")
+
+
+def _describe(plan: Plan) -> str:
+    lines = [
+        f"intent: {plan.intent}",
+        f"style: {plan.style}  tempo: {plan.bpm:g} BPM  key: {plan.key.name}  "
+        f"time: {plan.time_signature}  bars: {plan.bars}",
+        f"parts: {', '.join(plan.parts)}  mood: {plan.mood or '-'}  seed: {plan.seed}",
+    ]
+    if plan.sections:
+        lines.append("sections: " + ", ".join(f"{s.name} {s.bars}" for s in plan.sections))
+    lines += [f"warning: {w}" for w in plan.warnings]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    try:
+        app()
+    except MusiaError as exc:
+        typer.echo(f"musia: error: {exc.message}", err=True)
+        sys.exit(2)
+    except OSError as exc:  # a folder that cannot be written, a disk that is full
+        typer.echo(f"musia: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        typer.echo("musia: interrupted", err=True)
+        sys.exit(130)
