@@ -36,7 +36,12 @@ class GeneratedProject:
             "files": [str(p) for p in self.files],
             "duration_s": round(self.song.duration_s, 3),
             "tracks": [
-                {"name": t.name, "part": t.part, "clips": len(t.clips), "notes": sum(len(c.notes) for c in t.clips)}
+                {
+                    "name": t.name,
+                    "part": t.part,
+                    "clips": len(t.clips),
+                    "notes": sum(len(c.notes) for c in t.clips),
+                }
                 for t in self.song.tracks
             ],
             "plan": self.plan.model_dump(mode="json"),
@@ -59,7 +64,9 @@ def write_project(plan: Plan, out_dir: Path) -> GeneratedProject:
     name = safe_name(plan.title)
     midi_path = write_midi(song, folder / f"{name}.mid")
     plan_path = folder / "plan.json"
-    plan_path.write_text(json.dumps(plan.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n", "utf-8")
+    plan_path.write_text(
+        json.dumps(plan.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n", "utf-8"
+    )
     return GeneratedProject(plan, song, folder, (midi_path, plan_path))
 
 

@@ -1,4 +1,4 @@
-"""The musical rules of the composer, each checked on the notes it writes, across styles and seeds."""
+"""The composer's musical rules, each checked on the notes it writes, across styles and seeds."""
 
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ SEEDS = (1, 2, 3)
 KEYS = ((9, "minor"), (3, "major"), (6, "minor"))
 CASES = [
     (style, seed, key)
-    for (style, seed), key in zip(itertools.product(STYLES, SEEDS), itertools.cycle(KEYS), strict=False)
+    for (style, seed), key in zip(
+        itertools.product(STYLES, SEEDS), itertools.cycle(KEYS), strict=False
+    )
 ]
 
 
@@ -35,7 +37,9 @@ def test_pitched_notes_stay_in_key(style: str, seed: int, key: tuple[int, str]) 
         notes = track.absolute_notes()
         outside = [n for n in notes if n.pitch % 12 not in scale]
         assert notes, f"{style}: {track.part} is empty"
-        assert len(outside) / len(notes) < 0.05, f"{style} {track.part}: {len(outside)} notes off the scale"
+        assert len(outside) / len(notes) < 0.05, (
+            f"{style} {track.part}: {len(outside)} notes off the scale"
+        )
 
 
 def _chord_root(pitch_classes: set[int], key: Key) -> int | None:
@@ -49,7 +53,9 @@ def _chord_root(pitch_classes: set[int], key: Key) -> int | None:
 
 
 @pytest.mark.parametrize(("style", "seed", "key"), CASES)
-def test_bass_plays_the_chord_root_on_strong_beats(style: str, seed: int, key: tuple[int, str]) -> None:
+def test_bass_plays_the_chord_root_on_strong_beats(
+    style: str, seed: int, key: tuple[int, str]
+) -> None:
     # The pad holds every chord for its whole span: the reference for what the harmony is.
     song = make_song(style, seed, tonic_pc=key[0], mode=key[1], bars=32, include=("pad", "bass"))
     bass, harmony = song.track("bass"), song.track("pad")
@@ -59,7 +65,11 @@ def test_bass_plays_the_chord_root_on_strong_beats(style: str, seed: int, key: t
     for note in bass.absolute_notes():
         if round(note.start_beats % song.bar_beats, 6) not in strong_beats:
             continue
-        sounding = {n.pitch % 12 for n in harmony.absolute_notes() if n.start_beats <= note.start_beats < n.end_beats}
+        sounding = {
+            n.pitch % 12
+            for n in harmony.absolute_notes()
+            if n.start_beats <= note.start_beats < n.end_beats
+        }
         root = _chord_root(sounding, song.key)
         if root is None:  # the harmony part rests here
             continue
@@ -81,10 +91,14 @@ def test_drums_sit_on_the_style_grid(style: str) -> None:
         for note in clip.notes:
             step = int(note.start_beats / 0.25 + 1e-9)
             expected = step * 0.25 + (swing_late if step % 2 else 0.0)
-            assert abs(note.start_beats - expected) <= 1 / 960, f"{style}: hit at {note.start_beats}"
+            assert abs(note.start_beats - expected) <= 1 / 960, (
+                f"{style}: hit at {note.start_beats}"
+            )
             swung += step % 2
     if style in ("hip-hop", "lo-fi"):
-        assert swing_late > 0 and swung > 0, "hip-hop and lo-fi must swing their off-beat sixteenths"
+        assert swing_late > 0 and swung > 0, (
+            "hip-hop and lo-fi must swing their off-beat sixteenths"
+        )
 
 
 @pytest.mark.parametrize("style", STYLES)
@@ -93,7 +107,9 @@ def test_velocities_are_humanised(style: str) -> None:
     for track in song.tracks:
         velocities = [n.velocity for n in track.absolute_notes()]
         if len(velocities) >= 8:
-            assert len(set(velocities)) >= 4, f"{style} {track.part}: velocities {sorted(set(velocities))}"
+            assert len(set(velocities)) >= 4, (
+                f"{style} {track.part}: velocities {sorted(set(velocities))}"
+            )
 
 
 def _overlaps(track: Track) -> list[str]:
@@ -147,8 +163,8 @@ def test_sections_rise_and_fall_with_parts_entering_and_leaving(style: str) -> N
     assert 0 < peak < len(energies) - 1
     part_sets = {s.parts for s in song.sections}
     assert len(part_sets) > 1, "parts must enter and leave"
-    assert [s.name for s in song.sections][0] == "intro"
-    assert [s.name for s in song.sections][-1] == "outro"
+    assert song.sections[0].name == "intro"
+    assert song.sections[-1].name == "outro"
 
 
 @pytest.mark.parametrize("meter", [(3, 4), (6, 8), (5, 4), (7, 8), (12, 8), (2, 4)])

@@ -23,10 +23,14 @@ app = typer.Typer(
     add_completion=False,
 )
 
-Prompt = Annotated[str, typer.Argument(help="What to make, in English, Spanish, Ukrainian or Russian.")]
+Prompt = Annotated[
+    str, typer.Argument(help="What to make, in English, Spanish, Ukrainian or Russian.")
+]
 Seed = Annotated[
     int | None,
-    typer.Option(help="Random seed (0 to 2^31-1); by default derived from the prompt.", min=0, max=2**31 - 1),
+    typer.Option(
+        help="Random seed (0 to 2^31-1); by default derived from the prompt.", min=0, max=2**31 - 1
+    ),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON for other tools.")]
 
@@ -85,13 +89,15 @@ def styles(as_json: AsJson = False) -> None:
     rows = []
     for name in style_names():
         style = load_style(name)
-        rows.append({
-            "style": name,
-            "bpm_min": style.tempo_min,
-            "bpm_default": style.tempo_default,
-            "bpm_max": style.tempo_max,
-            "parts": list(style.parts),
-        })  # fmt: skip
+        rows.append(
+            {
+                "style": name,
+                "bpm_min": style.tempo_min,
+                "bpm_default": style.tempo_default,
+                "bpm_max": style.tempo_max,
+                "parts": list(style.parts),
+            }
+        )
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
@@ -120,7 +126,9 @@ def main() -> None:
         typer.echo(f"musia: error: {exc.message}", err=True)
         sys.exit(2)
     except OSError as exc:  # a folder that cannot be written, a disk that is full
-        typer.echo(f"musia: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
+        typer.echo(
+            f"musia: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True
+        )
         sys.exit(1)
     except KeyboardInterrupt:
         typer.echo("musia: interrupted", err=True)

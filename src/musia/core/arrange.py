@@ -12,14 +12,25 @@ from musia.core.plan import PHRASE_BARS, SectionPlan
 from musia.core.styles import SectionTemplate, Style
 
 # When a short song cannot hold every section, the first names here go last.
-_KEEP_PRIORITY = ("drop", "chorus", "peak", "verse", "swell", "build", "intro", "break", "bridge", "outro")  # fmt: skip
+_KEEP_PRIORITY = (
+    "drop",
+    "chorus",
+    "peak",
+    "verse",
+    "swell",
+    "build",
+    "intro",
+    "break",
+    "bridge",
+    "outro",
+)
 
 
 def plan_sections(style: Style, bars: int, parts: tuple[str, ...]) -> tuple[SectionPlan, ...]:
     templates = _fit_count(style.sections, bars)
     lengths = _fit_lengths([t.bars for t in templates], bars)
     sections = [
-        SectionPlan(name=t.name, bars=n, energy=t.energy, parts=_active(t, parts))  # type: ignore[arg-type]
+        SectionPlan(name=t.name, bars=n, energy=t.energy, parts=_active(t, parts))
         for t, n in zip(templates, lengths, strict=True)
     ]
     return tuple(_cover_every_part(sections, parts))

@@ -51,7 +51,9 @@ def _sections(plan: Plan) -> tuple[Section, ...]:
     return tuple(result)
 
 
-def _track(plan: Plan, style: Style, meter: Meter, part: str, sections: tuple[Section, ...]) -> Track:
+def _track(
+    plan: Plan, style: Style, meter: Meter, part: str, sections: tuple[Section, ...]
+) -> Track:
     look = PART_LOOKS[part]
     clips = []
     for index, section in enumerate(sections):
@@ -65,7 +67,7 @@ def _track(plan: Plan, style: Style, meter: Meter, part: str, sections: tuple[Se
     return Track(
         name=look.name,
         part=part,
-        program=plan.sounds.get(part, style.sounds[part]),  # type: ignore[call-overload]
+        program=plan.sounds.get(part, style.sounds[part]),
         channel=look.channel,
         color_index=look.color_index,
         clips=tuple(clips),

@@ -29,7 +29,9 @@ class Note:
 
     def __post_init__(self) -> None:
         if not 0 <= self.pitch <= 127 or not 1 <= self.velocity <= 127:
-            raise ValueError(f"note out of MIDI range: pitch {self.pitch}, velocity {self.velocity}")
+            raise ValueError(
+                f"note out of MIDI range: pitch {self.pitch}, velocity {self.velocity}"
+            )
         if self.duration_beats <= 0 or self.start_beats < 0:
             raise ValueError(f"note needs a start >= 0 and a positive length: {self}")
 

@@ -21,7 +21,9 @@ MAX_SEED = 2**31 - 1
 PHRASE_BARS = 4  # lengths asked in minutes round to whole phrases
 
 PartName = Literal["drums", "bass", "chords", "pad", "lead", "fx"]
-Editable = Literal["drums", "bass", "chords", "pad", "lead", "fx", "kick", "snare", "clap", "hats", "perc", "crash"]  # fmt: skip
+Editable = Literal[
+    "drums", "bass", "chords", "pad", "lead", "fx", "kick", "snare", "clap", "hats", "perc", "crash"
+]
 
 
 class SectionPlan(BaseModel):
@@ -50,7 +52,7 @@ class Plan(BaseModel):
     parts: tuple[PartName, ...]
     add_parts: tuple[Editable, ...] = ()
     remove_parts: tuple[Editable, ...] = ()
-    sounds: dict[PartName, int] = Field(default_factory=dict)
+    sounds: dict[str, int] = Field(default_factory=dict)  # part -> General MIDI program
     sections: tuple[SectionPlan, ...] = ()
     transpose_semitones: int = Field(default=0, ge=-24, le=24)
     seed: int = Field(ge=0, le=MAX_SEED)
@@ -74,6 +76,8 @@ class Plan(BaseModel):
     @classmethod
     def _gm_programs(cls, sounds: dict[str, int]) -> dict[str, int]:
         for part, program in sounds.items():
+            if part not in PARTS:
+                raise ValueError(f"unknown part {part!r}; parts are {', '.join(PARTS)}")
             if not 0 <= program <= 127:
                 raise ValueError(f"{part}: General MIDI programs are 0-127, got {program}")
         return sounds
@@ -93,7 +97,7 @@ class Plan(BaseModel):
 
 
 def seed_for(text: str) -> int:
-    """A stable seed from the prompt, so the same words give the same song unless asked otherwise."""
+    """A stable seed from the prompt: the same words give the same song unless asked otherwise."""
     digest = hashlib.sha256(" ".join(text.lower().split()).encode("utf-8")).digest()
     return int.from_bytes(digest[:4], "big") & MAX_SEED
 

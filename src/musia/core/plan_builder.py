@@ -18,15 +18,28 @@ DEFAULT_STYLE = "house"
 MAX_MINUTES = 30.0
 # Tempo markings at the middle of the bins used for MidiCaps captions (40/60/70/90/110/140/160/210).
 TEMPO_WORD_BPM = {
-    "grave": 36.0, "largo": 50.0, "adagio": 65.0, "andante": 80.0, "moderato": 100.0,
-    "allegro": 125.0, "vivace": 150.0, "presto": 185.0, "prestissimo": 220.0,
-}  # fmt: skip
+    "grave": 36.0,
+    "largo": 50.0,
+    "adagio": 65.0,
+    "andante": 80.0,
+    "moderato": 100.0,
+    "allegro": 125.0,
+    "vivace": 150.0,
+    "presto": 185.0,
+    "prestissimo": 220.0,
+}
 _SLOW_WORDS = frozenset({"grave", "largo", "adagio", "andante"})
 # Moods that settle an unstated mode.
 _MOOD_MODE = {
-    "dark": "minor", "sad": "minor", "melancholic": "minor", "aggressive": "minor",
-    "mysterious": "minor", "happy": "major", "uplifting": "major", "romantic": "major",
-}  # fmt: skip
+    "dark": "minor",
+    "sad": "minor",
+    "melancholic": "minor",
+    "aggressive": "minor",
+    "mysterious": "minor",
+    "happy": "major",
+    "uplifting": "major",
+    "romantic": "major",
+}
 TEMPO_NUDGE = 1.05  # "make it faster" with no number
 
 
@@ -34,10 +47,13 @@ def plan_from_text(text: str, *, seed: int | None = None, base: Plan | None = No
     """Read `text` and build a plan; `base` is the current song when the text edits it."""
     cleaned = text.strip()
     if not cleaned:
-        raise NotUnderstood("the prompt is empty: describe the music, e.g. 'house, 124 bpm, A minor'")
+        raise NotUnderstood(
+            "the prompt is empty: describe the music, e.g. 'house, 124 bpm, A minor'"
+        )
     if len(cleaned) > MAX_PROMPT_CHARS:
         raise InvalidInput(
-            f"the prompt is {len(cleaned)} characters; the limit is {MAX_PROMPT_CHARS}", field="prompt"
+            f"the prompt is {len(cleaned)} characters; the limit is {MAX_PROMPT_CHARS}",
+            field="prompt",
         )
     from musia.core.prompt import read_prompt  # the lexicons load on first use
 
@@ -68,10 +84,10 @@ def plan_from_reading(reading: PromptReading, *, seed: int, base: Plan | None = 
         bars=bars,
         minutes=minutes,
         mood=reading.mood or (base.mood if base else None),
-        parts=parts,  # type: ignore[arg-type]
-        add_parts=added,  # type: ignore[arg-type]
-        remove_parts=removed,  # type: ignore[arg-type]
-        sounds=sounds,  # type: ignore[arg-type]
+        parts=parts,
+        add_parts=added,
+        remove_parts=removed,
+        sounds=sounds,
         sections=plan_sections(style, bars, parts),
         transpose_semitones=reading.transpose_semitones or 0,
         seed=seed if base is None or reading.intent != "modify" else base.seed,
@@ -137,7 +153,9 @@ def _length(
     if reading.minutes is not None:
         minutes = min(MAX_MINUTES, max(0.0, reading.minutes))
         if minutes != reading.minutes:
-            warnings.append(f"{reading.minutes:g} minutes is outside 0-{MAX_MINUTES:g}; using {minutes:g}")
+            warnings.append(
+                f"{reading.minutes:g} minutes is outside 0-{MAX_MINUTES:g}; using {minutes:g}"
+            )
         bar_s = meter.bar_beats * 60.0 / bpm
         phrases = max(1, round(minutes * 60.0 / bar_s / PHRASE_BARS))
         return _clamped_bars(phrases * PHRASE_BARS, warnings), reading.minutes
@@ -160,7 +178,9 @@ def _meter(reading: PromptReading, style: Style, base: Plan | None, warnings: li
         return Meter(*reading.time_signature)
     except ValueError:
         numerator, denominator = reading.time_signature
-        warnings.append(f"time signature {numerator}/{denominator} is not supported; using {style.meter}")
+        warnings.append(
+            f"time signature {numerator}/{denominator} is not supported; using {style.meter}"
+        )
         return style.meter
 
 
@@ -192,7 +212,9 @@ def _parts(
     removed = tuple(dict.fromkeys(kept_elements + removed))
     removed = tuple(p for p in removed if p not in added)
     # A drum element asked for brings the drums back with it.
-    wanted = {p for p in added if p in PARTS} | ({"drums"} if set(added) & set(DRUM_ELEMENTS) else set())
+    wanted = {p for p in added if p in PARTS} | (
+        {"drums"} if set(added) & set(DRUM_ELEMENTS) else set()
+    )
     parts = tuple(p for p in PARTS if (p in current or p in wanted) and p not in removed)
     if not parts:
         raise InvalidInput("every part was removed; nothing would be left to play", field="parts")

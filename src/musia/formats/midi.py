@@ -58,10 +58,13 @@ def _part_track(track: Track, song: Song) -> bytes:
         (0, bytes((_PROGRAM | channel, track.program))),
     ]
     timed: list[tuple[int, int, int, bytes]] = []  # (tick, off-before-on, pitch, message)
-    for note in track.absolute_notes():
-        start, end = ticks(note.start_beats), ticks(note.end_beats)
-        timed.append((start, 1, note.pitch, bytes((_NOTE_ON | channel, note.pitch, note.velocity))))
-        timed.append((end, 0, note.pitch, bytes((_NOTE_OFF | channel, note.pitch, _OFF_VELOCITY))))
+    for clip in track.clips:
+        for note in clip.notes:
+            start = ticks(clip.start_beats + note.start_beats)
+            end = start + ticks(note.duration_beats)
+            on = bytes((_NOTE_ON | channel, note.pitch, note.velocity))
+            timed.append((start, 1, note.pitch, on))
+            timed.append((end, 0, note.pitch, bytes((_NOTE_OFF | channel, note.pitch, _OFF_VELOCITY))))
     timed.sort(key=lambda e: e[:3])
     events.extend((tick, message) for tick, _, _, message in timed)
     end_tick = max(ticks(song.length_beats), timed[-1][0] if timed else 0)

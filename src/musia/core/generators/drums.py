@@ -22,7 +22,9 @@ def generate_drums(ctx: PartContext) -> list[Note]:
         bar_start = bar * ctx.bar_beats
         fill = _wants_fill(ctx, bar) and "snare" not in removed
         for voice in voices:
-            notes.extend(_voice_bar(ctx, voice, bar_start, skip_from=_fill_start(ctx) if fill else None))
+            notes.extend(
+                _voice_bar(ctx, voice, bar_start, skip_from=_fill_start(ctx) if fill else None)
+            )
         if fill:
             notes.extend(_fill(ctx, bar_start))
     if ctx.section_index > 0 and ctx.energy >= 2 and "crash" not in removed:
@@ -30,11 +32,15 @@ def generate_drums(ctx: PartContext) -> list[Note]:
     return without_overlaps(notes)
 
 
-def _voice_bar(ctx: PartContext, voice: DrumVoice, bar_start: float, skip_from: int | None) -> list[Note]:
+def _voice_bar(
+    ctx: PartContext, voice: DrumVoice, bar_start: float, skip_from: int | None
+) -> list[Note]:
     pattern = voice.patterns[ctx.energy - 1]
     hits = []
     for step, symbol in ctx.bar_steps(pattern):
-        if symbol not in _ACCENTS or (skip_from is not None and step >= skip_from and voice.element != "kick"):
+        if symbol not in _ACCENTS or (
+            skip_from is not None and step >= skip_from and voice.element != "kick"
+        ):
             continue
         downbeat = 6 if step % 4 == 0 else 0
         velocity = ctx.velocity(voice.velocity, _ACCENTS[symbol] + downbeat)
@@ -57,7 +63,11 @@ def _fill(ctx: PartContext, bar_start: float) -> list[Note]:
     first = _fill_start(ctx)
     span = ctx.meter.steps_per_bar - first
     return [
-        note(bar_start + ctx.swung(step), ctx.style.fill_note, HIT_BEATS,
-             ctx.velocity(70 + 40 * (step - first) // max(1, span)))
+        note(
+            bar_start + ctx.swung(step),
+            ctx.style.fill_note,
+            HIT_BEATS,
+            ctx.velocity(70 + 40 * (step - first) // max(1, span)),
+        )
         for step in range(first, ctx.meter.steps_per_bar)
-    ]  # fmt: skip
+    ]

@@ -21,5 +21,12 @@ def generate_fx(ctx: PartContext) -> list[Note]:
         start = ctx.length_beats - bars * ctx.bar_beats
         fifth = FX_OCTAVE_BASE + ctx.key.degree_pc(4)
         notes.append(note(start, tonic + 12, bars * ctx.bar_beats, ctx.velocity(80)))
-        notes.append(note(start, fifth + 12 if fifth < tonic else fifth, bars * ctx.bar_beats, ctx.velocity(70)))
+        notes.append(
+            note(
+                start,
+                fifth + 12 if fifth < tonic else fifth,
+                bars * ctx.bar_beats,
+                ctx.velocity(70),
+            )
+        )
     return sorted(notes, key=lambda n: (n.start_beats, n.pitch))

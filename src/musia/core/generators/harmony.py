@@ -12,7 +12,9 @@ GATE = 0.95
 PAD_GAP_BEATS = 0.0625  # re-articulate between held chords
 
 
-def voicing(chord: Chord, key: Key, center: int, previous: tuple[int, ...] | None) -> tuple[int, ...]:
+def voicing(
+    chord: Chord, key: Key, center: int, previous: tuple[int, ...] | None
+) -> tuple[int, ...]:
     """The inversion of `chord` (within an octave of `center`) closest to `previous`."""
     base = chord.notes(key, octave_base=center - center % 12 - 12)
     candidates = []

@@ -42,7 +42,9 @@ def generate_lead(ctx: PartContext) -> list[Note]:
     return without_overlaps(n for n in notes if n.start_beats < end)
 
 
-def _motif(rng: random.Random, steps: int, density: float) -> tuple[tuple[int, ...], tuple[int, ...]]:
+def _motif(
+    rng: random.Random, steps: int, density: float
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
     onsets = [s for s in range(steps) if s == 0 or rng.random() < density * _STEP_WEIGHT[s % 4]]
     contour = tuple(rng.choice(_CONTOUR_MOVES) for _ in onsets)
     return tuple(onsets), contour

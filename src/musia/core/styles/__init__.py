@@ -132,7 +132,9 @@ def _build(name: str, d: dict[str, Any]) -> Style:
         humanize_velocity=int(d["humanize_velocity"]),
         parts=_parts(d["parts"]),
         sounds={part: _in_range(part, int(p), 0, 127) for part, p in d["sounds"].items()},
-        progressions={m: tuple(parse_progression(p) for p in d["progressions"][m]) for m in ("major", "minor")},
+        progressions={
+            m: tuple(parse_progression(p) for p in d["progressions"][m]) for m in ("major", "minor")
+        },
         chord_bars=int(d["chords"]["bars_per_chord"]),
         drums=tuple(_drum_voice(v, spec) for v, spec in d["drums"].items()),
         bass_patterns=_patterns(d["bass"]["patterns"], BASS_SYMBOLS),
@@ -145,7 +147,7 @@ def _build(name: str, d: dict[str, Any]) -> Style:
         sections=tuple(_section(s) for s in d["sections"]),
         crash_note=int(d["crash_note"]),
         fill_note=int(d["fill_note"]),
-    )  # fmt: skip
+    )
 
 
 def _mode(value: str) -> Mode:
@@ -174,7 +176,9 @@ def _patterns(patterns: list[str], symbols: frozenset[str]) -> tuple[str, ...]:
         raise ValueError(f"need {ENERGY_LEVELS} patterns (energy 1-3), got {len(patterns)}")
     for pattern in patterns:
         if pattern and (len(pattern) != PATTERN_STEPS or set(pattern) - symbols):
-            raise ValueError(f"pattern {pattern!r} must be {PATTERN_STEPS} of {''.join(sorted(symbols))}")
+            raise ValueError(
+                f"pattern {pattern!r} must be {PATTERN_STEPS} of {''.join(sorted(symbols))}"
+            )
     return tuple(patterns)
 
 

@@ -52,7 +52,7 @@ class Key:
         return self.scale_pcs[degree % 7]
 
     def degree_note(self, degree: int, octave_base: int) -> int:
-        """MIDI note of scale degree `degree` (0 = tonic, may be negative or > 6) above `octave_base`,
+        """MIDI note of scale degree `degree` (0 = tonic; may be < 0 or > 6) above `octave_base`,
         where `octave_base` is the MIDI note of a C."""
         octave, step = divmod(degree, 7)
         return octave_base + 12 * octave + self.tonic_pc + SCALE_STEPS[self.mode][step]

@@ -57,7 +57,7 @@ class Meter:
         return frozenset(p * pulse_steps for p in range(0, self.pulses, 2))
 
     def step_map(self) -> tuple[tuple[int, int], ...]:
-        """(pattern step, bar step) pairs placing a 16-step 4/4 pattern into one bar of this meter."""
+        """(pattern step, bar step) pairs placing a 16-step 4/4 pattern into a bar of this meter."""
         return _step_map(self)
 
 

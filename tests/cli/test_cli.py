@@ -1,0 +1,175 @@
+"""The `musia` command as a user runs it: every README example, the outputs, and bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import mido
+import pytest
+
+from tests.conftest import REPO
+
+MUSIA = Path(sys.executable).with_name("musia")
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(
+        [str(MUSIA), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+
+def readme_examples() -> list[str]:
+    text = (REPO / "README.md").read_text("utf-8")
+    return re.findall(r"^\$ (musia .+)$", text, flags=re.MULTILINE)
+
+
+def test_readme_has_examples() -> None:
+    assert len(readme_examples()) >= 5
+
+
+@pytest.mark.parametrize("example", readme_examples())
+def test_every_readme_example_runs(example: str, tmp_path: Path) -> None:
+    result = run(*shlex.split(example)[1:], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip()
+    assert "Traceback" not in result.stderr
+
+
+def test_plan_json_has_the_keys_other_tools_read() -> None:
+    result = run("plan", "Genera un track de house a 124 BPM en La menor", "--json")
+    assert result.returncode == 0, result.stderr
+    plan = json.loads(result.stdout)
+    required = {
+        "intent",
+        "style",
+        "bpm",
+        "tonic_pc",
+        "mode",
+        "time_signature",
+        "bars",
+        "mood",
+        "parts",
+        "add_parts",
+        "remove_parts",
+        "seed",
+        "warnings",
+    }
+    assert required <= plan.keys()
+    assert (plan["intent"], plan["style"], plan["bpm"], plan["tonic_pc"], plan["mode"]) == (
+        "generate",
+        "house",
+        124,
+        9,
+        "minor",
+    )
+
+
+def test_generate_writes_a_midi_file_with_the_asked_tempo_key_and_meter(tmp_path: Path) -> None:
+    result = run(
+        "generate", "techno at 6/8, 132 bpm, C# minor, 16 bars", "--out", str(tmp_path), "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    midi_path = next(Path(p) for p in summary["files"] if p.endswith(".mid"))
+    midi = mido.MidiFile(midi_path)
+    meta = {m.type: m for m in midi.tracks[0] if m.is_meta}
+    assert round(mido.tempo2bpm(meta["set_tempo"].tempo), 3) == 132
+    assert (meta["time_signature"].numerator, meta["time_signature"].denominator) == (6, 8)
+    assert meta["key_signature"].key == "C#m"
+    assert summary["plan"]["bars"] == 16
+    assert abs(midi.length - summary["duration_s"]) < 0.01
+
+
+def test_same_prompt_and_seed_give_identical_bytes(tmp_path: Path) -> None:
+    files = []
+    for out in ("a", "b"):
+        result = run(
+            "generate",
+            "lofi hip hop, chill, 75 bpm, F major",
+            "--out",
+            str(tmp_path / out),
+            "--seed",
+            "5",
+            "--json",
+        )
+        assert result.returncode == 0, result.stderr
+        files.append(
+            next(Path(p) for p in json.loads(result.stdout)["files"] if p.endswith(".mid"))
+        )
+    assert files[0].read_bytes() == files[1].read_bytes()
+    other = run(
+        "generate",
+        "lofi hip hop, chill, 75 bpm, F major",
+        "--out",
+        str(tmp_path / "c"),
+        "--seed",
+        "6",
+        "--json",
+    )
+    other_file = next(Path(p) for p in json.loads(other.stdout)["files"] if p.endswith(".mid"))
+    assert other_file.read_bytes() != files[0].read_bytes()
+
+
+def test_an_existing_project_is_never_overwritten(tmp_path: Path) -> None:
+    for _ in range(2):
+        assert run("generate", "pop song in C major", "--out", str(tmp_path)).returncode == 0
+    folders = sorted(p.name for p in tmp_path.iterdir())
+    assert len(folders) == 2 and folders[1].endswith(" 2 Project")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["generate", ""], "empty"),
+        (["generate", "   "], "empty"),
+        (["plan", "x" * 100_000], "limit"),
+        (["generate", "Как дела?"], "chat"),
+        (["generate", "qwpoeiru zxmcnvb asdlkfj"], "not a description"),
+        (["generate", "house", "--seed", "-1"], "seed"),
+        (["generate"], "Missing argument"),
+        (["nonsense-command"], "No such command"),
+    ],
+)
+def test_bad_input_is_a_clear_message_and_exit_code_2(
+    args: list[str], message: str, tmp_path: Path
+) -> None:
+    result = run(*args, cwd=tmp_path)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert message.lower() in result.stderr.lower()
+    assert "Traceback" not in result.stderr
+    assert not any(tmp_path.iterdir()), "a refused command must not write anything"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "warning"),
+    [
+        ("house at 10000 bpm", "999"),
+        ("techno, 0 bpm", "20"),
+        ("polka party at 120 bpm", "no style named"),
+    ],
+)
+def test_clamps_and_guesses_are_reported(prompt: str, warning: str) -> None:
+    result = run("plan", prompt, "--json")
+    assert result.returncode == 0, result.stderr
+    assert any(warning in w for w in json.loads(result.stdout)["warnings"])
+
+
+def test_out_must_be_a_folder(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("keep me")
+    result = run("generate", "house track", "--out", str(blocker))
+    assert result.returncode == 2 and "not a folder" in result.stderr
+    assert blocker.read_text() == "keep me"

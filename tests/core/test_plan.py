@@ -1,0 +1,133 @@
+"""The plan builder: style defaults, clamps with warnings, lengths in minutes, edits of a plan."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from musia.core.arrange import plan_sections
+from musia.core.plan import MAX_BPM, MIN_BPM, Plan
+from musia.core.plan_builder import plan_from_reading
+from musia.core.prompt.reading import STYLES, PromptReading
+from musia.core.styles import load_style
+from musia.errors import InvalidInput
+from tests.helpers import make_plan
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_unstated_fields_take_the_style_defaults(style: str) -> None:
+    plan = make_plan(style)
+    defaults = load_style(style)
+    assert plan.bpm == defaults.tempo_default
+    assert (plan.tonic_pc, plan.mode) == (defaults.tonic_pc, defaults.mode)
+    assert plan.time_signature == str(defaults.meter)
+    assert plan.bars == defaults.bars
+    assert plan.parts == defaults.parts
+    assert sum(s.bars for s in plan.sections) == plan.bars
+
+
+@pytest.mark.parametrize(("asked", "used"), [(0, MIN_BPM), (10000, MAX_BPM), (-5, MIN_BPM)])
+def test_tempo_out_of_range_is_clamped_with_a_warning(asked: float, used: float) -> None:
+    plan = make_plan("techno", bpm=asked)
+    assert plan.bpm == used
+    assert any("BPM" in w and "using" in w for w in plan.warnings)
+
+
+def test_tempo_outside_the_style_range_is_kept_and_noted() -> None:
+    plan = make_plan("house", bpm=90)
+    assert plan.bpm == 90
+    assert any("usual" in w for w in plan.warnings)
+
+
+@pytest.mark.parametrize(("minutes", "bpm"), [(2, 128), (3, 130), (1.5, 90), (0.1, 124)])
+def test_minutes_round_to_whole_phrases(minutes: float, bpm: float) -> None:
+    plan = make_plan("techno", bpm=bpm, minutes=minutes)
+    assert plan.bars % 4 == 0 and plan.bars >= 4
+    bar_s = 4 * 60 / bpm
+    assert abs(plan.bars * bar_s - minutes * 60) <= 2 * 4 * bar_s + 1e-9
+    assert plan.minutes == minutes
+
+
+def test_bars_are_exact_and_clamped() -> None:
+    assert make_plan("pop", bars=37).bars == 37
+    huge = make_plan("pop", bars=10**6)
+    assert huge.bars == 1024 and huge.warnings
+
+
+def test_parts_included_and_excluded() -> None:
+    plan = make_plan("minimal techno", include=("pad",), exclude=("drums", "hats"))
+    assert "pad" in plan.parts and "drums" not in plan.parts
+    assert plan.add_parts == ("pad",) and set(plan.remove_parts) == {"drums", "hats"}
+
+
+def test_removing_every_part_is_refused() -> None:
+    with pytest.raises(InvalidInput):
+        make_plan("house", exclude=("drums", "bass", "chords", "pad", "lead", "fx"))
+
+
+def test_mood_settles_an_unstated_mode() -> None:
+    assert make_plan("pop", mood="dark", tonic_pc=0).mode == "minor"
+    assert make_plan("techno", mood="happy").mode == "major"
+    assert make_plan("pop", mood="dark", tonic_pc=0, mode="major").mode == "major"
+
+
+def test_tempo_words_are_absolute_unless_the_style_was_named() -> None:
+    related = PromptReading(
+        intent="generate", style="house", style_source="related", tempo_word="vivace"
+    )
+    assert plan_from_reading(related, seed=1).bpm == 150
+    slow_techno = make_plan("techno", tempo_word="adagio")
+    assert slow_techno.bpm == load_style("techno").tempo_min
+
+
+def test_an_edit_starts_from_the_current_plan() -> None:
+    base = make_plan("deep house", bpm=122, tonic_pc=7, mode="major", bars=32, exclude=("hats",))
+    edit = PromptReading(intent="modify", bpm=128, include=("lead",))
+    plan = plan_from_reading(edit, seed=999, base=base)
+    assert (plan.style, plan.bpm, plan.tonic_pc, plan.mode, plan.bars) == (
+        "deep house",
+        128,
+        7,
+        "major",
+        32,
+    )
+    assert plan.seed == base.seed, "an edit keeps the song's seed so untouched parts stay the same"
+    assert "hats" in plan.remove_parts, "a removed drum element stays removed across edits"
+    faster = plan_from_reading(
+        PromptReading(intent="modify", tempo_direction="faster"), seed=1, base=base
+    )
+    assert faster.bpm > base.bpm
+    transposed = plan_from_reading(
+        PromptReading(intent="modify", transpose_semitones=-2), seed=1, base=base
+    )
+    assert transposed.tonic_pc == 5
+
+
+def test_plan_rejects_invalid_values_from_api_callers() -> None:
+    good = make_plan("house").model_dump()
+    for field, value in [
+        ("bpm", 0),
+        ("tonic_pc", 12),
+        ("style", "polka"),
+        ("time_signature", "4/3"),
+        ("mode", "dorian"),
+    ]:
+        with pytest.raises(ValidationError):
+            Plan.model_validate({**good, field: value})
+    with pytest.raises(ValidationError):
+        Plan.model_validate({**good, "surprise": 1})
+
+
+@settings(max_examples=150, deadline=None)
+@given(style=st.sampled_from(STYLES), bars=st.integers(1, 300))
+def test_sections_always_sum_to_the_asked_bars(style: str, bars: int) -> None:
+    defaults = load_style(style)
+    sections = plan_sections(defaults, bars, defaults.parts)
+    assert sum(s.bars for s in sections) == bars
+    assert all(s.bars >= 1 for s in sections)
+    assert {p for s in sections for p in s.parts} == set(defaults.parts)
+    if bars >= 4 * len(defaults.sections):
+        off_phrase = [s.bars for s in sections if s.bars % 4]
+        assert len(off_phrase) <= (0 if bars % 4 == 0 else 1), [s.bars for s in sections]
