@@ -1,14 +1,16 @@
 """A generated project on disk: plan → song → files in one folder, the way a producer receives it.
 
-`DIR/<Title> Project/` holds `<Title>.mid` and `plan.json` (what was asked and decided); the Live
-set and the audio preview join it in later steps. An existing project folder is never overwritten:
-the new one gets a number.
+`DIR/<Title> Project/` holds `<Title>.als` (the Live set), `<Title>.mid` and `plan.json` (what
+was asked and decided); the audio preview joins it later. An existing project folder is never
+overwritten: the new one gets a number.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from musia.core.model import Song
 from musia.core.plan import Plan
 from musia.core.plan_builder import plan_from_text
 from musia.errors import InvalidInput, NotUnderstood
+from musia.formats.als import live_format, write_als
 from musia.formats.midi import write_midi
 
 _UNSAFE = re.compile(r"[^\w #.-]+", re.UNICODE)
@@ -48,43 +51,62 @@ class GeneratedProject:
         }
 
 
-def generate_project(text: str, out_dir: Path, *, seed: int | None = None) -> GeneratedProject:
+def generate_project(
+    text: str, out_dir: Path, *, seed: int | None = None, live_version: int = 11
+) -> GeneratedProject:
     plan = plan_from_text(text, seed=seed)
     if plan.intent != "generate":
         raise NotUnderstood(
             f"this reads as a {plan.intent} request, not a description of music to make; "
             "try e.g. 'house track, 124 bpm, A minor'"
         )
-    return write_project(plan, out_dir)
+    return write_project(plan, out_dir, live_version=live_version)
 
 
-def write_project(plan: Plan, out_dir: Path) -> GeneratedProject:
+def write_project(plan: Plan, out_dir: Path, *, live_version: int = 11) -> GeneratedProject:
+    """Compose and write the project into a hidden temporary folder, then rename it into place,
+    so a failure (full disk, bad name) never leaves a half-written project."""
+    live_format(live_version)  # refuse an unknown Live version before anything is written
     song = compose(plan)
-    folder = _new_folder(out_dir, safe_name(plan.title))
     name = safe_name(plan.title)
-    midi_path = write_midi(song, folder / f"{name}.mid")
-    plan_path = folder / "plan.json"
-    plan_path.write_text(
-        json.dumps(plan.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n", "utf-8"
-    )
-    return GeneratedProject(plan, song, folder, (midi_path, plan_path))
+    _ensure_folder(out_dir)
+    staging = Path(tempfile.mkdtemp(prefix=".musia-", dir=out_dir))
+    try:
+        write_als(song, staging / f"{name}.als", live_version=live_version)
+        write_midi(song, staging / f"{name}.mid")
+        plan_json = json.dumps(plan.model_dump(mode="json"), ensure_ascii=False, indent=2)
+        (staging / "plan.json").write_text(plan_json + "\n", "utf-8")
+        folder = _move_into_place(staging, out_dir, name)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    files = (folder / f"{name}.als", folder / f"{name}.mid", folder / "plan.json")
+    return GeneratedProject(plan, song, folder, files)
 
 
 def safe_name(title: str) -> str:
+    """A file and folder name from a title: no path separators, control or reserved characters."""
     name = _UNSAFE.sub(" ", title).strip(" .")[:MAX_NAME_CHARS].strip(" .")
     return " ".join(name.split()) or "Musia"
 
 
-def _new_folder(out_dir: Path, name: str) -> Path:
+def _ensure_folder(out_dir: Path) -> None:
     if out_dir.exists() and not out_dir.is_dir():
         raise InvalidInput(f"{out_dir} exists and is not a folder", field="out")
     out_dir.mkdir(parents=True, exist_ok=True)
+
+
+def _move_into_place(staging: Path, out_dir: Path, name: str) -> Path:
+    """Rename to `<name> Project`, or `<name> 2 Project`… when that exists: never overwrite."""
     for number in range(1, 1000):
-        suffix = "" if number == 1 else f" {number}"
-        folder = out_dir / f"{name}{suffix} Project"
-        try:
-            folder.mkdir()
-        except FileExistsError:
+        folder = out_dir / f"{name}{'' if number == 1 else f' {number}'} Project"
+        if folder.exists():
             continue
+        try:
+            staging.rename(folder)
+        except OSError:
+            if folder.exists():  # another writer took the name between the check and the rename
+                continue
+            raise
         return folder
     raise InvalidInput(f"too many projects named {name!r} in {out_dir}", field="out")

@@ -13,7 +13,7 @@ from pathlib import Path
 import mido
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, shared_path
 
 MUSIA = Path(sys.executable).with_name("musia")
 
@@ -127,7 +127,7 @@ def test_an_existing_project_is_never_overwritten(tmp_path: Path) -> None:
     for _ in range(2):
         assert run("generate", "pop song in C major", "--out", str(tmp_path)).returncode == 0
     folders = sorted(p.name for p in tmp_path.iterdir())
-    assert len(folders) == 2 and folders[1].endswith(" 2 Project")
+    assert folders == ["Pop 110 C major 2 Project", "Pop 110 C major Project"]
 
 
 @pytest.mark.parametrize(
@@ -173,3 +173,27 @@ def test_out_must_be_a_folder(tmp_path: Path) -> None:
     result = run("generate", "house track", "--out", str(blocker))
     assert result.returncode == 2 and "not a folder" in result.stderr
     assert blocker.read_text() == "keep me"
+
+
+@pytest.mark.parametrize("live", ["11", "12"])
+def test_generate_writes_a_live_set_that_passes_the_checker(live: str, tmp_path: Path) -> None:
+    checker = shared_path("tools", "als_check.py")
+    result = run(
+        "generate",
+        "Genera un track de house a 124 BPM en La menor",
+        "--out",
+        str(tmp_path),
+        "--live",
+        live,
+        "--json",
+    )
+    assert result.returncode == 0, result.stderr
+    als = next(Path(p) for p in json.loads(result.stdout)["files"] if p.endswith(".als"))
+    check = subprocess.run(
+        [sys.executable, str(checker), "--samples", str(als)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no staging folder left"

@@ -131,3 +131,15 @@ def test_sections_always_sum_to_the_asked_bars(style: str, bars: int) -> None:
     if bars >= 4 * len(defaults.sections):
         off_phrase = [s.bars for s in sections if s.bars % 4]
         assert len(off_phrase) <= (0 if bars % 4 == 0 else 1), [s.bars for s in sections]
+
+
+def test_italian_markings_are_absolute_even_with_a_named_style() -> None:
+    presto_pop = make_plan("pop", tempo_word="presto", tempo_marking=True)
+    assert presto_pop.bpm == 185
+
+
+def test_a_piano_sound_is_kept_and_transposition_is_bounded() -> None:
+    plan = make_plan("techno", sounds={"chords": 0})
+    assert plan.sounds["chords"] == 0
+    far = make_plan("techno", transpose_semitones=36)
+    assert far.transpose_semitones == 24 and any("±24" in w for w in far.warnings)

@@ -67,12 +67,15 @@ def generate(
     text: Prompt,
     out: Annotated[Path, typer.Option(help="Folder to write the project into.")] = Path("out"),
     seed: Seed = None,
+    live: Annotated[
+        int, typer.Option(help="Live set format: 11 (opens in 11.3 and 12) or 12.")
+    ] = 11,
     as_json: AsJson = False,
 ) -> None:
-    """Compose a song from a prompt and write its project folder (MIDI file and plan)."""
+    """Compose a song from a prompt and write its project folder (Live set, MIDI file, plan)."""
     from musia.project import generate_project
 
-    result = generate_project(text, out, seed=seed)
+    result = generate_project(text, out, seed=seed, live_version=live)
     if as_json:
         typer.echo(json.dumps(result.summary(), ensure_ascii=False, indent=2))
         return

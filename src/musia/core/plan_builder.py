@@ -41,6 +41,7 @@ _MOOD_MODE = {
     "romantic": "major",
 }
 TEMPO_NUDGE = 1.05  # "make it faster" with no number
+MAX_TRANSPOSE = 24
 
 
 def plan_from_text(text: str, *, seed: int | None = None, base: Plan | None = None) -> Plan:
@@ -71,9 +72,8 @@ def plan_from_reading(reading: PromptReading, *, seed: int, base: Plan | None = 
     meter = _meter(reading, style, base, warnings)
     bars, minutes = _length(reading, style, base, bpm, meter, warnings)
     tonic_pc, mode = _key(reading, style, base, warnings)
-    sounds = {p: (reading.sounds.get(p) or style.sounds[p]) for p in parts}
-    if same_style and base is not None:
-        sounds = {p: reading.sounds.get(p) or base.sounds.get(p) or sounds[p] for p in parts}
+    sounds = {**style.sounds, **(base.sounds if same_style and base else {}), **reading.sounds}
+    sounds = {p: sounds[p] for p in parts}
     return Plan(
         intent=reading.intent,
         style=style_name,
@@ -89,7 +89,7 @@ def plan_from_reading(reading: PromptReading, *, seed: int, base: Plan | None = 
         remove_parts=removed,
         sounds=sounds,
         sections=plan_sections(style, bars, parts),
-        transpose_semitones=reading.transpose_semitones or 0,
+        transpose_semitones=_clamped_transpose(reading.transpose_semitones or 0, []),
         seed=seed if base is None or reading.intent != "modify" else base.seed,
         warnings=tuple(warnings),
     )
@@ -130,11 +130,12 @@ def _clamped_bpm(bpm: float, style: Style, warnings: list[str]) -> float:
 
 
 def _word_bpm(reading: PromptReading, style: Style, warnings: list[str]) -> float:
-    """A tempo word is absolute ("allegro" ≈ 125) unless the producer named the style: then
-    "slow techno" means the slow end of techno, not 65 BPM."""
+    """An Italian marking is an absolute tempo ("presto" ≈ 185). A plain word is relative to a
+    style the producer named: "slow techno" is the slow end of techno, not 65 BPM."""
     word = reading.tempo_word or "moderato"
     bpm = TEMPO_WORD_BPM[word]
-    if reading.style_source == "explicit" and not style.tempo_min <= bpm <= style.tempo_max:
+    relative = reading.style_source == "explicit" and not reading.tempo_marking
+    if relative and not style.tempo_min <= bpm <= style.tempo_max:
         bpm = style.tempo_min if word in _SLOW_WORDS else style.tempo_max
         warnings.append(f"'{word}' read as {bpm:g} BPM, within {style.name}'s range")
     return bpm
@@ -198,8 +199,17 @@ def _key(
     elif reading.tonic_pc is not None:
         warnings.append(f"no major or minor stated; using {mode}")
     if reading.transpose_semitones:
-        tonic = (tonic + reading.transpose_semitones) % 12
+        tonic = (tonic + _clamped_transpose(reading.transpose_semitones, warnings)) % 12
     return tonic, mode
+
+
+def _clamped_transpose(semitones: int, warnings: list[str]) -> int:
+    clamped = max(-MAX_TRANSPOSE, min(MAX_TRANSPOSE, semitones))
+    if clamped != semitones:
+        warnings.append(
+            f"transposing by {semitones} semitones is outside ±{MAX_TRANSPOSE}; using {clamped}"
+        )
+    return clamped
 
 
 def _parts(

@@ -38,6 +38,7 @@ class PromptReading:
     genre_words: tuple[str, ...] = ()  # the words the style was read from, as written
     bpm: float | None = None
     tempo_word: str | None = None  # one of TEMPO_WORDS
+    tempo_marking: bool = False  # the tempo word is an Italian marking, not a plain "fast"
     tempo_direction: Literal["faster", "slower"] | None = None  # "make it faster" with no number
     tonic_pc: int | None = None  # 0-11, C=0
     mode: Mode | None = None
@@ -48,5 +49,5 @@ class PromptReading:
     include: tuple[str, ...] = ()  # PARTS or DRUM_ELEMENTS asked for
     exclude: tuple[str, ...] = ()  # PARTS or DRUM_ELEMENTS refused ("no pads", "sin batería")
     transpose_semitones: int | None = None  # "transpose up 2 semitones"
-    sounds: dict[str, int] = field(default_factory=dict)  # part -> GM program (0-127), "piano chords"
+    sounds: dict[str, int] = field(default_factory=dict)  # part -> GM program 0-127 (piano: 0)
     warnings: tuple[str, ...] = ()

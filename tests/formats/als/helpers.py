@@ -1,0 +1,162 @@
+"""Reading written Live sets back with the standard library, and running the shared checker."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from musia.core.model import TICKS_PER_BEAT, Song
+from musia.core.theory.key import Key
+from musia.core.theory.meter import Meter
+from tests.helpers import make_song
+
+POINTEE_TAGS = ("AutomationTarget", "ModulationTarget", "Pointee")
+SIBLING_ID_TAGS = (
+    "Scene",
+    "ClipSlot",
+    "Locator",
+    "KeyTrack",
+    "TrackSendHolder",
+    "SendPreBool",
+    "AutomationEnvelope",
+)
+CHECKER_TIMEOUT_S = 300
+
+
+def read_set(path: Path) -> ET.Element:
+    raw = path.read_bytes()
+    assert raw[:2] == b"\x1f\x8b", "a .als is gzip"
+    return ET.fromstring(gzip.decompress(raw))
+
+
+def parse_xml(xml: bytes) -> ET.Element:
+    return ET.fromstring(xml)
+
+
+def main_track(root: ET.Element) -> ET.Element:
+    live = root.find("LiveSet")
+    assert live is not None
+    main = live.find("MainTrack")
+    if main is None:
+        main = live.find("MasterTrack")
+    assert main is not None
+    return main
+
+
+def value(el: ET.Element, path: str) -> str:
+    found = el.find(path)
+    assert found is not None, f"no {path} under {el.tag}"
+    text = found.get("Value")
+    assert text is not None, f"{path} has no Value"
+    return text
+
+
+def ticks(beats: float | str) -> int:
+    return round(float(beats) * TICKS_PER_BEAT)
+
+
+def midi_tracks(root: ET.Element) -> list[ET.Element]:
+    return root.findall("LiveSet/Tracks/MidiTrack")
+
+
+def arrangement_clips(track: ET.Element) -> list[ET.Element]:
+    return track.findall(
+        "DeviceChain/MainSequencer/ClipTimeable/ArrangerAutomation/Events/MidiClip"
+    )
+
+
+def session_slots(track: ET.Element) -> list[ET.Element]:
+    return track.findall("DeviceChain/MainSequencer/ClipSlotList/ClipSlot")
+
+
+def clip_notes(clip: ET.Element, offset_beats: float = 0.0) -> list[tuple[int, int, int, int]]:
+    """(start tick, pitch, duration ticks, velocity) of every note, `offset_beats` added."""
+    notes = []
+    for key_track in clip.findall("Notes/KeyTracks/KeyTrack"):
+        pitch = int(value(key_track, "MidiKey"))
+        for event in key_track.findall("Notes/MidiNoteEvent"):
+            start = ticks(offset_beats + float(event.get("Time", "nan")))
+            length = ticks(event.get("Duration", "nan"))
+            notes.append((start, pitch, length, int(event.get("Velocity", "0"))))
+    return sorted(notes)
+
+
+def pointee_ids(root: ET.Element) -> list[int]:
+    found = []
+    for el in root.iter():
+        tag = el.tag
+        is_pointee = tag in POINTEE_TAGS or tag.endswith("ModulationTarget")
+        if (is_pointee or tag.startswith("ControllerTargets.")) and "Id" in el.attrib:
+            found.append(int(el.attrib["Id"]))
+    return found
+
+
+@dataclass(frozen=True)
+class CheckerRun:
+    exit_code: int
+    results: dict[str, dict[str, object]]  # by file path
+    output: str
+
+
+def run_checker(checker: Path, files: Sequence[Path]) -> CheckerRun:
+    """`als_check.py --samples --json FILES`, as the issue asks every written set to pass."""
+    command = [sys.executable, str(checker), "--samples", "--json", *map(str, files)]
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=CHECKER_TIMEOUT_S, check=False
+    )
+    body = done.stdout[: done.stdout.rfind("\nSUMMARY")] if "SUMMARY" in done.stdout else "[]"
+    results = {str(r["file"]): r for r in json.loads(body)}
+    return CheckerRun(done.returncode, results, done.stdout[-2000:] + done.stderr[-2000:])
+
+
+def problems(result: dict[str, object]) -> str:
+    keys = ("error", "problem_counts", "invariant_failures", "examples")
+    return json.dumps({k: result.get(k) for k in keys}, indent=1, ensure_ascii=False)
+
+
+# A name with everything a set must survive: slashes, quotes, XML's specials, emoji, control
+# characters (NUL, BEL, ESC, newline, tab, DEL, a C1 control), a lone surrogate and 300 letters.
+HOSTILE_NAME = (
+    "Bass/Lead \\ \"quoted\" 'single' <tag> & amp; 🎹🔥👩‍🎤 \x00\x07\x1b\n\t\x7f\x85 \ud800 end "
+    + "é" * 300
+)
+
+
+def hostile_song(seed: int = 4) -> Song:
+    """A real song whose every name (track, clip, section) is `HOSTILE_NAME` with a suffix."""
+    song = make_song("house", seed, bars=16)
+    tracks = tuple(
+        replace(
+            track,
+            name=f"{HOSTILE_NAME} {i}",
+            clips=tuple(replace(c, name=HOSTILE_NAME) for c in track.clips),
+        )
+        for i, track in enumerate(song.tracks)
+    )
+    sections = tuple(replace(s, name=f"{HOSTILE_NAME} {s.name}") for s in song.sections)
+    return replace(song, title=HOSTILE_NAME, tracks=tracks, sections=sections)
+
+
+def empty_song() -> Song:
+    """No tracks, no sections: the set still needs its main, return and cue tracks and a scene."""
+    return Song(
+        title="Empty",
+        style="house",
+        bpm=120.0,
+        key=Key(0, "major"),
+        meter=Meter(4, 4),
+        bars=4,
+        sections=(),
+        tracks=(),
+        seed=0,
+    )
+
+
+def with_tempo(song: Song, bpm: float) -> Song:
+    return replace(song, bpm=bpm)

@@ -1,0 +1,168 @@
+"""Every set we write passes `../shared/tools/als_check.py --samples`: the structure of sets saved
+by Live 11.3 / 12.3 (children, order, attributes, value kinds) and every invariant Live keeps.
+
+The default run samples the matrix (every style, the odd meters, seeds 1–3, both Live formats,
+every `generate` prompt of `dev.jsonl` once) to stay fast; `MUSIA_ALS_FULL=1` runs all of it
+(every prompt and style with seeds 1–3 in both formats).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from musia.core.compose import compose
+from musia.core.model import Song
+from musia.core.plan_builder import plan_from_text
+from musia.core.prompt.reading import STYLES
+from musia.formats.als import write_als
+from tests.conftest import shared_path
+from tests.formats.als.helpers import (
+    CheckerRun,
+    empty_song,
+    hostile_song,
+    problems,
+    run_checker,
+    with_tempo,
+)
+from tests.helpers import make_song
+
+FULL = os.environ.get("MUSIA_ALS_FULL", "") not in ("", "0")
+VERSIONS = (11, 12)
+SEEDS = (1, 2, 3) if FULL else (1,)
+METERS = (
+    ("pop", (3, 4), 2),
+    ("trap", (3, 4), 3),
+    ("techno", (6, 8), 2),
+    ("ambient", (6, 8), 3),
+    ("house", (7, 8), 2),
+    ("lo-fi", (7, 8), 3),
+)
+CHECKER_PROCESSES = 2  # the CI machine has two cores
+
+
+@dataclass(frozen=True)
+class Case:
+    case_id: str
+    live_version: int
+    make: Callable[[], Song]
+
+
+def _style_cases() -> list[Case]:
+    return [
+        Case(f"{style}-seed{seed}-live{v}", v, partial(make_song, style, seed))
+        for style in STYLES
+        for seed in SEEDS
+        for v in VERSIONS
+    ]
+
+
+def _meter_cases() -> list[Case]:
+    return [
+        Case(f"{style}-{n}_{d}-seed{seed}-live{v}", v, partial(_metered, style, seed, (n, d)))
+        for style, (n, d), seed in METERS
+        for v in VERSIONS
+    ]
+
+
+def _metered(style: str, seed: int, meter: tuple[int, int]) -> Song:
+    return make_song(style, seed, time_signature=meter)
+
+
+def _edge_cases() -> list[Case]:
+    cases = [Case(f"hostile-names-live{v}", v, hostile_song) for v in VERSIONS]
+    cases += [Case(f"empty-song-live{v}", v, empty_song) for v in VERSIONS]
+    slow, fast = partial(make_song, "ambient", 5, bars=8), partial(make_song, "house", 5, bars=8)
+    cases += [
+        Case("tempo-40-live12", 12, lambda: with_tempo(slow(), 40.0)),
+        Case("tempo-250-live11", 11, lambda: with_tempo(fast(), 250.0)),
+        Case("tempo-124.5-live11", 11, lambda: with_tempo(fast(), 124.5)),
+    ]
+    return cases
+
+
+CASES = _style_cases() + _meter_cases() + _edge_cases()
+
+
+def _prompt_cases() -> list[Case]:
+    """Every `generate` prompt of the shared dev set (seed and format rotate unless FULL)."""
+    rows = [json.loads(line) for line in shared_path("prompts", "dev.jsonl").open(encoding="utf-8")]
+    prompts = [(r["id"], r["prompt"]) for r in rows if r.get("intent") == "generate"]
+    cases = []
+    for i, (row_id, text) in enumerate(prompts):
+        combos = (
+            [(s, v) for s in (1, 2, 3) for v in VERSIONS] if FULL else [(i % 3 + 1, 11 + i % 2)]
+        )
+        for seed, v in combos:
+            make = partial(_from_prompt, text, seed)
+            cases.append(Case(f"{row_id}-seed{seed}-live{v}", v, make))
+    return cases
+
+
+def _from_prompt(text: str, seed: int) -> Song:
+    return compose(plan_from_text(text, seed=seed))
+
+
+def _write_and_check(cases: list[Case], folder: Path) -> tuple[dict[str, Path], list[CheckerRun]]:
+    checker = shared_path("tools", "als_check.py")
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {
+        case.case_id: write_als(
+            case.make(), folder / f"{i:03d}.als", live_version=case.live_version
+        )
+        for i, case in enumerate(cases)
+    }
+    files = list(paths.values())
+    batches = [
+        files[i::CHECKER_PROCESSES] for i in range(CHECKER_PROCESSES) if files[i::CHECKER_PROCESSES]
+    ]
+    with ThreadPoolExecutor(len(batches)) as pool:
+        runs = list(pool.map(partial(run_checker, checker), batches))
+    return paths, runs
+
+
+@pytest.fixture(scope="module")
+def checked(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Path], list[CheckerRun]]:
+    return _write_and_check(CASES, tmp_path_factory.mktemp("sets"))
+
+
+@pytest.mark.shared
+def test_checker_exits_0_on_every_set(checked: tuple[dict[str, Path], list[CheckerRun]]) -> None:
+    paths, runs = checked
+    assert sum(len(run.results) for run in runs) == len(paths)
+    assert [run.exit_code for run in runs] == [0] * len(runs), [run.output for run in runs]
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.case_id)
+def test_set_conforms(case: Case, checked: tuple[dict[str, Path], list[CheckerRun]]) -> None:
+    paths, runs = checked
+    results = {name: result for run in runs for name, result in run.results.items()}
+    result = results[str(paths[case.case_id])]
+    assert result.get("conformant") is True, problems(result)
+    assert result["structure_pct"] == 100.0 and result["unprofiled"] == 0
+    assert result["invariants_held"] == result["invariants_total"]
+    expected = "11.0_11300" if case.live_version == 11 else "12.0_12300"
+    assert result["minor_version"] == expected and result["profile_group"] == expected
+
+
+@pytest.mark.shared
+def test_every_dev_prompt_conforms(tmp_path: Path) -> None:
+    cases = _prompt_cases()
+    assert len(cases) >= 20
+    paths, runs = _write_and_check(cases, tmp_path)
+    results = {name: result for run in runs for name, result in run.results.items()}
+    failing = {
+        case.case_id: problems(results[str(paths[case.case_id])])
+        for case in cases
+        if results[str(paths[case.case_id])].get("conformant") is not True
+    }
+    assert not failing, failing
+    assert [run.exit_code for run in runs] == [0] * len(runs)
