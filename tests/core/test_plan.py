@@ -143,3 +143,15 @@ def test_a_piano_sound_is_kept_and_transposition_is_bounded() -> None:
     assert plan.sounds["chords"] == 0
     far = make_plan("techno", transpose_semitones=36)
     assert far.transpose_semitones == 24 and any("±24" in w for w in far.warnings)
+
+
+def test_a_plan_without_sections_gets_the_style_arrangement_and_bad_sections_are_refused() -> None:
+    from musia.core.compose import compose
+
+    given = make_plan("pop", bars=24).model_dump()
+    song = compose(Plan.model_validate({**given, "sections": []}))
+    assert sum(s.bars for s in song.sections) == 24 and song.tracks
+    with pytest.raises(ValidationError, match="add up"):
+        Plan.model_validate(
+            {**given, "sections": [{"name": "drop", "bars": 4, "energy": 3, "parts": ["drums"]}]}
+        )

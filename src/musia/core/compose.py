@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 
+from musia.core.arrange import plan_sections
 from musia.core.generators import GENERATORS
 from musia.core.generators.context import ChordSpan, PartContext
 from musia.core.model import Clip, Section, Song, Track, on_grid
@@ -24,7 +25,7 @@ _ALTERNATE_SECTIONS = frozenset({"break", "bridge", "intro", "outro"})
 def compose(plan: Plan) -> Song:
     style = load_style(plan.style)
     meter = Meter.parse(plan.time_signature)
-    sections = _sections(plan)
+    sections = _sections(plan, style)
     tracks = tuple(
         track for part in plan.parts if (track := _track(plan, style, meter, part, sections)).clips
     )
@@ -42,10 +43,12 @@ def compose(plan: Plan) -> Song:
     )
 
 
-def _sections(plan: Plan) -> tuple[Section, ...]:
+def _sections(plan: Plan, style: Style) -> tuple[Section, ...]:
+    """The plan's sections laid end to end; a plan given without them (from an API caller) gets
+    the style's arrangement."""
     result: list[Section] = []
     bar = 0
-    for s in plan.sections:
+    for s in plan.sections or plan_sections(style, plan.bars, plan.parts):
         result.append(Section(s.name, bar, s.bars, s.energy, tuple(s.parts)))
         bar += s.bars
     return tuple(result)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from musia.core.prompt.reading import DRUM_ELEMENTS, MOODS, PARTS, STYLES, Intent, Mode
 from musia.core.theory.key import Key
@@ -82,6 +82,13 @@ class Plan(BaseModel):
                 raise ValueError(f"{part}: General MIDI programs are 0-127, got {program}")
         return sounds
 
+    @model_validator(mode="after")
+    def _sections_fill_the_song(self) -> Plan:
+        if self.sections and sum(s.bars for s in self.sections) != self.bars:
+            total = sum(s.bars for s in self.sections)
+            raise ValueError(f"sections add up to {total} bars but the plan has {self.bars}")
+        return self
+
     @property
     def key(self) -> Key:
         return Key(self.tonic_pc, self.mode)
@@ -100,7 +107,3 @@ def seed_for(text: str) -> int:
     """A stable seed from the prompt: the same words give the same song unless asked otherwise."""
     digest = hashlib.sha256(" ".join(text.lower().split()).encode("utf-8")).digest()
     return int.from_bytes(digest[:4], "big") & MAX_SEED
-
-
-def all_parts() -> tuple[str, ...]:
-    return PARTS
