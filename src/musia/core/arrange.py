@@ -51,22 +51,24 @@ def _rank(name: str) -> int:
 
 
 def _fit_lengths(weights: list[int], bars: int) -> list[int]:
-    """Lengths proportional to `weights`, in whole phrases where possible, summing to `bars`."""
+    """Lengths proportional to `weights` in whole phrases (largest-remainder rounding, at least a
+    phrase each), summing to exactly `bars`; bars left over a whole phrase go to the biggest."""
     if len(weights) == 1:
         return [bars]
-    total = sum(weights)
     unit = PHRASE_BARS if bars >= PHRASE_BARS * len(weights) else 1
-    lengths = [max(unit, round(w * bars / total / unit) * unit) for w in weights]
-    biggest = max(range(len(lengths)), key=lambda i: (weights[i], -i))
-    # Put the rounding error on the biggest section, then shrink others if that went negative.
-    lengths[biggest] += bars - sum(lengths)
-    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
-    while lengths[biggest] < 1:
-        for i in order:
-            if i != biggest and lengths[i] > unit:
-                lengths[i] -= unit
-                lengths[biggest] += unit
-                break
+    units, extra = divmod(bars, unit)
+    shares = [w * units / sum(weights) for w in weights]
+    alloc = [max(1, int(share)) for share in shares]
+    order = sorted(range(len(weights)), key=lambda i: (alloc[i] - shares[i], -weights[i], i))
+    for i in order[: max(0, units - sum(alloc))]:
+        alloc[i] += 1
+    for i in reversed(order):  # only after a `max(1, …)` pushed the total over
+        if sum(alloc) <= units:
+            break
+        if alloc[i] > 1:
+            alloc[i] -= 1
+    lengths = [a * unit for a in alloc]
+    lengths[max(range(len(weights)), key=lambda i: (weights[i], -i))] += extra
     return lengths
 
 
