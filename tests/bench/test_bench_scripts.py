@@ -28,6 +28,7 @@ def _load(name: str) -> ModuleType:
 
 adherence = _load("adherence")
 generate = _load("generate")
+render = _load("render")
 
 C_MAJOR = (0, "major")
 A_MINOR = (9, "minor")
@@ -245,3 +246,14 @@ def test_importtime_lines_parse_with_who_imported_what() -> None:
     assert costs["pydantic"] == generate.ImportCost(0.3, 0.42, "musia.core.plan")
     assert costs["musia.core.plan"].imported_by == ""
     assert costs["typer"] == generate.ImportCost(2.5, 40.0, "")
+
+
+def test_render_prints_figures_that_parse(capsys: pytest.CaptureFixture[str]) -> None:
+    assert render.main(["--runs", "1", "--prompt", "house with drums and bass, 4 bars"]) == 0
+    out = capsys.readouterr().out
+    warm = re.search(r"^warm render, best of 1\s+([\d.]+) s\s+([\d.]+)x real time", out, re.M)
+    assert warm and float(warm.group(1)) > 0 and float(warm.group(2)) > 0, out
+    loudness = re.search(r"(-?[\d.]+) LUFS, sample peak (-?[\d.]+) dBFS", out)
+    assert loudness, out
+    assert abs(float(loudness.group(1)) + 14) < 0.5
+    assert float(loudness.group(2)) <= -1.0

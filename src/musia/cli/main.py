@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -14,6 +16,7 @@ from musia.errors import MusiaError
 
 if TYPE_CHECKING:
     from musia.core.plan import Plan
+    from musia.formats.preview import Preview
 
 app = typer.Typer(
     name="musia",
@@ -33,6 +36,14 @@ Seed = Annotated[
     ),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON for other tools.")]
+SoundFontPath = Annotated[
+    Path | None,
+    typer.Option(
+        help="General MIDI SoundFont (.sf2) to render with; default $MUSIA_SOUNDFONT, a system "
+        "FluidR3_GM.sf2, else the TimGM6mb.sf2 that comes with the audio extra.",
+        dir_okay=False,
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -71,16 +82,81 @@ def generate(
         int, typer.Option(help="Live set format: 11 (opens in 11.3 and 12) or 12.")
     ] = 11,
     as_json: AsJson = False,
+    no_audio: Annotated[
+        bool, typer.Option("--no-audio", help="Skip the audio preview and stems.")
+    ] = False,
+    soundfont: SoundFontPath = None,
 ) -> None:
-    """Compose a song from a prompt and write its project folder (Live set, MIDI file, plan)."""
+    """Compose a song from a prompt and write its project folder: Live set, MIDI file, plan,
+    and the audio preview (preview.wav) with one stem per part (stems/)."""
     from musia.project import generate_project
 
-    result = generate_project(text, out, seed=seed, live_version=live)
+    with _progress("rendering") as progress:
+        result = generate_project(
+            text,
+            out,
+            seed=seed,
+            live_version=live,
+            audio=not no_audio,
+            soundfont=soundfont,
+            progress=progress,
+        )
+    for warning in result.warnings:
+        typer.echo(f"musia: warning: {warning}", err=True)
     if as_json:
         typer.echo(json.dumps(result.summary(), ensure_ascii=False, indent=2))
         return
     typer.echo(_describe(result.plan))
+    if result.preview:
+        typer.echo(_describe_audio(result.preview))
     for path in result.files:
+        typer.echo(f"wrote {path}")
+
+
+@app.command()
+def render(
+    source: Annotated[
+        Path,
+        typer.Argument(help="A MIDI file, a project folder Musia wrote, or its plan.json."),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="WAV file to write; default beside the source (preview.wav in a project).",
+            dir_okay=False,
+        ),
+    ] = None,
+    stems: Annotated[
+        Path | None,
+        typer.Option(help="Also write one WAV per part into this folder.", file_okay=False),
+    ] = None,
+    soundfont: SoundFontPath = None,
+    as_json: AsJson = False,
+) -> None:
+    """Render a MIDI file or a Musia song to a 44.1 kHz stereo WAV, normalised to -14 LUFS."""
+    from musia.errors import InvalidInput
+    from musia.formats.preview import render_song, song_from_source, write_stems, write_wav
+
+    song, balance, default_out = song_from_source(source)
+    target = out or default_out
+    if target.suffix.lower() != ".wav":
+        raise InvalidInput(f"the output must be a .wav file, not {target.name}", field="out")
+    if target.exists() and target.resolve() == source.resolve():
+        raise InvalidInput("the output would overwrite the source", field="out")
+    with _progress("rendering") as progress:
+        preview = render_song(song, soundfont=soundfont, balance=balance, progress=progress)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    written = [write_wav(target, preview.mix, preview.sample_rate)]
+    if stems:
+        written += write_stems(preview, stems)
+    if as_json:
+        summary = preview.summary() | {"files": [str(p) for p in written]}
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    typer.echo(_describe_audio(preview))
+    for path in written:
         typer.echo(f"wrote {path}")
 
 
@@ -107,6 +183,27 @@ def styles(as_json: AsJson = False) -> None:
     for row in rows:
         bpm = f"{row['bpm_min']:g}-{row['bpm_max']:g} BPM (default {row['bpm_default']:g})"
         typer.echo(f"{row['style']:<18} {bpm}")
+
+
+def _describe_audio(preview: Preview) -> str:
+    minutes, seconds = divmod(preview.duration_s, 60)
+    return (
+        f"audio: {int(minutes)}:{seconds:04.1f}, {preview.sample_rate} Hz stereo, "
+        f"{preview.loudness_lufs:.1f} LUFS, peak {preview.peak_dbfs:.1f} dBFS, "
+        f"{len(preview.stems)} stems, SoundFont {preview.soundfont.name}"
+    )
+
+
+@contextmanager
+def _progress(verb: str) -> Iterator[Callable[[str], None] | None]:
+    """A spinner naming the part being rendered, on a terminal only (pipes and tests get none)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(f"{verb}…") as status:
+        yield lambda part: status.update(f"{verb} {part}…")
 
 
 def _describe(plan: Plan) -> str:

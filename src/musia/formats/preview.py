@@ -1,0 +1,401 @@
+"""The audio preview: a song → a 44.1 kHz stereo WAV mix and one WAV stem per part.
+
+Each part is rendered on its own with a General MIDI SoundFont (`musia.audio.synth`; drums with
+the drum kit, bank 128). Levels, in this order:
+
+1. **Balance** (songs Musia composed): General MIDI presets differ by 30 dB and more, so a part's
+   `volume_db` is taken as its loudness relative to the others, measured with the BS.1770 gate
+   (so a part that plays only now and then is judged by how loud it is when it plays). A MIDI
+   file from elsewhere keeps its own balance: `volume_db` is then a plain gain (from CC 7).
+2. **Master**: one gain brings the mix to `TARGET_LUFS` integrated; a look-ahead limiter keeps
+   every sample at or under `PEAK_CEILING_DBFS`.
+3. **Stems** carry the same part gain, master gain and limiter gain as the mix, so laid side by
+   side at 0 dB in a DAW they add up to the preview; each is limited on its own as well, in case
+   one peaks higher alone than in the mix (it then no longer sums exactly, by that much).
+
+The render runs `TAIL_S` past the song's end so that releases ring out, then ends half a second
+after the mix last rises above `SILENCE_DBFS` (never before the song's end), with a short fade.
+WAV files are 16-bit PCM, written under a temporary name and renamed.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.util import find_spec
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from musia.core.model import Song, Track
+from musia.errors import InvalidInput, MusiaError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from musia.audio.soundfont import SoundFont
+
+    Audio = npt.NDArray[np.float32]  # (2, frames): channels first
+
+SAMPLE_RATE = 44_100
+TARGET_LUFS = -14.0
+PEAK_CEILING_DBFS = -1.0
+TAIL_S = 2.0
+SILENCE_DBFS = -60.0
+END_SILENCE_S = 0.5
+FADE_S = 0.25
+MAX_RENDER_S = 31 * 60.0  # the plan's 30-minute limit, and a margin for the tail
+SOUNDFONT_ENV = "MUSIA_SOUNDFONT"
+# Better General MIDI SoundFonts that Linux distributions install (fluid-soundfont-gm, …).
+SYSTEM_SOUNDFONTS = (
+    Path("/usr/share/sounds/sf2/FluidR3_GM.sf2"),
+    Path("/usr/share/soundfonts/FluidR3_GM.sf2"),
+    Path("/usr/share/sounds/sf2/default-GM.sf2"),
+    Path("/usr/share/soundfonts/default.sf2"),
+)
+_UNSAFE = re.compile(r"[^\w #.-]+", re.UNICODE)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_FILE_MODE = 0o666 & ~_umask()  # what open() would give: mkstemp's files are private
+Progress = Callable[[str], None]
+
+
+class AudioUnavailable(MusiaError):
+    """The audio extra is not installed, or no SoundFont could be found."""
+
+    code = "audio_unavailable"
+
+
+@dataclass(frozen=True)
+class Stem:
+    name: str
+    part: str
+    audio: Audio
+    gain_db: float  # part gain (balance) before the master gain
+
+
+@dataclass(frozen=True)
+class Preview:
+    mix: Audio
+    stems: tuple[Stem, ...]
+    sample_rate: int
+    loudness_lufs: float
+    peak_dbfs: float
+    master_gain_db: float
+    soundfont: Path
+
+    @property
+    def duration_s(self) -> float:
+        return int(self.mix.shape[-1]) / self.sample_rate
+
+    def summary(self) -> dict[str, object]:
+        return {
+            "sample_rate": self.sample_rate,
+            "duration_s": round(self.duration_s, 3),
+            "loudness_lufs": round(self.loudness_lufs, 2),
+            "peak_dbfs": round(self.peak_dbfs, 2),
+            "soundfont": str(self.soundfont),
+            "stems": [stem.name for stem in self.stems],
+        }
+
+
+def audio_available() -> bool:
+    try:
+        return all(find_spec(name) is not None for name in ("numpy", "scipy"))
+    except ValueError:  # a module blocked in sys.modules (None) has no spec
+        return False
+
+
+def find_soundfont(explicit: Path | None = None) -> Path:
+    """The SoundFont to render with: `explicit`, else $MUSIA_SOUNDFONT, else a system General
+    MIDI SoundFont, else the TimGM6mb.sf2 that the pretty_midi wheel ships."""
+    chosen = explicit or (
+        Path(os.environ[SOUNDFONT_ENV]) if os.environ.get(SOUNDFONT_ENV) else None
+    )
+    if chosen is not None:
+        if not chosen.is_file():
+            raise InvalidInput(f"SoundFont not found: {chosen}", field="soundfont")
+        return chosen
+    for path in SYSTEM_SOUNDFONTS:
+        if path.is_file():
+            return path
+    spec = find_spec("pretty_midi")  # located, not imported: only its data file is used
+    if spec is not None and spec.origin:
+        bundled = Path(spec.origin).with_name("TimGM6mb.sf2")
+        if bundled.is_file():
+            return bundled
+    raise AudioUnavailable(
+        f"no General MIDI SoundFont found: install the audio extra (pip install 'musia[audio]'), "
+        f"or point {SOUNDFONT_ENV} at a .sf2 file"
+    )
+
+
+def render_song(
+    song: Song,
+    *,
+    soundfont: Path | None = None,
+    balance: bool = True,
+    progress: Progress | None = None,
+) -> Preview:
+    """Render every part and the mix, levelled as the module docstring says."""
+    if not audio_available():
+        raise AudioUnavailable("audio needs the audio extra: pip install 'musia[audio]'")
+    import numpy as np
+
+    from musia.audio.loudness import k_weighted
+    from musia.audio.soundfont import load_soundfont
+
+    font_path = find_soundfont(soundfont)
+    font = load_soundfont(font_path)
+    song_frames, total_frames = _frames(song)
+    tracks = [t for t in song.tracks if any(c.notes for c in t.clips)]
+    if not tracks:
+        raise InvalidInput("the song has no notes to render")
+    raw: list[Audio] = []
+    for track in tracks:
+        if progress:
+            progress(track.name)
+        raw.append(_render_track(font, track, song, total_frames))
+    gains_db = _part_gains(tracks, raw, balance)
+    gains = [np.float32(10 ** (g / 20)) for g in gains_db]
+    mix = sum((audio * gain for audio, gain in zip(raw, gains, strict=True)), np.zeros_like(raw[0]))
+    master, envelope, loudness = _master_gain(mix, k_weighted(mix, SAMPLE_RATE))
+    end = _end_frame(mix, master * envelope, song_frames)
+    fade = _fade(end, song_frames)
+    out_mix = _finish(mix, master * envelope, end, fade)
+    stems = tuple(
+        Stem(
+            _stem_name(track),
+            track.part,
+            _finish(audio, master * gain * envelope, end, fade, limit=True),
+            gain_db,
+        )
+        for track, audio, gain, gain_db in zip(tracks, raw, gains, gains_db, strict=True)
+    )
+    peak = float(max(out_mix.max(), -out_mix.min()))
+    return Preview(
+        mix=out_mix,
+        stems=stems,
+        sample_rate=SAMPLE_RATE,
+        loudness_lufs=loudness,
+        peak_dbfs=20 * math.log10(peak) if peak > 0 else -math.inf,
+        master_gain_db=20 * math.log10(master),
+        soundfont=font_path,
+    )
+
+
+def _part_gains(tracks: list[Track], raw: list[Audio], balance: bool) -> list[float]:
+    """Each part's gain in dB: `volume_db` as a loudness relative to the other parts when
+    balancing (a silent part keeps its plain gain), else `volume_db` as a plain gain."""
+    from musia.audio.loudness import integrated_loudness
+
+    gains = []
+    for track, audio in zip(tracks, raw, strict=True):
+        loudness = integrated_loudness(audio[0] + audio[1], SAMPLE_RATE) if balance else math.nan
+        gains.append(track.volume_db - loudness if math.isfinite(loudness) else track.volume_db)
+    return gains
+
+
+def _frames(song: Song) -> tuple[int, int]:
+    last_note_s = max(
+        (n.end_beats * 60.0 / song.bpm for t in song.tracks for n in t.absolute_notes()),
+        default=0.0,
+    )
+    song_s = max(song.duration_s, last_note_s)
+    if song_s + TAIL_S > MAX_RENDER_S:
+        raise InvalidInput(
+            f"the song lasts {song_s / 60:.1f} minutes; a preview renders at most "
+            f"{(MAX_RENDER_S - 60) / 60:.0f}"
+        )
+    return round(song_s * SAMPLE_RATE), round((song_s + TAIL_S) * SAMPLE_RATE)
+
+
+def _render_track(font: SoundFont, track: Track, song: Song, frames: int) -> Audio:
+    from musia.audio.synth import NoteEvent, render_track
+
+    seconds_per_beat = 60.0 / song.bpm
+    notes = [
+        NoteEvent(
+            n.start_beats * seconds_per_beat,
+            n.duration_beats * seconds_per_beat,
+            n.pitch,
+            n.velocity,
+        )
+        for n in track.absolute_notes()
+    ]
+    return render_track(
+        font,
+        notes,
+        program=track.program,
+        drums=track.is_drums,
+        frames=frames,
+        sample_rate=SAMPLE_RATE,
+        pan=track.pan,
+    )
+
+
+def _master_gain(mix: Audio, weighted: npt.NDArray[np.float64]) -> tuple[float, Audio, float]:
+    """The gain to `TARGET_LUFS`, the limiter's gain, and the loudness they give. The limiter
+    takes a little loudness away, so the gain is raised by what the measurement finds missing
+    (a round or two). The gains are applied to the K-weighted mix rather than filtering again:
+    the limiter's gain moves slowly next to the filter's memory, so this is within 0.1 LU."""
+    import numpy as np
+
+    from musia.audio.loudness import gated_loudness, limiter_gain, step_powers
+
+    ceiling = 10 ** (PEAK_CEILING_DBFS / 20)
+    loudness = gated_loudness(step_powers(weighted, SAMPLE_RATE), SAMPLE_RATE)
+    if not math.isfinite(loudness):
+        return 1.0, np.ones(mix.shape[-1], dtype=np.float32), loudness
+    master = 10 ** ((TARGET_LUFS - loudness) / 20)
+    envelope = np.ones(mix.shape[-1], dtype=np.float32)
+    for attempt in range(5):
+        limited = limiter_gain(mix * np.float32(master), ceiling)
+        envelope = np.ones_like(envelope) if limited is None else limited
+        if limited is None:
+            return master, envelope, TARGET_LUFS
+        if attempt == 4:
+            break
+        powers = step_powers(weighted * (master * envelope), SAMPLE_RATE)
+        loudness = gated_loudness(powers, SAMPLE_RATE)
+        if abs(TARGET_LUFS - loudness) < 0.05:
+            break
+        master *= 10 ** ((TARGET_LUFS - loudness) / 20)
+    return master, envelope, loudness
+
+
+def _end_frame(mix: Audio, gain: Audio, song_frames: int) -> int:
+    """Half a second after the mix last rises above `SILENCE_DBFS`, never before the song ends."""
+    import numpy as np
+
+    threshold = 10 ** (SILENCE_DBFS / 20)
+    after = np.maximum(np.abs(mix[0, song_frames:]), np.abs(mix[1, song_frames:]))
+    loud = np.flatnonzero(after * gain[song_frames:] > threshold)
+    frames = int(loud[-1]) + 1 + round(END_SILENCE_S * SAMPLE_RATE) if len(loud) else 0
+    return min(int(mix.shape[-1]), song_frames + frames)
+
+
+def _fade(end: int, song_frames: int) -> int:
+    return max(0, min(round(FADE_S * SAMPLE_RATE), end - song_frames))
+
+
+def _finish(audio: Audio, gain: Audio, end: int, fade: int, *, limit: bool = False) -> Audio:
+    import numpy as np
+
+    from musia.audio.loudness import limiter_gain
+
+    result: Audio = audio[:, :end] * gain[:end]
+    if fade:
+        result[:, end - fade :] *= np.linspace(1.0, 0.0, fade, dtype=np.float32)
+    limited = limiter_gain(result, 10 ** (PEAK_CEILING_DBFS / 20)) if limit else None
+    if limited is not None:
+        result *= limited
+    return result
+
+
+def _stem_name(track: Track) -> str:
+    return _UNSAFE.sub(" ", track.name).strip(" .") or track.part or "Part"
+
+
+def write_wav(path: Path, audio: Audio, sample_rate: int = SAMPLE_RATE) -> Path:
+    """16-bit PCM WAV from (channels, frames) audio, written under a temporary name in the same
+    folder and renamed, so a reader never sees half a file."""
+    import wave
+
+    import numpy as np
+
+    scaled = audio * np.float32(32767.0)
+    np.rint(scaled, out=scaled)
+    np.clip(scaled, -32768, 32767, out=scaled)
+    pcm = np.empty((audio.shape[-1], audio.shape[0]), dtype="<i2")  # interleaved frames
+    for channel in range(audio.shape[0]):
+        pcm[:, channel] = scaled[channel]
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".wav", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file, wave.open(file, "wb") as writer:
+            writer.setnchannels(audio.shape[0])
+            writer.setsampwidth(2)
+            writer.setframerate(sample_rate)
+            writer.writeframes(pcm.tobytes())
+        os.chmod(temporary, _FILE_MODE)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_preview(preview: Preview, folder: Path) -> list[Path]:
+    """`folder/preview.wav` and `folder/stems/<Part>.wav`; returns the paths written."""
+    mix = write_wav(folder / "preview.wav", preview.mix, preview.sample_rate)
+    return [mix, *write_stems(preview, folder / "stems")]
+
+
+def write_stems(preview: Preview, folder: Path) -> list[Path]:
+    """One `<Part>.wav` per part in `folder` (created); two parts of one name get a number."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written, used = [], set()
+    for stem in preview.stems:
+        name, number = stem.name, 1
+        while name.lower() in used:
+            number += 1
+            name = f"{stem.name} {number}"
+        used.add(name.lower())
+        written.append(write_wav(folder / f"{name}.wav", stem.audio, preview.sample_rate))
+    return written
+
+
+def song_from_source(source: Path) -> tuple[Song, bool, Path]:
+    """What `musia render` reads: a MIDI file, a project folder Musia wrote (its plan.json, or
+    else its one .mid file), or a plan.json. Returns the song, whether to balance its parts (a
+    song Musia composed) or keep the file's own levels, and the default output path."""
+    if source.is_dir():
+        plan_file = source / "plan.json"
+        if plan_file.is_file():
+            return _song_from_plan(plan_file), True, source / "preview.wav"
+        midi_files = sorted(source.glob("*.mid")) + sorted(source.glob("*.midi"))
+        if len(midi_files) != 1:
+            raise InvalidInput(
+                f"{source} holds no plan.json and {len(midi_files)} MIDI files: name the file",
+                field="source",
+            )
+        source = midi_files[0]
+    if source.suffix.lower() == ".json":
+        return _song_from_plan(source), True, source.with_name("preview.wav")
+    from musia.formats.midi import read_midi
+
+    return read_midi(source), False, source.with_suffix(".wav")
+
+
+def _song_from_plan(path: Path) -> Song:
+    from pydantic import ValidationError
+
+    from musia.core.compose import compose
+    from musia.core.plan import Plan
+    from musia.errors import FileFormatError
+
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError as exc:
+        raise InvalidInput(f"no such file: {path}", field="source") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FileFormatError(f"cannot read {path}: {exc}") from exc
+    try:
+        plan = Plan.model_validate_json(text)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = ".".join(str(p) for p in problem["loc"]) or "plan"
+        raise FileFormatError(
+            f"{path.name} is not a Musia plan ({where}: {problem['msg']})"
+        ) from exc
+    return compose(plan)
