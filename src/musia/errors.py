@@ -36,6 +36,12 @@ class UnknownStyle(InvalidInput):
     code = "unknown_style"
 
 
+class AudioUnavailable(MusiaError):
+    """The audio extra is not installed, or no SoundFont could be found."""
+
+    code = "audio_unavailable"
+
+
 class FileFormatError(InvalidInput):
     """A file that is not what it claims to be (bad MIDI, bad set, bad audio)."""
 

@@ -8,26 +8,25 @@ was asked and decided) and, unless audio is turned off, `preview.wav` (the mix) 
 from __future__ import annotations
 
 import json
-import re
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from musia import files
 from musia.core.compose import compose
 from musia.core.model import Song
 from musia.core.plan import Plan
 from musia.core.plan_builder import plan_from_text
-from musia.errors import InvalidInput, NotUnderstood
+from musia.errors import AudioUnavailable, InvalidInput, NotUnderstood
+from musia.files import staging_folder
 from musia.formats.als import live_format, write_als
 from musia.formats.midi import write_midi
 
 if TYPE_CHECKING:
     from musia.formats.preview import Preview
 
-_UNSAFE = re.compile(r"[^\w #.-]+", re.UNICODE)
 MAX_NAME_CHARS = 80
 
 
@@ -104,13 +103,13 @@ def write_project(
     _check_folder(out_dir)  # before the render: a refusal should come at once
     preview, warnings = _render(song, soundfont, progress) if audio else (None, ())
     _ensure_folder(out_dir)
-    staging = Path(tempfile.mkdtemp(prefix=".musia-", dir=out_dir))
+    staging = staging_folder(out_dir)
     try:
         write_als(song, staging / f"{name}.als", live_version=live_version)
         write_midi(song, staging / f"{name}.mid")
         plan_json = json.dumps(plan.model_dump(mode="json"), ensure_ascii=False, indent=2)
         (staging / "plan.json").write_text(plan_json + "\n", "utf-8")
-        audio_files = _write_audio(preview, staging) if preview else []
+        audio_files = _write_preview(preview, staging) if preview else []
         folder = _move_into_place(staging, out_dir, name)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -128,7 +127,7 @@ def _render(
     song: Song, soundfont: Path | None, progress: Callable[[str], None] | None
 ) -> tuple[Preview | None, tuple[str, ...]]:
     """Rendered before the staging folder exists: a bad SoundFont leaves nothing behind."""
-    from musia.formats.preview import AudioUnavailable, render_song
+    from musia.formats.preview import render_song
 
     try:
         return render_song(song, soundfont=soundfont, progress=progress), ()
@@ -136,16 +135,15 @@ def _render(
         return None, (f"no audio preview: {exc.message}",)
 
 
-def _write_audio(preview: Preview, staging: Path) -> list[Path]:
-    from musia.formats.preview import write_preview
+def _write_preview(preview: Preview, folder: Path) -> list[Path]:
+    from musia.formats.preview import write_preview  # numpy and friends load only with audio
 
-    return write_preview(preview, staging)
+    return write_preview(preview, folder)
 
 
 def safe_name(title: str) -> str:
     """A file and folder name from a title: no path separators, control or reserved characters."""
-    name = _UNSAFE.sub(" ", title).strip(" .")[:MAX_NAME_CHARS].strip(" .")
-    return " ".join(name.split()) or "Musia"
+    return files.safe_name(title, fallback="Musia", max_chars=MAX_NAME_CHARS)
 
 
 def _check_folder(out_dir: Path) -> None:

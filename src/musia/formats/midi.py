@@ -29,6 +29,7 @@ from musia.core.model import (
 from musia.core.theory.key import FLAT_NAMES, SHARP_NAMES, Key
 from musia.core.theory.meter import Meter
 from musia.errors import FileFormatError, InvalidInput
+from musia.files import write_bytes_atomic
 
 _NOTE_OFF, _NOTE_ON, _CONTROL, _PROGRAM = 0x80, 0x90, 0xB0, 0xC0
 _ALL_NOTES_OFF = 123
@@ -43,8 +44,7 @@ def song_to_midi(song: Song) -> bytes:
 
 
 def write_midi(song: Song, path: Path) -> Path:
-    path.write_bytes(song_to_midi(song))
-    return path
+    return write_bytes_atomic(path, song_to_midi(song))
 
 
 def ticks(beats: float) -> int:

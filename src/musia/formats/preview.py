@@ -22,16 +22,15 @@ from __future__ import annotations
 
 import math
 import os
-import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from musia.core.model import Song, Track
-from musia.errors import InvalidInput, MusiaError
+from musia.errors import AudioUnavailable, InvalidInput
+from musia.files import safe_name, write_atomic
 
 if TYPE_CHECKING:
     import numpy as np
@@ -57,23 +56,7 @@ SYSTEM_SOUNDFONTS = (
     Path("/usr/share/sounds/sf2/default-GM.sf2"),
     Path("/usr/share/soundfonts/default.sf2"),
 )
-_UNSAFE = re.compile(r"[^\w #.-]+", re.UNICODE)
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-_FILE_MODE = 0o666 & ~_umask()  # what open() would give: mkstemp's files are private
 Progress = Callable[[str], None]
-
-
-class AudioUnavailable(MusiaError):
-    """The audio extra is not installed, or no SoundFont could be found."""
-
-    code = "audio_unavailable"
 
 
 @dataclass(frozen=True)
@@ -304,7 +287,7 @@ def _finish(audio: Audio, gain: Audio, end: int, fade: int, *, limit: bool = Fal
 
 
 def _stem_name(track: Track) -> str:
-    return _UNSAFE.sub(" ", track.name).strip(" .") or track.part or "Part"
+    return safe_name(track.name, fallback=track.part or "Part", max_chars=100)
 
 
 def write_wav(path: Path, audio: Audio, sample_rate: int = SAMPLE_RATE) -> Path:
@@ -320,19 +303,15 @@ def write_wav(path: Path, audio: Audio, sample_rate: int = SAMPLE_RATE) -> Path:
     pcm = np.empty((audio.shape[-1], audio.shape[0]), dtype="<i2")  # interleaved frames
     for channel in range(audio.shape[0]):
         pcm[:, channel] = scaled[channel]
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".wav", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as file, wave.open(file, "wb") as writer:
+
+    def write(file: BinaryIO) -> None:
+        with wave.open(file, "wb") as writer:
             writer.setnchannels(audio.shape[0])
             writer.setsampwidth(2)
             writer.setframerate(sample_rate)
             writer.writeframes(pcm.tobytes())
-        os.chmod(temporary, _FILE_MODE)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+
+    return write_atomic(path, write)
 
 
 def write_preview(preview: Preview, folder: Path) -> list[Path]:

@@ -9,11 +9,10 @@ half-written set behind.
 from __future__ import annotations
 
 import gzip
-import os
-import tempfile
 from pathlib import Path
 
 from musia.core.model import Song
+from musia.files import write_bytes_atomic
 from musia.formats.als.liveset import build_live_set
 from musia.formats.als.node import serialize
 from musia.formats.als.versions import live_format
@@ -36,14 +35,4 @@ def song_to_als(song: Song, live_version: int = DEFAULT_LIVE_VERSION) -> bytes:
 
 def write_als(song: Song, path: Path, *, live_version: int = DEFAULT_LIVE_VERSION) -> Path:
     """Write the set to `path` (its folder must exist) and return `path`."""
-    data = song_to_als(song, live_version)
-    path = Path(path)
-    handle, staging = tempfile.mkstemp(prefix=".musia-", suffix=".als.tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(staging, path)
-    except BaseException:
-        Path(staging).unlink(missing_ok=True)
-        raise
-    return path
+    return write_bytes_atomic(Path(path), song_to_als(song, live_version))
