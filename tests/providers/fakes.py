@@ -31,6 +31,9 @@ FILES = {
     ".jpg": (b"\xff\xd8\xff\xe0" + bytes(300), "image/jpeg"),
     ".mp4": (b"\x00\x00\x00\x18ftypmp42" + bytes(500), "video/mp4"),
     ".flac": (b"fLaC\x00\x00\x00\x22" + bytes(200), "audio/flac"),
+    # What an expired link or a login wall serves under a media name and type.
+    ".wav": (b"<html><body>Link expired</body></html>", "audio/wav"),
+    ".empty": (b"", "audio/mpeg"),
 }
 
 Answer = tuple[int, dict[str, str], bytes]

@@ -63,17 +63,17 @@ OnStatus = Callable[[StatusEvent], None]
 
 
 class _Reporter:
-    """Calls on_status when the status or the progress changes, never twice for the same."""
+    """Calls on_status when anything in the event changes (status, progress, message, the
+    task id becoming known), never twice in a row for the same event."""
 
     def __init__(self, on_status: OnStatus | None) -> None:
         self._on_status = on_status
-        self._last: tuple[Status, float | None] | None = None
+        self._last: StatusEvent | None = None
 
     def report(self, event: StatusEvent) -> None:
-        key = (event.status, event.progress)
-        if self._on_status and key != self._last:
+        if self._on_status and event != self._last:
             self._on_status(event)
-        self._last = key
+        self._last = event
 
 
 class ProviderClient:
@@ -119,7 +119,7 @@ class ProviderClient:
         endpoint, body = build_request(model, params, context)  # refuses before sending
         values = resolve_values(model, params, context)
         reporter = _Reporter(on_status)
-        with open_client(self.transport, self.timeouts) as http:
+        with open_client(self.transport, self.timeouts, provider.secrets()) as http:
             session = self.session(http, secrets=provider.secrets(), label=provider.name)
             try:
                 return self._run(session, provider, model, (endpoint, body), values, reporter)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import httpx
 
@@ -101,7 +101,9 @@ def _store(number: int, url: str, data: bytes, dest_storage_fn: StoreFn) -> Stor
     if kind is None:
         raise ProviderResultInvalid(f"result {number} is not audio, image or video")
     content_type, extension = kind
-    stem = safe_name(PurePosixPath(urlsplit(url).path).stem, fallback="result", max_chars=60)
+    stem = safe_name(
+        PurePosixPath(unquote(urlsplit(url).path)).stem, fallback="result", max_chars=60
+    )
     reference = dest_storage_fn(f"{number:02d}-{stem}{extension}", data, content_type)
     return StoredFile(url, reference, content_type, len(data))
 

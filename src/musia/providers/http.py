@@ -12,6 +12,7 @@ import email.utils
 import json
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -181,12 +182,50 @@ class Session:
             raise ProviderTimeout(f"{self.label}: the job ran out of time")
 
 
+class _MaskingFilter(logging.Filter):
+    """httpx logs every request URL at INFO, key and all when it travels in the query: mask
+    the secrets of every client open in this process in those records too."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: dict[str, int] = {}  # secret -> number of open clients using it
+        self._lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.secrets:
+            record.msg = mask(record.getMessage(), list(self.secrets))
+            record.args = None
+        return True
+
+    @contextmanager
+    def masking(self, secrets: Sequence[str]) -> Iterator[None]:
+        with self._lock:
+            for secret in secrets:
+                self.secrets[secret] = self.secrets.get(secret, 0) + 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                for secret in secrets:
+                    self.secrets[secret] -= 1
+                    if not self.secrets[secret]:
+                        del self.secrets[secret]
+
+
+_LIBRARY_LOGS = _MaskingFilter()
+for _name in ("httpx", "httpcore.http11", "httpcore.connection"):
+    logging.getLogger(_name).addFilter(_LIBRARY_LOGS)
+
+
 @contextmanager
 def open_client(
-    transport: httpx.BaseTransport | None, timeouts: Timeouts
+    transport: httpx.BaseTransport | None, timeouts: Timeouts, secrets: Sequence[str] = ()
 ) -> Iterator[httpx.Client]:
     # trust_env=False: proxies and .netrc from the environment must not receive vendor keys.
-    with httpx.Client(
-        transport=transport, timeout=timeouts.httpx(), follow_redirects=True, trust_env=False
-    ) as client:
+    with (
+        _LIBRARY_LOGS.masking(secrets),
+        httpx.Client(
+            transport=transport, timeout=timeouts.httpx(), follow_redirects=True, trust_env=False
+        ) as client,
+    ):
         yield client
