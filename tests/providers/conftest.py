@@ -40,6 +40,7 @@ def make_client(clock: FakeClock, **options: object) -> ProviderClient:
         "clock": clock.clock,
         "rng": random.Random(7),
         "timeouts": Timeouts(connect_s=2.0, read_s=0.5),
+        "allow_private_hosts": True,  # the fakes live on 127.0.0.1
     }
     return ProviderClient(**(settings | options))  # type: ignore[arg-type]
 

@@ -331,7 +331,7 @@ class FakeVendor:
         self._server.server_close()
 
     def api_requests(self) -> list[Recorded]:
-        return [r for r in self.requests if not r.path.startswith("/files/")]
+        return [r for r in self.requests if not r.path.startswith(("/files/", "/redirect/"))]
 
     def file_urls(self, task_id: str) -> list[str]:
         count = 2 if isinstance(self.dialect, KieSuno) else 1
@@ -339,10 +339,15 @@ class FakeVendor:
 
     # What the handler calls; returns None to drop the connection.
     def answer(self, request: Recorded) -> Answer | None:
-        if request.path.startswith("/files/"):
-            return self._file(request.path)
         with self._lock:
             self.requests.append(request)
+        if request.path.startswith("/files/"):
+            return self._file(request.path)
+        if request.path.startswith("/redirect/"):  # /redirect/N/name: N hops to /files/name
+            _, _, hops, name = request.path.split("/", 3)
+            target = f"/redirect/{int(hops) - 1}/{name}" if int(hops) > 1 else f"/files/{name}"
+            return 302, {"Location": target}, b""
+        with self._lock:
             disruption = self.disruptions.pop(0) if self.disruptions else None
         if disruption is not None:
             return self._disrupt(disruption)

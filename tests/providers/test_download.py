@@ -23,7 +23,9 @@ def test_files_are_stored_under_safe_names_with_sniffed_types(
     assert [Path(s.reference).name for s in stored] == ["01-a song.mp3", "02-cover.png"]
     assert (tmp_path / "01-a song.mp3").read_bytes() == FILES[".mp3"][0]
     assert stored[0].source_url == urls[0]
-    assert all("authorization" not in r.headers for r in fake.requests)  # no key to CDNs
+    downloads = [r for r in fake.requests if r.path.startswith("/files/")]
+    assert len(downloads) == 2
+    assert all("authorization" not in r.headers for r in downloads)  # no key to CDNs
 
 
 def test_a_file_over_the_size_cap_is_refused(client: ProviderClient, store: FolderStore) -> None:
@@ -75,3 +77,24 @@ def test_inline_results_are_stored_too(store: FolderStore) -> None:
 def test_sniffing(data: bytes, expected: str | None) -> None:
     found = sniff(data)
     assert (found[0] if found else None) == expected
+
+
+def test_redirects_are_followed_a_few_hops(client: ProviderClient, store: FolderStore) -> None:
+    with FakeVendor(KieSuno()) as fake:
+        stored = download_results([f"{fake.url}/redirect/3/song.mp3"], store, client=client)
+        assert stored[0].content_type == "audio/mpeg"
+        with pytest.raises(ProviderResultInvalid, match="redirects more than 5"):
+            download_results([f"{fake.url}/redirect/9/song.mp3"], store, client=client)
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["127.0.0.1", "localhost", "10.1.2.3", "192.168.0.10", "169.254.169.254", "[::1]", "0.0.0.0"],
+)
+def test_links_into_private_networks_are_refused_by_default(host: str, store: FolderStore) -> None:
+    with FakeVendor(KieSuno()) as fake:
+        port = fake.url.rsplit(":", 1)[1]
+        url = f"http://{host}:{port}/files/song.mp3"
+        with pytest.raises(ProviderResultInvalid, match="private network"):
+            download_results([url], store, client=ProviderClient())
+    assert fake.requests == [] and store.saved == []

@@ -66,6 +66,8 @@ def test_every_preset_runs_end_to_end(
     statuses = [event.status for event in events]
     assert statuses[0] is Status.PENDING and statuses[-1] is Status.COMPLETED
     _check_requests(model, fake)
+    downloads = [r for r in fake.requests if r.path.startswith("/files/")]
+    assert all("authorization" not in r.headers for r in downloads)
     if model.type is ModelType.TEXT:
         assert result.text and "says" in result.text
         return

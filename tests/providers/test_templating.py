@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from musia.errors import InvalidInput, PresetInvalid, ProviderRequestInvalid
 from musia.providers import ProviderClient, preset
@@ -204,3 +206,35 @@ def test_refusals_happen_before_any_request(client: ProviderClient) -> None:
         with pytest.raises(ProviderRequestInvalid, match="secret_var"):
             client.run_generation(provider, unchecked, {"prompt": "rain"})
     assert fake.requests == []
+
+
+_JSON_LEAVES = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text().filter(lambda text: "{{" not in text)
+)
+_JSON = st.recursive(
+    _JSON_LEAVES,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(_JSON)
+def test_a_template_without_slots_is_sent_as_written(template: Any) -> None:
+    assert render(template, {"x": 1}) == template
+
+
+@given(st.integers(min_value=1, max_value=30) | st.floats(min_value=1, max_value=30))
+def test_any_number_in_bounds_is_sent_as_that_number(duration: float) -> None:
+    sent = body({"prompt": "rain", "duration": duration})
+    assert sent["duration"] == duration and type(sent["duration"]) is type(duration)
+
+
+@given(st.text(max_size=50).filter(str.strip))
+def test_any_text_is_sent_verbatim(prompt: str) -> None:
+    assert body({"prompt": prompt})["prompt"] == prompt

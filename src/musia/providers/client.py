@@ -90,8 +90,12 @@ class ProviderClient:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
+        allow_private_hosts: bool = False,
     ) -> None:
         self.transport = transport
+        # Result links may only lead to private or loopback addresses when the operator says
+        # so (a vendor answer could otherwise make us fetch from inside our network).
+        self.allow_private_hosts = allow_private_hosts
         self.timeouts = timeouts or Timeouts()
         self.retry = retry or RetryPolicy()
         self.job_timeout_s = job_timeout_s

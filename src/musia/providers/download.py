@@ -7,11 +7,13 @@ hosts, and a key must only travel to the provider's own base URL.
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import httpx
 
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
 DEFAULT_MAX_BYTES = 500 * 1024 * 1024
 MAX_FILES = 32
 CHUNK_BYTES = 64 * 1024
+MAX_REDIRECTS = 5
 
 # (file name, bytes, sniffed content type) -> a reference to where it is stored.
 StoreFn = Callable[[str, bytes, str], str]
@@ -72,23 +75,41 @@ def download_results(
     client: ProviderClient | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> list[StoredFile]:
-    """Download every URL (http/https only), check it, and hand it to `dest_storage_fn`.
-    `client` is a ProviderClient whose transport, timeouts, retries and clock apply."""
+    """Download every URL, check it, and hand it to `dest_storage_fn`. `client` is a
+    ProviderClient whose transport, timeouts, retries, clock and host policy apply. Links
+    are vendor answers, so hostile input: http(s) only, and unless the client allows private
+    hosts, every hop (redirects included) must resolve to public addresses."""
     from musia.providers.client import ProviderClient
 
     provider_client = client or ProviderClient()
     if len(urls) > MAX_FILES:
         raise ProviderResultInvalid(f"{len(urls)} result files; at most {MAX_FILES} are kept")
     for url in urls:
-        if urlsplit(url).scheme not in {"http", "https"}:
-            raise ProviderResultInvalid(f"not an http(s) link: {url[:100]}")
+        _check_link(url, provider_client.allow_private_hosts)
     stored = []
     with open_client(provider_client.transport, provider_client.timeouts) as http:
         session = provider_client.session(http, secrets=[], label="download")
         for number, url in enumerate(urls, start=1):
-            data = _fetch(session, url, max_bytes)
+            data = _fetch(session, url, max_bytes, provider_client.allow_private_hosts)
             stored.append(_store(number, url, data, dest_storage_fn))
     return stored
+
+
+def _check_link(url: str, allow_private_hosts: bool) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ProviderResultInvalid(f"not an http(s) link: {url[:100]}")
+    if allow_private_hosts:
+        return
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, None)}
+    except (socket.gaierror, UnicodeError):
+        raise ProviderResultInvalid(f"cannot resolve the result host {parts.hostname}") from None
+    for address in addresses:
+        if not ipaddress.ip_address(str(address).split("%")[0]).is_global:
+            raise ProviderResultInvalid(
+                f"a result link points into a private network ({parts.hostname})"
+            )
 
 
 def store_content(content: bytes, dest_storage_fn: StoreFn, *, name: str = "result") -> StoredFile:
@@ -108,23 +129,36 @@ def _store(number: int, url: str, data: bytes, dest_storage_fn: StoreFn) -> Stor
     return StoredFile(url, reference, content_type, len(data))
 
 
-def _fetch(session: Session, url: str, max_bytes: int) -> bytes:
+def _fetch(session: Session, url: str, max_bytes: int, allow_private_hosts: bool) -> bytes:
     def once() -> Judgement:
-        with session.client.stream("GET", url, headers={"Accept": "*/*"}) as response:
-            if response.status_code == 429:
-                return Judgement("retry", message="HTTP 429", retry_after_s=retry_after_s(response))
-            if response.status_code >= 500:
-                return Judgement("retry", message=f"HTTP {response.status_code}")
-            if response.status_code >= 400:
-                raise ProviderResultInvalid(
-                    f"a result link answered HTTP {response.status_code} (expired?)",
-                    http_status=response.status_code,
-                )
-            return Judgement("ok", _read_capped(response, max_bytes))
+        target = url
+        for _hop in range(MAX_REDIRECTS + 1):
+            # Redirects are followed by hand so that every hop passes the host check.
+            with session.client.stream(
+                "GET", target, headers={"Accept": "*/*"}, follow_redirects=False
+            ) as response:
+                if not response.is_redirect:
+                    return _judge_file(response, max_bytes)
+                target = urljoin(target, response.headers.get("location", ""))
+            _check_link(target, allow_private_hosts)
+        raise ProviderResultInvalid(f"a result link redirects more than {MAX_REDIRECTS} times")
 
     payload = session.attempt(once, what=f"GET {url[:200]}").payload
     assert isinstance(payload, bytes)
     return payload
+
+
+def _judge_file(response: httpx.Response, max_bytes: int) -> Judgement:
+    if response.status_code == 429:
+        return Judgement("retry", message="HTTP 429", retry_after_s=retry_after_s(response))
+    if response.status_code >= 500:
+        return Judgement("retry", message=f"HTTP {response.status_code}")
+    if response.status_code >= 400:
+        raise ProviderResultInvalid(
+            f"a result link answered HTTP {response.status_code} (expired?)",
+            http_status=response.status_code,
+        )
+    return Judgement("ok", _read_capped(response, max_bytes))
 
 
 def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
