@@ -9,9 +9,15 @@ import logging
 import httpx
 import pytest
 
-from musia.errors import ProviderRejected, ProviderTimeout, ProviderUnavailable
+from musia.errors import (
+    ProviderAnswerInvalid,
+    ProviderRejected,
+    ProviderTimeout,
+    ProviderUnavailable,
+)
 from musia.providers import Auth, ProviderClient, RetryPolicy, Status, StatusEvent, preset
 from musia.providers.http import mask, retry_after_s
+from musia.providers.spec import ModelSpec, Poll
 from tests.providers.conftest import FakeClock, make_client, provider_for
 from tests.providers.fakes import DIALECTS, FakeVendor, Kie4o, KieRunway, KieSuno, KieVeo
 
@@ -250,3 +256,24 @@ def test_a_provider_never_shows_its_key() -> None:
 def test_mask_hides_raw_and_url_quoted_secrets() -> None:
     assert mask("k=a/b+c&x=a%2Fb%2Bc", ["a/b+c"]) == "k=***&x=***"
     assert mask("short", ["ab"]) == "short"  # too short to mask without eating words
+
+
+def test_a_job_resumes_polling_the_task_it_created(client: ProviderClient) -> None:
+    suno = preset("kie").model("suno")
+    events: list[StatusEvent] = []
+    with FakeVendor(KieSuno(), processing_polls=2) as fake:
+        provider = provider_for(fake, "kie")
+        first = client.run_generation(provider, suno, PROMPT, on_status=events.append)
+        # A new worker picks the job up with the task id the first one reported.
+        task_id = next(e.task_id for e in events if e.task_id)
+        again = client.poll_task(provider, suno, task_id, PROMPT)
+        with pytest.raises(ProviderAnswerInvalid, match="unusable task id"):
+            client.poll_task(provider, suno.model_copy(update={"poll": _path_poll(suno)}), "../x")
+    assert first.status is again.status is Status.COMPLETED
+    assert again.result_urls == first.result_urls
+    assert [r.path for r in fake.requests].count("/api/v1/generate") == 1  # created once
+
+
+def _path_poll(model: ModelSpec) -> Poll:
+    assert model.poll is not None
+    return model.poll.model_copy(update={"endpoint": "/api/v1/tasks/{{task_id}}"})

@@ -5,7 +5,8 @@ requests built from templates that keep JSON types (templating), answers read by
 No web framework or database here: the service stores providers and models and calls
 `ProviderClient.run_generation` from its job handlers."""
 
-from musia.providers.client import GenerationResult, ProviderClient, StatusEvent, run_generation
+from musia.providers.answers import GenerationResult
+from musia.providers.client import ProviderClient, StatusEvent, run_generation
 from musia.providers.download import StoredFile, download_results, store_content
 from musia.providers.http import RetryPolicy, Timeouts
 from musia.providers.registry import Preset, load_presets, preset
