@@ -6,8 +6,9 @@ records every request. Behaviour knobs:
 - `processing_polls`: the task reports an unfinished state this many polls (slow vendor);
 - `fail_task`: the task ends failed with this vendor message;
 - `disruptions`: what the next requests get instead of a normal answer, in order: an HTTP
-  status (500, 503, 429 with Retry-After) or "hang" (no answer within the client's read
-  timeout) or "drop" (connection closed without an answer); then normal service;
+  status (500, 503, 429 with Retry-After), "body:N" (HTTP 200 with error N in the vendor's
+  body shape), "hang" (no answer within the client's read timeout) or "drop" (connection
+  closed without an answer); then normal service;
 - `reject`: 401 / 402 / 422 on create, in the vendor's own error shape.
 The result files it links to are served by the same server, with real magic bytes.
 """
@@ -247,7 +248,7 @@ class Zhipu(Dialect):
 
 
 class _MiniMax(Dialect):
-    CODES: ClassVar[dict[int, int]] = {401: 1004, 402: 1008, 422: 2013}
+    CODES: ClassVar[dict[int, int]] = {401: 1004, 402: 1008, 422: 2013, 429: 1002, 500: 1013}
 
     def error(self, status: int, message: str) -> Answer:
         # MiniMax answers HTTP 200 and says what went wrong in base_resp.
@@ -362,6 +363,9 @@ class FakeVendor:
     def _disrupt(self, disruption: int | str) -> Answer | None:
         if disruption == "drop":
             return None
+        if isinstance(disruption, str) and disruption.startswith("body:"):
+            # A 200 answer whose body carries the vendor's error code (Kie, MiniMax).
+            return self.dialect.error(int(disruption[5:]), "busy, try again")
         if disruption == "hang":
             time.sleep(self.hang_s)
             return json_answer({"msg": "late"}, 504)

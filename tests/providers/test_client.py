@@ -277,3 +277,23 @@ def test_a_job_resumes_polling_the_task_it_created(client: ProviderClient) -> No
 def _path_poll(model: ModelSpec) -> Poll:
     assert model.poll is not None
     return model.poll.model_copy(update={"endpoint": "/api/v1/tasks/{{task_id}}"})
+
+
+@pytest.mark.parametrize(
+    ("provider_name", "model_name", "codes"),
+    [
+        ("kie", "flux-kontext", ["body:455", "body:500", "body:429"]),  # maintenance, server, rate
+        ("minimax", "music", ["body:429", "body:500"]),  # base_resp 1002, 1013
+    ],
+)
+def test_error_codes_inside_200_answers_are_retried(
+    provider_name: str, model_name: str, codes: list[str], clock: FakeClock, client: ProviderClient
+) -> None:
+    with FakeVendor(DIALECTS[(provider_name, model_name)](), disruptions=list(codes)) as fake:
+        result = client.run_generation(
+            provider_for(fake, provider_name), preset(provider_name).model(model_name), PROMPT
+        )
+    assert result.status is Status.COMPLETED
+    creates = [r for r in fake.requests if r.path == fake.dialect.create_path]
+    assert len(creates) == len(codes) + 1
+    assert len(clock.sleeps) >= len(codes)
