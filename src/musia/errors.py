@@ -46,3 +46,10 @@ class FileFormatError(InvalidInput):
     """A file that is not what it claims to be (bad MIDI, bad set, bad audio)."""
 
     code = "bad_file"
+
+
+class SetFormatError(FileFormatError):
+    """A file that is not a Live set Musia can read: not gzip or XML, truncated, too large once
+    decompressed, hostile XML (DTDs, entities), the wrong root, or ids that point nowhere."""
+
+    code = "bad_live_set"
