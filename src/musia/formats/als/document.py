@@ -270,7 +270,8 @@ class Element:
         first = self.i + 1  # the first child, when there is one
         end = self.doc.start[first] if first < self.doc.stop[self.i] else self.doc.end[self.i]
         raw = self.doc.data[self.doc.head_end[self.i] : end]
-        return unescape(raw.decode("utf-8").split("</", 1)[0])
+        text = raw.decode("utf-8").split("</", 1)[0]
+        return unescape(text.replace("\r\n", "\n").replace("\r", "\n"))  # XML's line ends
 
     def __iter__(self) -> Iterator[Element]:
         doc, stop = self.doc, self.doc.stop
