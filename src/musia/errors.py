@@ -112,3 +112,10 @@ class ProviderResultInvalid(ProviderError):
     """A result file that is too big, empty, or not audio, image or video."""
 
     code = "provider_result_invalid"
+
+
+class SetFormatError(FileFormatError):
+    """A file that is not a Live set Musia can read: not gzip or XML, truncated, too large once
+    decompressed, hostile XML (DTDs, entities), the wrong root, or ids that point nowhere."""
+
+    code = "bad_live_set"

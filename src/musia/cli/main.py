@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from musia import __version__
+from musia.cli import liveset
 from musia.cli.providers import app as providers_app
 from musia.errors import MusiaError
 
@@ -27,6 +28,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(providers_app)
+liveset.register(app)
 
 Prompt = Annotated[
     str, typer.Argument(help="What to make, in English, Spanish, Ukrainian or Russian.")
