@@ -114,6 +114,13 @@ class ProjectDetail(ProjectOut):
     version: VersionOut
 
 
+class Inspection(BaseModel):
+    project_id: str
+    version: int
+    source: str
+    summary: dict[str, Any]
+
+
 class ProjectPage(BaseModel):
     items: list[ProjectOut]
     total: int

@@ -67,7 +67,7 @@ def _looks_like_xml(head: bytes) -> bool:
 
 def _gunzip_head(stream: io.BufferedIOBase) -> bytes:
     try:
-        return gzip.GzipFile(fileobj=stream).read(SNIFF_BYTES)
+        return gzip.GzipFile(fileobj=stream, mode="rb").read(SNIFF_BYTES)
     except (OSError, EOFError):
         return b""
     finally:

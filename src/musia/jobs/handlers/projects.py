@@ -102,3 +102,18 @@ def _failed(context: JobContext, error: str) -> None:
 
 
 register(JobKind(RENDER_KIND, render, _failed))
+
+
+def _inspect(context: JobContext) -> dict[str, Any]:
+    from musia.services.imports import inspect_stored
+
+    return inspect_stored(context)
+
+
+def _inspect_failed(context: JobContext, error: str) -> None:
+    from musia.services.imports import failed
+
+    failed(context, error)
+
+
+register(JobKind("project.inspect", _inspect, _inspect_failed))

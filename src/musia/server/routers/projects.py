@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, File, Query, UploadFile
 from starlette.responses import Response
 
 from musia.db.models import Job, Project, ProjectVersion
 from musia.db.repos.projects import Projects
 from musia.errors import Conflict, NotFound
-from musia.server import files, schemas
+from musia.server import files, schemas, uploads
 from musia.server.deps import CurrentUser, Work
+from musia.services import imports
 from musia.services import projects as service
 
 router = APIRouter(prefix="/projects", tags=["projects"])
@@ -104,9 +105,9 @@ def download(
     projects = Projects(uow.session)
     project = projects.get(user.id, project_id)
     row = projects.version(project, version)
-    if row.status == "pending":
+    if not row.files and row.status == "pending":
         raise Conflict(f"version {row.number} is still being made; poll job {row.job_id}")
-    if row.status == "failed" or not row.files:
+    if not row.files:
         raise NotFound(f"version {row.number} has no files (its job failed)")
     storage = uow.runtime.storage
     if format == "zip":
@@ -124,3 +125,37 @@ def download(
 @router.delete("/{project_id}", status_code=204)
 def delete(project_id: str, user: CurrentUser, uow: Work) -> None:
     service.delete_project(uow, user.id, project_id)
+
+
+@router.post("/import", status_code=202, response_model=schemas.Started)
+def import_set(
+    user: CurrentUser, uow: Work, file: Annotated[UploadFile, File()]
+) -> schemas.Started:
+    """Upload a Live set (.als, or its uncompressed XML): stored unchanged as version 1, then
+    read by a job; `GET /projects/{id}/inspect` shows what it holds."""
+    uploads.check_size(file, uow.runtime.settings.upload.max_set_bytes)
+    kind = uploads.sniff_set(uploads.read_head(file), file.file)  # type: ignore[arg-type]
+    name = uploads.stored_name(file, kind, "Imported")
+    project, version, job, key = imports.add_imported(uow, user.id, name)
+    uploads.store(uow.runtime.storage, file, key, kind)
+    return started_out(project, version, job)
+
+
+@router.get("/{project_id}/inspect", response_model=schemas.Inspection)
+def inspect(
+    project_id: str,
+    user: CurrentUser,
+    uow: Work,
+    version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
+) -> schemas.Inspection:
+    """What a version holds: tempo, time signature, tracks, clips, notes (as read or written)."""
+    projects = Projects(uow.session)
+    project = projects.get(user.id, project_id)
+    row = projects.version(project, version)
+    if row.summary is None and row.status == "pending":
+        raise Conflict(f"version {row.number} is still being read; poll job {row.job_id}")
+    if row.summary is None:
+        raise NotFound(f"version {row.number} could not be read (see job {row.job_id})")
+    return schemas.Inspection(
+        project_id=project.id, version=row.number, source=project.source, summary=row.summary
+    )
