@@ -84,8 +84,86 @@ def analyze_stored(context: JobContext) -> dict[str, Any]:
 
 
 def modify_stored(context: JobContext) -> dict[str, Any]:
-    audio_engine("transforms")
-    raise Unavailable("audio transforms are not wired yet")
+    """Fetch the source (a stored file, or the URL, stored first as a music file of its own),
+    apply the instruction with the transforms, store the result as a new music file."""
+    with tempfile.TemporaryDirectory(prefix="musia-modify-") as name:
+        folder = Path(name)
+        url = context.input.get("music_url")
+        if url:
+            source_id = _store_from_url(context, str(url), folder)
+        else:
+            source_id = str(context.input["music_id"])
+        source_key = _stored_key(context, source_id)
+        source = context.runtime.storage.fetch(source_key, folder / source_key.rsplit("/", 1)[-1])
+        context.progress(0.3, "transforming")
+        produced, details = transform(source, str(context.input["instruction"]), folder / "out")
+        music_id = _store_produced(context, source_id, produced, details)
+    return {"music_id": music_id, "source_id": source_id, **details}
+
+
+def transform(source: Path, instruction: str, out_dir: Path) -> tuple[Path, dict[str, Any]]:
+    """The seam to musia.audio.transforms (issue 3)."""
+    engine = audio_engine("transforms")
+    raise Unavailable(f"{engine.__name__} has no instruction-driven transform to call yet")
+
+
+def _store_from_url(context: JobContext, url: str, folder: Path) -> str:
+    from urllib.parse import unquote, urlsplit
+
+    from musia.fetch import fetch_to_file
+    from musia.files import safe_name
+    from musia.sniff import sniff_audio
+
+    settings = context.runtime.settings
+    context.progress(0.05, "downloading")
+    target = folder / "download"
+    fetch_to_file(
+        url,
+        target,
+        limit_bytes=settings.upload.max_audio_bytes,
+        allow_private=settings.http.allow_private_urls,
+        timeout_s=settings.http.fetch_timeout_s,
+    )
+    with target.open("rb") as file:
+        kind = sniff_audio(file.read(64))
+    stem = Path(unquote(urlsplit(url).path)).stem
+    name = safe_name(stem, fallback="music", max_chars=80) + kind.extension
+    with transaction(context.runtime.sessions) as session:
+        music = Music(session).add(
+            context.owner_id,
+            name=name,
+            file="",
+            content_type=kind.content_type,
+            size_bytes=target.stat().st_size,
+            source_url=url,
+        )
+        music.file = music_key(context.owner_id, music.id, name)
+        context.runtime.storage.put_file(music.file, target, kind.content_type)
+        return music.id
+
+
+def _store_produced(
+    context: JobContext, source_id: str, produced: Path, details: dict[str, Any]
+) -> str:
+    from musia.sniff import sniff_audio
+
+    with produced.open("rb") as file:
+        kind = sniff_audio(file.read(64))
+    with transaction(context.runtime.sessions) as session:
+        music = Music(session).add(
+            context.owner_id,
+            name=produced.name,
+            file="",
+            content_type=kind.content_type,
+            size_bytes=produced.stat().st_size,
+            source_id=source_id,
+            instruction=str(context.input["instruction"]),
+            processed=bool(details.get("analysis")),
+            result_data=details.get("analysis"),
+        )
+        music.file = music_key(context.owner_id, music.id, produced.name)
+        context.runtime.storage.put_file(music.file, produced, kind.content_type)
+        return music.id
 
 
 def _stored_key(context: JobContext, music_id: str) -> str:

@@ -9,9 +9,9 @@ from fastapi import APIRouter, File, Form, Query, UploadFile
 from starlette.responses import Response
 
 from musia.db.repos.media import Music, SampleQuery, Samples
+from musia.fetch import check_url
 from musia.server import files, schemas, uploads
 from musia.server.deps import CurrentUser, Work
-from musia.server.fetch import check_url
 from musia.services import music as music_service
 
 router = APIRouter(tags=["media"])
