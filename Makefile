@@ -4,8 +4,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.musia-installed
-PROMPT ?= Genera un track de house a 124 BPM en La menor
-OUT ?= out
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: run test lint typecheck unit bench clean
 
@@ -15,9 +15,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Until the web service lands, `make run` composes the demo prompt into $(OUT)/.
+# The web service on its embedded defaults: SQLite and storage under ./data, the in-process
+# worker; OpenAPI docs at http://127.0.0.1:8000/docs.
 run: $(STAMP)
-	$(BIN)/musia generate "$(PROMPT)" --out "$(OUT)"
+	$(BIN)/musia serve --host $(HOST) --port $(PORT)
 
 test: lint typecheck unit
 
@@ -35,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/generate.py
 	$(BIN)/python bench/adherence.py
 	$(BIN)/python bench/render.py
+	$(BIN)/python bench/api.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache out

@@ -119,3 +119,54 @@ class SetFormatError(FileFormatError):
     decompressed, hostile XML (DTDs, entities), the wrong root, or ids that point nowhere."""
 
     code = "bad_live_set"
+
+
+class NotFound(MusiaError):
+    """No such resource — or one that belongs to someone else: the two answer the same."""
+
+    code = "not_found"
+
+
+class Unauthorized(MusiaError):
+    """No credentials, wrong credentials, or an expired or revoked token."""
+
+    code = "unauthorized"
+
+
+class Conflict(MusiaError):
+    """The request is valid but clashes with the current state (a taken name, a version whose
+    files are not written yet)."""
+
+    code = "conflict"
+
+
+class TooLarge(InvalidInput):
+    """An upload or body over its configured limit."""
+
+    code = "too_large"
+
+
+class UnsupportedType(InvalidInput):
+    """An upload whose content (sniffed, not its name) is not a type this endpoint takes."""
+
+    code = "unsupported_type"
+
+
+class UnsafeUrl(InvalidInput):
+    """A URL Musia refuses to fetch: not http(s), or pointing at a private or local address."""
+
+    code = "unsafe_url"
+
+
+class RateLimited(MusiaError):
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class Unavailable(MusiaError):
+    """A feature whose engine is not installed or not reachable (the database, an extra)."""
+
+    code = "unavailable"

@@ -223,6 +223,11 @@ def _describe(plan: Plan) -> str:
     return "\n".join(lines)
 
 
+from musia.cli import service  # noqa: E402 (commands register after the app exists)
+
+service.register(app)
+
+
 def main() -> None:
     try:
         app()

@@ -1,0 +1,1 @@
+"""One module per family of job kinds; each registers its kinds on import."""

@@ -1,0 +1,119 @@
+"""project.render: compose a version's plan and write its files into storage."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from musia.core.plan import Plan
+from musia.db.engine import transaction
+from musia.db.repos.projects import Projects
+from musia.errors import NotFound
+from musia.jobs.context import JobContext
+from musia.jobs.registry import JobKind, register
+from musia.services.projects import RENDER_KIND, version_prefix
+
+CONTENT_TYPES = {
+    ".als": "application/gzip",
+    ".mid": "audio/midi",
+    ".json": "application/json",
+    ".wav": "audio/wav",
+}
+
+
+def render(context: JobContext) -> dict[str, Any]:
+    from musia.project import write_project
+
+    plan, project_id, number = _load(context)
+    parts = max(1, len(plan.parts))
+    rendered: list[str] = []
+
+    def progress(part: str) -> None:  # called once per part the preview renders
+        rendered.append(part)
+        context.progress(0.1 + 0.8 * len(rendered) / parts, f"rendering {part}")
+
+    context.progress(0.05, "composing")
+    with tempfile.TemporaryDirectory(prefix="musia-render-") as folder:
+        project = write_project(
+            plan,
+            Path(folder),
+            live_version=int(context.input.get("live_version", 11)),
+            audio=bool(context.input.get("audio", False)),
+            progress=progress,
+        )
+        context.progress(0.9, "storing")
+        prefix = version_prefix(project_id, number)
+        files = _store(context, project.folder, project.files, prefix)
+        summary = project.summary()
+    summary.pop("folder", None)
+    summary["files"] = list(files)
+    _save(context, files, summary, prefix)
+    return {"project_id": project_id, "version": number, "files": sorted(files)}
+
+
+def _load(context: JobContext) -> tuple[Plan, str, int]:
+    with transaction(context.runtime.sessions) as session:
+        version = Projects(session).version_by_id(str(context.input["version_id"]))
+        if version is None or version.plan is None:
+            raise NotFound("the project version to render is gone")
+        return Plan.model_validate(version.plan), version.project_id, version.number
+
+
+def _store(
+    context: JobContext, folder: Path, written: tuple[Path, ...], prefix: str
+) -> dict[str, str]:
+    """Upload every file; `files` maps a format (als, mid, plan, wav, stem:<Part>) to its key."""
+    files: dict[str, str] = {}
+    for path in written:
+        relative = path.relative_to(folder).as_posix()
+        key = f"{prefix}/{relative}"
+        context.runtime.storage.put_file(key, path, CONTENT_TYPES.get(path.suffix))
+        files[_format(relative)] = key
+    return files
+
+
+def _format(relative: str) -> str:
+    if relative.startswith("stems/"):
+        return f"stem:{Path(relative).stem}"
+    if relative == "plan.json":
+        return "plan"
+    if relative == "preview.wav":
+        return "wav"
+    return Path(relative).suffix.lstrip(".")
+
+
+def _save(context: JobContext, files: dict[str, str], summary: dict[str, Any], prefix: str) -> None:
+    with transaction(context.runtime.sessions) as session:
+        version = Projects(session).version_by_id(str(context.input["version_id"]))
+        if version is None:  # the project was deleted while it rendered
+            context.runtime.storage.delete_prefix(prefix)
+            raise NotFound("the project was deleted while it rendered")
+        version.files = files
+        version.summary = summary
+        version.status = "ready"
+
+
+def _failed(context: JobContext, error: str) -> None:
+    with transaction(context.runtime.sessions) as session:
+        version = Projects(session).version_by_id(str(context.input.get("version_id", "")))
+        if version is not None:
+            version.status = "failed"
+
+
+register(JobKind(RENDER_KIND, render, _failed))
+
+
+def _inspect(context: JobContext) -> dict[str, Any]:
+    from musia.services.imports import inspect_stored
+
+    return inspect_stored(context)
+
+
+def _inspect_failed(context: JobContext, error: str) -> None:
+    from musia.services.imports import failed
+
+    failed(context, error)
+
+
+register(JobKind("project.inspect", _inspect, _inspect_failed))

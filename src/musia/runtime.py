@@ -1,0 +1,41 @@
+"""What a request and a job both need: settings, the database, storage and the job queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from musia.db.engine import make_engine, session_factory
+from musia.settings import Settings
+from musia.storage import Storage, make_storage
+
+if TYPE_CHECKING:
+    from musia.jobs import JobQueue
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    storage: Storage
+    queue: JobQueue | None = field(default=None)
+
+    def close(self) -> None:
+        if self.queue is not None:
+            self.queue.stop()
+        self.engine.dispose()
+
+
+def open_runtime(settings: Settings, *, migrate: bool = True) -> Runtime:
+    """Connect, bring the schema up to date (the embedded default needs no separate step) and
+    open the storage."""
+    engine = make_engine(settings.database_url, echo=settings.database.echo)
+    if migrate:
+        from musia.db.migrate import upgrade
+
+        upgrade(engine)
+    return Runtime(settings, engine, session_factory(engine), make_storage(settings))

@@ -1,0 +1,1 @@
+"""The web service: `create_app` builds the FastAPI application on a runtime."""

@@ -1,0 +1,70 @@
+"""The application factory: one runtime (database, storage, job queue), the routers under
+/api/v1, one error mapping, body limits, request ids and CORS."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from musia import __version__
+from musia.runtime import Runtime, open_runtime
+from musia.server import errors, logs
+from musia.server.limits import BodyLimit, route_limits
+from musia.server.routers import auth, chat, health, jobs, media, projects
+from musia.server.security import RateLimiter
+from musia.settings import Settings, load_settings
+
+API = "/api/v1"
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    """Without arguments: the embedded default from the environment (SQLite, local storage,
+    the in-process worker), migrated on start."""
+    current = runtime or open_runtime(settings or load_settings())
+    if current.queue is None:
+        from musia.jobs.inprocess import InProcessQueue
+
+        current.queue = InProcessQueue(current)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        assert current.queue is not None
+        current.queue.start()
+        yield
+        current.queue.stop()
+
+    app = FastAPI(
+        title="Musia",
+        version=__version__,
+        description="A sentence becomes a music project: Live set, MIDI, preview.",
+        lifespan=lifespan,
+    )
+    app.state.runtime = current
+    app.state.login_limiter = RateLimiter(current.settings.auth.login_attempts_per_minute)
+    errors.install(app)
+    for router in (auth.router, chat.router, projects.router, media.router, jobs.router):
+        app.include_router(router, prefix=API)
+    app.include_router(health.router)
+    _middleware(app, current.settings)
+    return app
+
+
+def _middleware(app: FastAPI, settings: Settings) -> None:
+    """Added innermost first: request ids wrap everything, so even a 413 carries one."""
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.http.cors_origins,
+        allow_credentials=True,
+        allow_methods=["*"],
+        allow_headers=["*"],
+        expose_headers=["X-Request-ID", "Content-Disposition"],
+    )
+    app.add_middleware(
+        BodyLimit,
+        limits=route_limits(settings),
+        default_limit=settings.upload.max_json_bytes,
+    )
+    app.add_middleware(logs.RequestIds)

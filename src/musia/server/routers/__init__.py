@@ -1,0 +1,1 @@
+"""One router per feature; each stays thin: parse, call a service or repository, shape."""

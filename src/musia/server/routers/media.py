@@ -1,0 +1,110 @@
+"""Samples and music files: upload (type sniffed, size checked, stored unchanged), search,
+fetch, download; music modifications run as jobs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, UploadFile
+from starlette.responses import Response
+
+from musia.db.repos.media import Music, SampleQuery, Samples
+from musia.fetch import check_url
+from musia.server import files, schemas, uploads
+from musia.server.deps import CurrentUser, Work
+from musia.services import music as music_service
+
+router = APIRouter(tags=["media"])
+Text = Annotated[str | None, Form(max_length=200)]
+
+
+@router.get("/samples", response_model=schemas.SamplePage)
+def list_samples(
+    user: CurrentUser,
+    uow: Work,
+    type: Annotated[str | None, Query(max_length=32)] = None,
+    bpm_min: Annotated[float | None, Query(ge=0, le=1000)] = None,
+    bpm_max: Annotated[float | None, Query(ge=0, le=1000)] = None,
+    key: Annotated[str | None, Query(max_length=16)] = None,
+    style: Annotated[str | None, Query(max_length=40)] = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> schemas.SamplePage:
+    query = SampleQuery(type, bpm_min, bpm_max, key, style, q)
+    rows, total = Samples(uow.session).search(user.id, query, (page - 1) * page_size, page_size)
+    items = [schemas.SampleOut.model_validate(s) for s in rows]
+    return schemas.SamplePage(items=items, total=total, page=page, page_size=page_size)
+
+
+@router.post("/samples/upload", status_code=201, response_model=schemas.SampleOut)
+def upload_sample(
+    user: CurrentUser,
+    uow: Work,
+    file: Annotated[UploadFile, File()],
+    type: Text = None,
+    bpm: Annotated[float | None, Form(ge=20, le=999)] = None,
+    key: Annotated[str | None, Form(max_length=16)] = None,
+    style: Annotated[str | None, Form(max_length=40)] = None,
+) -> schemas.SampleOut:
+    size = uploads.check_size(file, uow.runtime.settings.upload.max_audio_bytes)
+    kind = uploads.sniff_audio(uploads.read_head(file))
+    name = uploads.stored_name(file, kind, "sample")
+    sample = Samples(uow.session).add(
+        user.id,
+        name=name,
+        file_key="",
+        content_type=kind.content_type,
+        size_bytes=size,
+        type=type,
+        bpm=bpm,
+        key=key,
+        style=style,
+    )
+    sample.file_key = f"samples/{user.id}/{sample.id}/{name}"
+    uploads.store(uow.runtime.storage, file, sample.file_key, kind)
+    return schemas.SampleOut.model_validate(sample)
+
+
+@router.get("/samples/{sample_id}/audio", response_class=Response)
+def sample_audio(sample_id: str, user: CurrentUser, uow: Work) -> Response:
+    sample = Samples(uow.session).get(user.id, sample_id)
+    return files.send(uow.runtime.storage, sample.file_key, sample.name, sample.content_type)
+
+
+@router.post("/music/upload", status_code=202, response_model=schemas.MusicStarted)
+def upload_music(
+    user: CurrentUser, uow: Work, file: Annotated[UploadFile, File()]
+) -> schemas.MusicStarted:
+    """Stored unchanged; an analysis job fills `result_data` and sets `processed`."""
+    size = uploads.check_size(file, uow.runtime.settings.upload.max_audio_bytes)
+    kind = uploads.sniff_audio(uploads.read_head(file))
+    name = uploads.stored_name(file, kind, "music")
+    music, job = music_service.add_uploaded(
+        uow, user.id, name=name, content_type=kind.content_type, size_bytes=size
+    )
+    uploads.store(uow.runtime.storage, file, music.file, kind)
+    return schemas.MusicStarted(
+        music=schemas.MusicOut.model_validate(music), job=schemas.JobOut.model_validate(job)
+    )
+
+
+@router.post("/music/modify", status_code=202, response_model=schemas.ModifyStarted)
+def modify_music(body: schemas.MusicModify, user: CurrentUser, uow: Work) -> schemas.ModifyStarted:
+    if body.music_url is not None:
+        check_url(body.music_url, allow_private=uow.runtime.settings.http.allow_private_urls)
+    job = music_service.start_modification(
+        uow, user.id, body.instruction, body.music_id, body.music_url
+    )
+    return schemas.ModifyStarted(job=schemas.JobOut.model_validate(job))
+
+
+@router.get("/music/{music_id}", response_model=schemas.MusicOut)
+def get_music(music_id: str, user: CurrentUser, uow: Work) -> schemas.MusicOut:
+    return schemas.MusicOut.model_validate(Music(uow.session).get(user.id, music_id))
+
+
+@router.get("/music/{music_id}/download", response_class=Response)
+def download_music(music_id: str, user: CurrentUser, uow: Work) -> Response:
+    music = Music(uow.session).get(user.id, music_id)
+    return files.send(uow.runtime.storage, music.file, music.name, music.content_type)

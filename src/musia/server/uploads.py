@@ -1,0 +1,51 @@
+"""Uploads: the type is sniffed from the first bytes (never the name or the client's claim), the
+size is checked against the route's limit, and the original goes into storage unchanged."""
+
+from __future__ import annotations
+
+import io
+from pathlib import PurePath
+
+from fastapi import UploadFile
+
+from musia.errors import InvalidInput, TooLarge
+from musia.files import safe_name
+from musia.sniff import SNIFF_BYTES, Kind, sniff_audio, sniff_set
+from musia.storage import Storage
+
+__all__ = ["Kind", "sniff_audio", "sniff_set"]
+
+
+def upload_size(upload: UploadFile) -> int:
+    if upload.size is not None:
+        return upload.size
+    upload.file.seek(0, io.SEEK_END)
+    size = upload.file.tell()
+    upload.file.seek(0)
+    return size
+
+
+def check_size(upload: UploadFile, limit: int) -> int:
+    size = upload_size(upload)
+    if size > limit:
+        raise TooLarge(f"the file is {size:,} bytes; the limit is {limit:,}", field="file")
+    if size == 0:
+        raise InvalidInput("the file is empty", field="file")
+    return size
+
+
+def stored_name(upload: UploadFile, kind: Kind, fallback: str) -> str:
+    """The client's name made safe, with the extension its content deserves."""
+    stem = PurePath((upload.filename or "").replace("\\", "/")).stem
+    return safe_name(stem, fallback=fallback, max_chars=80) + kind.extension
+
+
+def read_head(upload: UploadFile) -> bytes:
+    head = upload.file.read(SNIFF_BYTES)
+    upload.file.seek(0)
+    return head
+
+
+def store(storage: Storage, upload: UploadFile, key: str, kind: Kind) -> None:
+    upload.file.seek(0)
+    storage.put_stream(key, upload.file, kind.content_type)

@@ -1,0 +1,109 @@
+"""Projects: generate from a prompt or a plan, modify by an instruction (a new version whose
+parent is the current one), and the render job that writes a version's files into storage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from musia.core.plan import Plan
+from musia.db.models import Job, Project, ProjectVersion
+from musia.db.repos.jobs import Jobs
+from musia.db.repos.projects import Projects
+from musia.errors import Conflict, InvalidInput, NotUnderstood
+from musia.services.uow import UnitOfWork
+
+RENDER_KIND = "project.render"
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    audio: bool = False
+    live_version: int = 11
+
+
+@dataclass(frozen=True)
+class Started:
+    project: Project
+    version: ProjectVersion
+    job: Job
+
+
+def plan_for_prompt(prompt: str, seed: int | None) -> Plan:
+    from musia.core.plan_builder import plan_from_text
+
+    plan = plan_from_text(prompt, seed=seed)
+    if plan.intent not in {"generate", "modify"}:
+        raise NotUnderstood(
+            f"this reads as a {plan.intent} request, not a description of music to make; "
+            "try e.g. 'house track, 124 bpm, A minor'",
+            field="prompt",
+        )
+    return plan
+
+
+def start_generation(
+    uow: UnitOfWork, owner_id: str, plan: Plan, options: RenderOptions, prompt: str | None
+) -> Started:
+    projects = Projects(uow.session)
+    project = projects.create(owner_id, plan.title)
+    version = projects.add_version(
+        project, plan=plan.model_dump(mode="json"), instruction=prompt, parent=None
+    )
+    return Started(project, version, _render_job(uow, owner_id, version, options))
+
+
+def start_modification(
+    uow: UnitOfWork, owner_id: str, project_id: str, instruction: str, options: RenderOptions
+) -> Started:
+    """An edit starts from the current plan and keeps its seed (plan_from_text with `base`)."""
+    from musia.core.plan_builder import plan_from_text
+
+    projects = Projects(uow.session)
+    project = projects.get(owner_id, project_id)
+    current = projects.version(project)
+    if current.plan is None:
+        raise Conflict(
+            "this project was imported; editing an imported Live set needs the set editor",
+            field="project_id",
+        )
+    base = Plan.model_validate(current.plan)
+    plan = plan_from_text(instruction, base=base)
+    if plan.intent not in {"generate", "modify"}:
+        raise NotUnderstood(
+            f"this reads as a {plan.intent} request, not an edit; try e.g. 'make it 128 bpm'",
+            field="instruction",
+        )
+    version = projects.add_version(
+        project, plan=plan.model_dump(mode="json"), instruction=instruction, parent=current
+    )
+    project.name = plan.title
+    return Started(project, version, _render_job(uow, owner_id, version, options))
+
+
+def _render_job(
+    uow: UnitOfWork, owner_id: str, version: ProjectVersion, options: RenderOptions
+) -> Job:
+    if options.live_version not in {11, 12}:
+        raise InvalidInput("live_version must be 11 or 12", field="live_version")
+    payload: dict[str, Any] = {
+        "version_id": version.id,
+        "audio": options.audio,
+        "live_version": options.live_version,
+    }
+    job = Jobs(uow.session).create(owner_id, RENDER_KIND, payload)
+    version.job_id = job.id
+    uow.enqueue_after_commit(job.id)
+    return job
+
+
+def version_prefix(project_id: str, number: int) -> str:
+    return f"projects/{project_id}/v{number}"
+
+
+def delete_project(uow: UnitOfWork, owner_id: str, project_id: str) -> None:
+    projects = Projects(uow.session)
+    project = projects.get(owner_id, project_id)
+    projects.delete(project)
+    storage, prefix = uow.runtime.storage, f"projects/{project.id}"
+    uow.after_commit(lambda: storage.delete_prefix(prefix))
