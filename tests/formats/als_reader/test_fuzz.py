@@ -3,6 +3,7 @@ is read or refused with a typed error, in under 2 s."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import time
 from pathlib import Path
@@ -68,10 +69,8 @@ def test_mutated_sets_are_read_or_refused_with_typed_errors(
     path = tmp_path_factory.mktemp("fuzz") / "set.als"
     path.write_bytes(body)
     started = time.perf_counter()
-    try:
+    with contextlib.suppress(MusiaError):  # a typed refusal is a pass; anything else fails
         read_set(path)
-    except MusiaError:
-        pass
     elapsed = time.perf_counter() - started
     slowest[0] = max(slowest[0], elapsed)
     assert elapsed < MAX_CASE_S, f"{elapsed:.2f} s"
