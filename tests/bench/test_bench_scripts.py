@@ -257,3 +257,18 @@ def test_render_prints_figures_that_parse(capsys: pytest.CaptureFixture[str]) ->
     assert loudness, out
     assert abs(float(loudness.group(1)) + 14) < 0.5
     assert float(loudness.group(2)) <= -1.0
+
+
+def test_parse_bench_prints_figures_on_a_tiny_set(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """No network, no abletoolz needed: without it the ElementTree baseline runs."""
+    from musia.formats.als import write_als
+    from tests.helpers import make_song
+
+    parse = _load("parse")
+    path = write_als(make_song("house", seed=2), tmp_path / "tiny.als")
+    parse.main([str(path)])
+    out = capsys.readouterr().out
+    assert re.search(r"musia\s+[\d.]+ MB/s\s+peak on the largest set\s+[\d.]+x", out), out
+    assert re.search(r"speed-up: [\d.]+x", out), out

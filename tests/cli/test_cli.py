@@ -41,10 +41,10 @@ def test_readme_has_examples() -> None:
 
 
 def _prerequisites(example: str) -> list[list[str]]:
-    """A `render` example reads what the `generate` examples above it wrote: those run first
-    (without audio, to be quick)."""
+    """A `render` or Live set example reads what the `generate` examples above it wrote: those
+    run first (without audio, to be quick)."""
     examples = readme_examples()
-    if shlex.split(example)[1] != "render":
+    if shlex.split(example)[1] not in ("render", "inspect", "export-midi", "edit"):
         return []
     earlier = [shlex.split(e)[1:] for e in examples[: examples.index(example)]]
     return [
