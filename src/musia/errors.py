@@ -48,6 +48,79 @@ class FileFormatError(InvalidInput):
     code = "bad_file"
 
 
+class ProviderRequestInvalid(InvalidInput):
+    """Parameters or a template that cannot make a valid vendor request; nothing was sent.
+    `errors` lists every problem as {"field": ..., "message": ...}."""
+
+    code = "provider_request_invalid"
+
+    def __init__(self, errors: list[dict[str, str]]) -> None:
+        first = errors[0] if errors else {"field": "", "message": "invalid request"}
+        summary = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        super().__init__(summary + more, field=first["field"] or None)
+        self.errors = errors
+
+    def to_dict(self) -> dict[str, str]:
+        body = super().to_dict()
+        body["errors"] = self.errors  # type: ignore[assignment]
+        return body
+
+
+class PresetInvalid(InvalidInput):
+    """A provider or model description (a preset file, an operator's model) that does not hold."""
+
+    code = "preset_invalid"
+
+
+class ProviderError(MusiaError):
+    """An AI vendor could not give us a result; the job that called it ends FAILED with `message`.
+    `http_status` is the vendor's status (or the one its body code stands for), when known."""
+
+    code = "provider_error"
+
+    def __init__(self, message: str, *, http_status: int | None = None) -> None:
+        super().__init__(message)
+        self.http_status = http_status
+
+
+class ProviderRejected(ProviderError):
+    """The vendor refused the request (401 key, 402 credits, 422 parameters, other 4xx)."""
+
+    code = "provider_rejected"
+
+
+class ProviderUnavailable(ProviderError):
+    """Server errors, timeouts or rate limits outlasted every retry."""
+
+    code = "provider_unavailable"
+
+
+class ProviderTimeout(ProviderError):
+    """The whole generation took longer than the job allows."""
+
+    code = "provider_timeout"
+
+
+class ProviderAnswerInvalid(ProviderError):
+    """The vendor answered what we cannot read: no task id, no result, not the documented shape."""
+
+    code = "provider_answer_invalid"
+
+
+class ProviderResultInvalid(ProviderError):
+    """A result file that is too big, empty, or not audio, image or video."""
+
+    code = "provider_result_invalid"
+
+
+class SetFormatError(FileFormatError):
+    """A file that is not a Live set Musia can read: not gzip or XML, truncated, too large once
+    decompressed, hostile XML (DTDs, entities), the wrong root, or ids that point nowhere."""
+
+    code = "bad_live_set"
+
+
 class NotFound(MusiaError):
     """No such resource — or one that belongs to someone else: the two answer the same."""
 

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from musia import __version__
+from musia.cli import liveset
+from musia.cli.providers import app as providers_app
 from musia.errors import MusiaError
 
 if TYPE_CHECKING:
@@ -25,6 +27,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+app.add_typer(providers_app)
+liveset.register(app)
 
 Prompt = Annotated[
     str, typer.Argument(help="What to make, in English, Spanish, Ukrainian or Russian.")

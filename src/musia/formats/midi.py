@@ -12,7 +12,7 @@ import bisect
 import itertools
 import math
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,14 +37,16 @@ _OFF_VELOCITY = 64
 _META_NAME, _META_TEMPO, _META_TIME_SIG, _META_KEY_SIG, _META_END = 0x03, 0x51, 0x58, 0x59, 0x2F
 
 
-def song_to_midi(song: Song) -> bytes:
-    tracks = [_conductor(song)] + [_part_track(t, song) for t in song.tracks]
+def song_to_midi(song: Song, tempo_map: Sequence[tuple[float, float]] = ()) -> bytes:
+    """`tempo_map`: (time_beats, bpm) changes after the first (a Live set's tempo automation);
+    empty for the song's one tempo."""
+    tracks = [_conductor(song, tempo_map)] + [_part_track(t, song) for t in song.tracks]
     header = b"MThd" + struct.pack(">IHHH", 6, 1, len(tracks), TICKS_PER_BEAT)
     return header + b"".join(tracks)
 
 
-def write_midi(song: Song, path: Path) -> Path:
-    return write_bytes_atomic(path, song_to_midi(song))
+def write_midi(song: Song, path: Path, tempo_map: Sequence[tuple[float, float]] = ()) -> Path:
+    return write_bytes_atomic(path, song_to_midi(song, tempo_map))
 
 
 def ticks(beats: float) -> int:
@@ -55,7 +57,7 @@ def tempo_microseconds(bpm: float) -> int:
     return round(60_000_000 / bpm)
 
 
-def _conductor(song: Song) -> bytes:
+def _conductor(song: Song, tempo_map: Sequence[tuple[float, float]] = ()) -> bytes:
     denominator_power = int(math.log2(song.meter.denominator))
     key_sig = struct.pack(">bB", song.key.signature, 1 if song.key.mode == "minor" else 0)
     events = [
@@ -64,6 +66,8 @@ def _conductor(song: Song) -> bytes:
         (0, _meta(_META_TIME_SIG, bytes((song.meter.numerator, denominator_power, 24, 8)))),
         (0, _meta(_META_KEY_SIG, key_sig)),
     ]
+    changes = [(ticks(b), tempo_microseconds(bpm)) for b, bpm in tempo_map if b > 0 and bpm > 0]
+    events += [(t, _meta(_META_TEMPO, us.to_bytes(3, "big"))) for t, us in sorted(changes)]
     return _chunk(events, end_tick=ticks(song.length_beats))
 
 
