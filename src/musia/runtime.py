@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from musia.db.engine import make_engine, session_factory
+from musia.jobs.events import JobEvents
 from musia.settings import Settings
 from musia.storage import Storage, make_storage
 
@@ -23,6 +24,7 @@ class Runtime:
     sessions: sessionmaker[Session]
     storage: Storage
     queue: JobQueue | None = field(default=None)
+    events: JobEvents = field(default_factory=JobEvents)
 
     def close(self) -> None:
         if self.queue is not None:

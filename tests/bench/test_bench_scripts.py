@@ -272,3 +272,16 @@ def test_parse_bench_prints_figures_on_a_tiny_set(
     out = capsys.readouterr().out
     assert re.search(r"musia\s+[\d.]+ MB/s\s+peak on the largest set\s+[\d.]+x", out), out
     assert re.search(r"speed-up: [\d.]+x", out), out
+
+
+def test_api_bench_prints_figures_that_parse(capsys: pytest.CaptureFixture[str]) -> None:
+    api = _load("api")
+    assert api.main(["--clients", "2", "--projects", "2"]) == 0
+    out = capsys.readouterr().out
+    throughput = re.search(r"^throughput\s+([\d.]+) projects/s", out, re.M)
+    latency = re.search(r"^latency\s+p50 ([\d.]+) s\s+p95 ([\d.]+) s\s+max ([\d.]+) s", out, re.M)
+    assert throughput and latency, out
+    assert float(throughput.group(1)) > 0
+    p50, p95, high = (float(v) for v in latency.groups())
+    assert 0 < p50 <= p95 <= high
+    assert "2 clients, 2/2 projects" in out

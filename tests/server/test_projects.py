@@ -203,3 +203,21 @@ def test_bad_query_values(client: TestClient, alice: Headers) -> None:
     assert client.get("/api/v1/projects?page=0", headers=alice).status_code == 422
     assert client.get("/api/v1/projects/nope", headers=alice).json()["error"] == "not_found"
     assert client.get("/api/v1/jobs/nope", headers=alice).status_code == 404
+
+
+def test_audio_previews_are_bounded_in_length(client: TestClient, alice: Headers) -> None:
+    long_song = {"prompt": "ambient, 60 bpm, 1024 bars", "audio": True}
+    answer = client.post("/api/v1/projects/generate", json=long_song, headers=alice)
+    assert answer.status_code == 422
+    assert answer.json()["field"] == "audio"
+    assert client.get("/api/v1/projects", headers=alice).json()["total"] == 0
+
+
+def test_a_long_poll_returns_when_the_job_ends(client: TestClient, alice: Headers) -> None:
+    started = client.post(
+        "/api/v1/projects/generate", json={"prompt": PROMPT}, headers=alice
+    ).json()
+    job = client.get(f"/api/v1/jobs/{started['job']['id']}?wait=30", headers=alice).json()
+    assert job["status"] == "COMPLETED"
+    assert job["finished_at"] is not None
+    assert client.get(f"/api/v1/jobs/{job['id']}?wait=31", headers=alice).status_code == 422

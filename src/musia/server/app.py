@@ -24,6 +24,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     """Without arguments: the embedded default from the environment (SQLite, local storage,
     the in-process worker), migrated on start."""
     current = runtime or open_runtime(settings or load_settings())
+    _ = current.settings.jwt_secret  # read or generate it now, not at the first login
     if current.queue is None:
         from musia.jobs.inprocess import InProcessQueue
 

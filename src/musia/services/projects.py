@@ -86,6 +86,8 @@ def _render_job(
 ) -> Job:
     if options.live_version not in {11, 12}:
         raise InvalidInput("live_version must be 11 or 12", field="live_version")
+    if options.audio:
+        _check_audio_length(version, uow.runtime.settings.jobs.max_audio_minutes)
     payload: dict[str, Any] = {
         "version_id": version.id,
         "audio": options.audio,
@@ -95,6 +97,19 @@ def _render_job(
     version.job_id = job.id
     uow.enqueue_after_commit(job.id)
     return job
+
+
+def _check_audio_length(version: ProjectVersion, max_minutes: float) -> None:
+    from musia.core.theory.meter import Meter
+
+    plan = Plan.model_validate(version.plan)
+    minutes = plan.bars * Meter.parse(plan.time_signature).bar_beats / plan.bpm
+    if minutes > max_minutes:
+        raise InvalidInput(
+            f"an audio preview is limited to {max_minutes:g} minutes; this song lasts "
+            f"{minutes:.1f} (ask without audio, or for fewer bars)",
+            field="audio",
+        )
 
 
 def version_prefix(project_id: str, number: int) -> str:
