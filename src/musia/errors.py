@@ -46,3 +46,9 @@ class FileFormatError(InvalidInput):
     """A file that is not what it claims to be (bad MIDI, bad set, bad audio)."""
 
     code = "bad_file"
+
+
+class OutputNotWritable(MusiaError):
+    """The output folder cannot be written: no permission, a full disk, a name taken meanwhile."""
+
+    code = "output_not_writable"

@@ -4,7 +4,7 @@ Every track starts with the same header and ends with a `DeviceChain` holding vi
 routings, the mixer, the sequencers and the inner device chain (the devices). The order of those
 children differs by track kind, exactly as Live writes it:
 
-- MIDI track: Mixer, MainSequencer, FreezeSequencer, DeviceChain (devices);
+- MIDI and audio track: Mixer, MainSequencer, FreezeSequencer, DeviceChain (devices);
 - return track: Mixer, DeviceChain (devices), FreezeSequencer;
 - main track: Mixer, FreezeSequencer (an `AudioSequencer`), DeviceChain;
 - pre-listen track: Mixer, DeviceChain.
@@ -25,6 +25,7 @@ _VIEW_ATTRS = {
     "SelectedGeneratorName": "",
 }
 MIDI_LANE_HEIGHT, MIXER_LANE_HEIGHT = 68, 85
+AUDIO_LANE_HEIGHT = 85
 
 
 @dataclass(slots=True)
@@ -80,6 +81,21 @@ def midi_track(b: Build, head: TrackHead, mixer: Node, main_sequencer: Node, sce
     chain += [freeze_sequencer(b, scenes, show_preset_name=b.fmt.is12), devices_chain(())]
     node.children.append(el("DeviceChain", *chain))
     node.children += _midi_track_tail(b)
+    return node
+
+
+def audio_track(b: Build, head: TrackHead, mixer: Node, main_sequencer: Node, scenes: int) -> Node:
+    """An audio track: the same header and chain as a MIDI track; Live 12 ends it with `IsTuned`."""
+    node = track_element(b, head)
+    node.children += values(("SavedPlayingSlot", -1), ("SavedPlayingOffset", 0), ("Freeze", False))
+    if not b.fmt.is12:
+        node.children.append(val("VelocityDetail", 0))
+    node.children += values(("NeedArrangerRefreeze", True), ("PostProcessFreezeClips", 0))
+    chain = [*_chain_head(b, AUDIO_LANE_HEIGHT, output=_to_main(b)), mixer, main_sequencer]
+    chain += [freeze_sequencer(b, scenes, show_preset_name=b.fmt.is12), devices_chain(())]
+    node.children.append(el("DeviceChain", *chain))
+    if b.fmt.is12:
+        node.children.append(val("IsTuned", True))
     return node
 
 
