@@ -152,7 +152,9 @@ def test_midi_tracks_and_ids_unchanged_by_the_stems(
         assert got == want
     ids = pointee_ids(root)
     next_id = int(value(root, "LiveSet/NextPointeeId"))
-    assert len(set(ids)) == len(ids) and max(ids) < next_id
+    assert len(set(ids)) == len(ids) and min(ids) > 0 and max(ids) < next_id
+    track_ids = [int(t.get("Id", "0")) for t in root.findall("LiveSet/Tracks/*")]
+    assert track_ids == list(range(1, len(track_ids) + 1)), "display order"
     without = parse_xml(song_to_als_xml(song, version))
     assert [value(t, "Name/EffectiveName") for t in midi_tracks(without)] == [
         value(t, "Name/EffectiveName") for t in midi_tracks(root)
