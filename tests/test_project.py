@@ -76,6 +76,7 @@ def test_without_audio_the_set_has_only_midi_tracks(tmp_path: Path) -> None:
     folder = Path(json.loads(result.stdout)["folder"])
     root = read_set(next(folder.glob("*.als")))
     assert root.findall("LiveSet/Tracks/AudioTrack") == []
+    assert root.findall("LiveSet/Tracks/GroupTrack") == []
     assert root.findall("LiveSet/Tracks/MidiTrack")
     assert not (folder / "Samples").exists()
     assert sorted(p.name for p in folder.iterdir()) == sorted(

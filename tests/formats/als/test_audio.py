@@ -44,18 +44,31 @@ def _sample_clips(track: ET.Element) -> list[ET.Element]:
     return track.findall("DeviceChain/MainSequencer/Sample/ArrangerAutomation/Events/AudioClip")
 
 
-def test_one_audio_track_per_part_after_the_midi_tracks(
+def test_one_audio_track_per_part_in_a_stems_group_after_the_midi_tracks(
     written: tuple[Song, ET.Element, int, Path],
 ) -> None:
     song, root, _, _ = written
     tracks = list(root.find("LiveSet/Tracks") or [])
     tags = [t.tag for t in tracks]
     parts = len(song.tracks)
-    assert tags == ["MidiTrack"] * parts + ["AudioTrack"] * parts + ["ReturnTrack"] * 2
+    assert (
+        tags
+        == ["MidiTrack"] * parts + ["GroupTrack"] + ["AudioTrack"] * parts + ["ReturnTrack"] * 2
+    )
+    group = tracks[parts]
+    assert (
+        value(group, "Name/EffectiveName") == "Stems" and value(group, "TrackUnfolded") == "false"
+    )
+    assert len(group.findall("Slots/GroupTrackSlot")) == len(song.sections)
     names = [value(t, "Name/EffectiveName") for t in audio_tracks(root)]
     assert names == [f"{t.name} Audio" for t in song.tracks]
     colors = [int(value(t, "Color")) for t in audio_tracks(root)]
     assert colors == [t.color_index for t in song.tracks]
+    for track in audio_tracks(root):
+        assert value(track, "TrackGroupId") == group.get("Id")
+        assert value(track, "DeviceChain/AudioOutputRouting/Target") == "AudioOut/GroupTrack"
+    for track in [*midi_tracks(root), group]:
+        assert value(track, "TrackGroupId") == "-1"
     ids = [int(t.get("Id", "-1")) for t in tracks]
     assert len(set(ids)) == len(ids) and min(ids) >= 1
 

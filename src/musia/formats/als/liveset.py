@@ -2,6 +2,7 @@
 
 What the set holds: one MIDI track per song track (named, coloured, with its volume and pan),
 each clip both in the arrangement at its start and in the session slot of its section's scene;
+with stems, a folded group "Stems" of one audio track per rendered part;
 one scene and one locator per section, named after it; two return tracks (A Reverb, B Delay, as
 in Live's default set); the main track with the tempo and time signature and their default
 automation envelopes; the pre-listen track; and every set-wide setting at Live's default.
@@ -32,6 +33,7 @@ from musia.formats.als.sequencers import audio_sequencer, midi_main_sequencer
 from musia.formats.als.tracks import (
     TrackHead,
     audio_track,
+    group_track,
     main_track,
     midi_track,
     prehear_track,
@@ -82,7 +84,7 @@ def build_live_set(
     # Live's sets always hold a MIDI track: a song without tracks gets an empty one, as new sets do.
     parts = song.tracks or (EMPTY_TRACK,)
     tracks = [_midi_track(b, song, track, effects) for track in parts]
-    tracks += [_audio_track(b, song, stem) for stem in stems]
+    tracks += _stem_tracks(b, song, stems)
     tracks += [_return_track(b, i, spec, effects) for i, spec in enumerate(RETURNS)]
     body = [
         *values(("OverwriteProtectionNumber", fmt.overwrite_protection)),
@@ -93,7 +95,7 @@ def build_live_set(
         el("SendsPre", *(el("SendPreBool", Id=i, Value=False) for i in sibling_ids(len(RETURNS)))),
         el("Scenes", *_scenes(song)),
         defaults.transport(),
-        *_set_settings(b, song, len(parts) + len(stems)),
+        *_set_settings(b, song, len(tracks) - len(RETURNS)),
     ]
     body.insert(0, val("NextPointeeId", b.ids.pointees.next_free))
     return el("Ableton", el("LiveSet", *body), **fmt.root_attrs())
@@ -130,7 +132,25 @@ def _midi_track(b: Build, song: Song, track: Track, effects: bool) -> Node:
     return midi_track(b, head, mixer, sequencer, len(session))
 
 
-def _audio_track(b: Build, song: Song, stem: StemTrack) -> Node:
+STEMS_GROUP_NAME = "Stems"
+STEMS_GROUP_COLOR = 13
+
+
+def _stem_tracks(b: Build, song: Song, stems: Sequence[StemTrack]) -> list[Node]:
+    """The stem tracks inside one folded group track, "Stems": the set looks like the MIDI
+    project it is, with one row that plays; the group's fader, mute or solo acts on every stem
+    at once (mute it when instruments on the MIDI tracks take over)."""
+    if not stems:
+        return []
+    group_id = b.ids.tracks.take()
+    name = STEMS_GROUP_NAME
+    head = TrackHead("GroupTrack", name, name, STEMS_GROUP_COLOR, group_id, unfolded=False)
+    mixer = track_mixer(b, volume=1.0, pan=0.0, sends=_send_levels(""))
+    group = group_track(b, head, mixer, max(1, len(song.sections)))
+    return [group, *(_audio_track(b, song, stem, group_id) for stem in stems)]
+
+
+def _audio_track(b: Build, song: Song, stem: StemTrack, group_id: int) -> Node:
     """A part's stem, at unity gain and centred: the stem already carries the part's level and pan
     from the preview mix, so the stem tracks at 0 dB add up to `preview.wav`. The stem plays from
     bar 1 in the arrangement (Live 11 format), and each scene's slot holds the stem's stretch of
@@ -141,7 +161,9 @@ def _audio_track(b: Build, song: Song, stem: StemTrack) -> Node:
     """
     color = min(PALETTE_MAX, max(0, stem.color_index))
     name = clean_name(stem.name, stem.part.title() or "Audio")
-    head = TrackHead("AudioTrack", name, name, color, b.ids.tracks.take(), unfolded=True)
+    head = TrackHead(
+        "AudioTrack", name, name, color, b.ids.tracks.take(), unfolded=True, group_id=group_id
+    )
     mixer = track_mixer(b, volume=1.0, pan=0.0, sends=_send_levels(""))
     arrangement = [] if b.fmt.is12 else [arrangement_audio_clip(b, stem, song)]
     session: list[Node | None] = [

@@ -7,6 +7,8 @@ children differs by track kind, exactly as Live writes it:
 - MIDI and audio track: Mixer, MainSequencer, FreezeSequencer, DeviceChain (devices);
 - return track: Mixer, DeviceChain (devices), FreezeSequencer;
 - main track: Mixer, FreezeSequencer (an `AudioSequencer`), DeviceChain;
+- group track: Mixer, DeviceChain (devices), FreezeSequencer; before its chain, one
+  `GroupTrackSlot` per scene (`Slots`). Its members route their audio to it (`AudioOut/GroupTrack`);
 - pre-listen track: Mixer, DeviceChain.
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from musia.formats.als.ids import sibling_ids
 from musia.formats.als.node import Node, el, lom, val, values
 from musia.formats.als.params import Build, routing
 from musia.formats.als.sequencers import freeze_sequencer
@@ -26,6 +29,7 @@ _VIEW_ATTRS = {
 }
 MIDI_LANE_HEIGHT, MIXER_LANE_HEIGHT = 68, 85
 AUDIO_LANE_HEIGHT = 85
+GROUP_LANE_HEIGHT = 51
 
 
 @dataclass(slots=True)
@@ -39,6 +43,7 @@ class TrackHead:
     track_id: int | None = None
     unfolded: bool = False
     envelopes: list[Node] = field(default_factory=list)
+    group_id: int = -1  # the group track this one plays into, or -1
 
 
 def track_element(b: Build, head: TrackHead) -> Node:
@@ -57,7 +62,7 @@ def track_element(b: Build, head: TrackHead) -> Node:
         ),
         val("Color", head.color),
         el("AutomationEnvelopes", el("Envelopes", *head.envelopes)),
-        *values(("TrackGroupId", -1), ("TrackUnfolded", head.unfolded)),
+        *values(("TrackGroupId", head.group_id), ("TrackUnfolded", head.unfolded)),
         lom("DevicesListWrapper"),
         lom("ClipSlotsListWrapper"),
     ]
@@ -91,11 +96,27 @@ def audio_track(b: Build, head: TrackHead, mixer: Node, main_sequencer: Node, sc
     if not b.fmt.is12:
         node.children.append(val("VelocityDetail", 0))
     node.children += values(("NeedArrangerRefreeze", True), ("PostProcessFreezeClips", 0))
-    chain = [*_chain_head(b, AUDIO_LANE_HEIGHT, output=_to_main(b)), mixer, main_sequencer]
+    output = _to_group(b) if head.group_id >= 0 else _to_main(b)
+    chain = [*_chain_head(b, AUDIO_LANE_HEIGHT, output=output), mixer, main_sequencer]
     chain += [freeze_sequencer(b, scenes, show_preset_name=b.fmt.is12), devices_chain(())]
     node.children.append(el("DeviceChain", *chain))
     if b.fmt.is12:
         node.children.append(val("IsTuned", True))
+    return node
+
+
+def group_track(b: Build, head: TrackHead, mixer: Node, scenes: int) -> Node:
+    """A group track (no devices). Live 12 gives its freeze sequencer a slot per scene, Live 11
+    none, as for the main track."""
+    node = track_element(b, head)
+    slots = [el("GroupTrackSlot", val("LomId", 0), Id=i) for i in sibling_ids(scenes)]
+    node.children.append(el("Slots", *slots))
+    if b.fmt.is12:
+        node.children += values(("Freeze", False), ("NeedArrangerRefreeze", True))
+    chain = [*_chain_head(b, GROUP_LANE_HEIGHT, output=_to_main(b)), mixer, devices_chain(())]
+    freeze_slots = scenes if b.fmt.is12 else 0
+    chain.append(freeze_sequencer(b, freeze_slots, show_preset_name=True))
+    node.children.append(el("DeviceChain", *chain))
     return node
 
 
@@ -157,6 +178,10 @@ def _chain_head(b: Build, lane_height: int, *, output: Node) -> list[Node]:
 def _to_main(b: Build) -> Node:
     name = b.fmt.main_name
     return routing("AudioOutputRouting", b, f"AudioOut/{name}", name)
+
+
+def _to_group(b: Build) -> Node:
+    return routing("AudioOutputRouting", b, "AudioOut/GroupTrack", "Group")
 
 
 def _external_out(b: Build) -> Node:
