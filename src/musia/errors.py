@@ -170,3 +170,9 @@ class Unavailable(MusiaError):
     """A feature whose engine is not installed or not reachable (the database, an extra)."""
 
     code = "unavailable"
+
+
+class OutputNotWritable(MusiaError):
+    """The output folder cannot be written: no permission, a full disk, a name taken meanwhile."""
+
+    code = "output_not_writable"

@@ -220,8 +220,11 @@ def test_generate_prints_figures_that_parse(capsys: pytest.CaptureFixture[str]) 
     out = capsys.readouterr().out
     total = re.search(r"^total: plan \+ compose \+ MIDI\s+2((?:\s+[\d.]+ ms){4})", out, re.M)
     cli = re.search(r"^musia generate\s+1((?:\s+[\d.]+ s){4})", out, re.M)
-    assert total and cli, out
-    for row in (total, cli):
+    project = re.search(
+        r"^project: set \+ MIDI \+ plan on disk\s+2((?:\s+[\d.]+ ms){4})", out, re.M
+    )
+    assert total and cli and project, out
+    for row in (total, cli, project):
         low, p50, p95, high = (float(v) for v in re.findall(r"[\d.]+", row.group(1)))
         assert 0 < low <= p50 <= p95 <= high
     assert re.search(r"^\s+[\d.]+ ms\s+[\d.]+ ms  musia", out, re.M), "no import costs"
