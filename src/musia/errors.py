@@ -46,3 +46,21 @@ class FileFormatError(InvalidInput):
     """A file that is not what it claims to be (bad MIDI, bad set, bad audio)."""
 
     code = "bad_file"
+
+
+class AudioFormatError(FileFormatError):
+    """An audio file that cannot be read: empty, truncated, corrupt, not audio, no channels."""
+
+    code = "bad_audio"
+
+
+class AudioTooLong(InvalidInput):
+    """An audio file longer than the configured cap, refused from its header before decoding."""
+
+    code = "audio_too_long"
+
+
+class UnknownInstruction(InvalidInput):
+    """A transform that Musia does not know, or one asked with values it cannot use."""
+
+    code = "unknown_instruction"
