@@ -46,15 +46,17 @@ def tone(pitches: list[int], seconds: float, rate: int = RATE) -> npt.NDArray[np
     return (out * envelope / max(1, len(pitches)) * 0.3).astype(np.float32)
 
 
-def cadence(tonic_midi: int, mode: str, repeats: int = 3, rate: int = RATE) -> Samples:
-    """I–IV–V–I (i–iv–V–i in minor) with the bass on the roots, half a second a chord."""
+def cadence(
+    tonic_midi: int, mode: str, repeats: int = 3, rate: int = RATE, *, chord_s: float = 0.5
+) -> Samples:
+    """I–IV–V–I (i–iv–V–i in minor) with the bass on the roots, `chord_s` a chord."""
     third = 4 if mode == "major" else 3
     chords = [(0, third, 7), (5, 5 + third, 12), (7, 11, 14), (0, third, 7)]
     pieces = []
     for _ in range(repeats):
         for chord in chords:
             pitches = [tonic_midi + 12 + step for step in chord] + [tonic_midi - 12 + chord[0]]
-            pieces.append(tone(pitches, 0.5, rate))
+            pieces.append(tone(pitches, chord_s, rate))
     return np.concatenate(pieces)[:, None]
 
 

@@ -6,9 +6,10 @@
 2. **Octave decision**: a tempo and its double or half are all periodicities of the same
    groove; each candidate is scored by its own autocorrelation, the evidence one level down (the
    pulses between its beats) and a broad prior around 120 BPM. See `_choose`.
-3. **Beats**: librosa's dynamic-programming beat tracker, started at the chosen tempo; then a
-   least-squares line through the beat times (each beat numbered by the chosen period) gives the
-   tempo to a hundredth of a BPM, where the tracker alone is quantised to its frame grid.
+3. **Precise tempo**: the autocorrelation peak (a parabola through its frames), then the
+   period and phase of the comb of beats that collects the most onset strength (`_comb_fit`):
+   a few hundredths of a BPM, where a beat tracker alone is quantised to its 23 ms frames.
+4. **Beats**: librosa's dynamic-programming beat tracker at that tempo.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ MIN_BPM, MAX_BPM = 60.0, 200.0
 PRIOR_CENTRE_BPM = 120.0
 PRIOR_OCTAVES = 1.0  # standard deviation of the log2-normal prior
 MIN_BEATS = 4
+COMB_SPAN = 0.015
+COMB_STEPS = 31
 # (multiple of the beat period, weight): the metrical levels a beat resonates with.
 LEVELS = ((1.0, 1.0), (0.5, 0.5), (2.0, 0.5), (4.0, 0.25))
 
@@ -66,19 +69,16 @@ def estimate_tempo(envelope: npt.NDArray[np.float32], sample_rate: int, hop: int
     bpm, confidence = _choose(autocorrelation, frame_s)
     if bpm is None:
         return TempoEstimate(None, 0.0, (), onset_times)
-    bpm = _refine(autocorrelation, bpm, frame_s)
+    bpm = _comb_fit(envelope, _refine(autocorrelation, bpm, frame_s), frame_s)
     _, beat_frames = librosa.beat.beat_track(
         onset_envelope=envelope,
         sr=sample_rate,
         hop_length=hop,
         bpm=bpm,
         tightness=400,
-        trim=False,
+        trim=True,
     )
     beat_times = np.asarray(beat_frames, dtype=np.float64) * frame_s
-    fitted = _line_fit(beat_times, 60.0 / bpm)
-    if fitted is not None and abs(fitted - bpm) / bpm < 0.04:
-        bpm = fitted
     return TempoEstimate(bpm, confidence, tuple(float(t) for t in beat_times), onset_times)
 
 
@@ -98,6 +98,36 @@ def _refine(autocorrelation: npt.NDArray[np.float64], bpm: float, frame_s: float
     denominator = a - 2 * b + c
     offset = 0.5 * (a - c) / denominator if denominator < 0 else 0.0
     return 60.0 / ((peak + offset) * frame_s)
+
+
+def _comb_fit(envelope: npt.NDArray[np.float32], bpm: float, frame_s: float) -> float:
+    """The period (within 1.5 % of `bpm`) and phase whose comb of beats collects the most onset
+    strength, the envelope read between frames by linear interpolation. Over many beats the comb
+    samples every fraction of a frame, so the period comes out far finer than the 23 ms grid."""
+    import numpy as np
+
+    period = 60.0 / bpm / frame_s
+    periods = period * np.linspace(1 - COMB_SPAN, 1 + COMB_SPAN, COMB_STEPS)
+    beats = int((len(envelope) - 1) / periods.max())
+    if beats < MIN_BEATS:
+        return bpm
+    signal = envelope.astype(np.float64)
+    index = np.arange(len(signal))
+    phases = np.arange(0.0, period, 0.25)
+    k = np.arange(beats)
+    best, best_score = period, -math.inf
+    for candidate in periods:
+        grid = phases[:, None] + candidate * k[None, :]
+        score = np.interp(grid, index, signal, right=0.0).sum(axis=1).max()
+        if score > best_score:
+            best, best_score = candidate, float(score)
+    # A finer pass around the winner.
+    for candidate in best * np.linspace(0.999, 1.001, 21):
+        grid = phases[:, None] + candidate * k[None, :]
+        score = np.interp(grid, index, signal, right=0.0).sum(axis=1).max()
+        if score > best_score:
+            best, best_score = candidate, float(score)
+    return 60.0 / (best * frame_s)
 
 
 def _autocorrelation(envelope: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
@@ -143,26 +173,3 @@ def _choose(autocorrelation: npt.NDArray[np.float64], frame_s: float) -> tuple[f
     best = int(np.argmax(resonance * prior))
     confidence = float(np.clip(at(1.0)[best], 0.0, 1.0))
     return float(grid[best]), confidence
-
-
-def _line_fit(beat_times: npt.NDArray[np.float64], period_s: float) -> float | None:
-    """BPM from a least-squares line through the beats, each numbered by the nearest whole number
-    of periods from the first, so a skipped or doubled beat does not bend the line; beats more
-    than a tenth of a period off the first line (the tracker's guesses where the groove stops)
-    are left out of the second."""
-    import numpy as np
-
-    if len(beat_times) < MIN_BEATS:
-        return None
-    numbers = np.round((beat_times - beat_times[0]) / period_s)
-    keep = np.ones(len(beat_times), dtype=bool)
-    slope = 0.0
-    for _ in range(3):
-        if keep.sum() < MIN_BEATS or np.ptp(numbers[keep]) <= 0:
-            return None
-        slope, offset = np.polyfit(numbers[keep], beat_times[keep], 1)
-        if slope <= 0:
-            return None
-        residual = np.abs(beat_times - (slope * numbers + offset))
-        keep = residual < 0.1 * period_s
-    return 60.0 / float(slope)

@@ -219,6 +219,15 @@ def _describe(plan: Plan) -> str:
     return "\n".join(lines)
 
 
+def _register_commands() -> None:
+    from musia.cli import audio
+
+    audio.register(app)
+
+
+_register_commands()
+
+
 def main() -> None:
     try:
         app()
