@@ -1,6 +1,6 @@
 """Live set reading speed and memory: Musia's reader against an existing Python reader.
 
-    .venv/bin/pip install -e '.[bench]'   # abletoolz, GPL-3.0: for the comparison only
+    .venv/bin/pip install -e '.[bench-compare]'   # abletoolz, GPL-3.0: for the comparison only
     .venv/bin/python bench/parse.py [FOLDER_OR_FILES...]   # default ../shared/als-corpus
 
 For each reader: total XML MB read per second of wall time over all sets, and for the largest set

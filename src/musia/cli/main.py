@@ -232,9 +232,14 @@ def _describe(plan: Plan) -> str:
     return "\n".join(lines)
 
 
-from musia.cli import service  # noqa: E402 (commands register after the app exists)
+def _register_commands() -> None:
+    from musia.cli import audio, service
 
-service.register(app)
+    audio.register(app)
+    service.register(app)
+
+
+_register_commands()
 
 
 def main() -> None:
