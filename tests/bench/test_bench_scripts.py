@@ -257,3 +257,12 @@ def test_render_prints_figures_that_parse(capsys: pytest.CaptureFixture[str]) ->
     assert loudness, out
     assert abs(float(loudness.group(1)) + 14) < 0.5
     assert float(loudness.group(2)) <= -1.0
+
+
+def test_chat_bench_runs_three_clients(capsys: pytest.CaptureFixture[str]) -> None:
+    chat = _load("chat")
+    assert chat.main(["--clients", "3", "--workers", "2"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^first progress\s+p50 [\d.]+ s\s+p95 [\d.]+ s", out, re.M), out
+    assert re.search(r"^result\s+p50 [\d.]+ s\s+p95 [\d.]+ s", out, re.M), out
+    assert "own events only  3/3" in out and "results          3/3" in out

@@ -34,6 +34,7 @@ def run_job(runtime: Runtime, job_id: str) -> JobStatus | None:
         return _fail(runtime, context, f"internal error ({type(exc).__name__})")
     with transaction(runtime.sessions) as session:
         Jobs(session).finish(job_id, JobStatus.COMPLETED, result=result)
+    _announce(context, JobStatus.COMPLETED, result=result)
     log.info("job completed", extra={"job_id": job_id, "kind": context.kind})
     return JobStatus.COMPLETED
 
@@ -58,8 +59,16 @@ def _fail(runtime: Runtime, context: JobContext, error: str) -> JobStatus:
             log.exception("job failure hook crashed", extra={"job_id": context.job_id})
     with transaction(runtime.sessions) as session:
         Jobs(session).finish(context.job_id, JobStatus.FAILED, error=error)
+    _announce(context, JobStatus.FAILED, error=error)
     log.warning("job failed", extra={"job_id": context.job_id, "error": error})
     return JobStatus.FAILED
+
+
+def _announce(context: JobContext, status: JobStatus, **outcome: object) -> None:
+    from musia.events import publish
+
+    event = {"type": "finished", "job_id": context.job_id, "kind": context.kind}
+    publish(context.owner_id, {**event, "status": status.value, **outcome})
 
 
 def recover(runtime: Runtime) -> list[str]:
