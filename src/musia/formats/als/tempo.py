@@ -161,6 +161,7 @@ def tempo_map(bpm: float, events: list[tuple[float, float]]) -> TempoMap:
 
 def decode_time_signature(value: float) -> tuple[int, int]:
     """Live's encoding: (numerator − 1) + 99·log2(denominator); 201 = 4/4, 302 = 6/8."""
-    code = int(value)
-    power, numerator = divmod(code, 99)
+    if not 0 <= value < 99 * 7:  # beyond 99/64: not a signature Live writes
+        return 4, 4
+    power, numerator = divmod(int(value), 99)
     return numerator + 1, 2**power
