@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/generate.py
 	$(BIN)/python bench/adherence.py
 	$(BIN)/python bench/render.py
+	$(BIN)/python bench/parse.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache out

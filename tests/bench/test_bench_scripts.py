@@ -270,5 +270,7 @@ def test_parse_bench_prints_figures_on_a_tiny_set(
     path = write_als(make_song("house", seed=2), tmp_path / "tiny.als")
     parse.main([str(path)])
     out = capsys.readouterr().out
-    assert re.search(r"musia\s+[\d.]+ MB/s\s+peak on the largest set\s+[\d.]+x", out), out
+    assert re.search(
+        r"musia\s+[\d.]+ MB/s \([\d.]+ MB/s of CPU\)\s+peak on the largest set\s+[\d.]+x", out
+    ), out
     assert re.search(r"speed-up: [\d.]+x", out), out
