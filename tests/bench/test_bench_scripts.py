@@ -274,3 +274,15 @@ def test_parse_bench_prints_figures_on_a_tiny_set(
         r"musia\s+[\d.]+ MB/s \([\d.]+ MB/s of CPU\)\s+peak on the largest set\s+[\d.]+x", out
     ), out
     assert re.search(r"speed-up: [\d.]+x", out), out
+
+
+def test_edit_fidelity_bench_on_a_tiny_set(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from musia.formats.als import write_als
+    from tests.helpers import make_song
+
+    fidelity = _load("edit_fidelity")
+    path = write_als(make_song("house", seed=2), tmp_path / "tiny.als")
+    fidelity.main([str(path)])
+    assert "1/1 sets edited with fidelity" in capsys.readouterr().out
