@@ -151,7 +151,8 @@ def param_value(track: Element | None, param: Element | None) -> tuple[float | N
 
 def tempo_map(bpm: float, events: list[tuple[float, float]]) -> TempoMap:
     """Events after the song starts; a lone "before the song" event is no automation."""
-    points = sorted((max(t, _BEFORE_SONG), v) for t, v in events if v > 0)
+    # by time only: two events at one time are a jump, and their order says which way
+    points = sorted(((max(t, _BEFORE_SONG), v) for t, v in events if v > 0), key=lambda p: p[0])
     song = [(t, v) for t, v in points if t > _BEFORE_SONG]
     if not song:
         return TempoMap(bpm)
