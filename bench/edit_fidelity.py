@@ -36,17 +36,21 @@ def rows(xml: bytes) -> Counter[tuple[int, str, tuple[tuple[str, str], ...]]]:
 
 def check(path: Path) -> str | None:
     live_set = read_set(path)
-    if not live_set.info.tracks:
+    names = Counter(t.name for t in live_set.info.tracks)
+    unique = [t for t in live_set.info.tracks if names[t.name] == 1]  # edits name one track
+    if not unique:
         return None
     editor = SetEditor(live_set)
-    editor.rename_track(live_set.info.tracks[0].name, "Musia renamed")
+    editor.rename_track(unique[0].name, "Musia renamed")
     editor.set_tempo(min(live_set.info.tempo + 1, 999))
     before, after = rows(live_set.doc.data), rows(editor.to_bytes())
     touched = {r[1] for r in (before - after) + (after - before)}
     if not touched <= NAME_AND_TEMPO:
         return f"rename/tempo touched {sorted(touched - NAME_AND_TEMPO)}"
-    returns = [t for t in editor.info.tracks if t.type == "return"]
-    editor.delete_track((returns or list(editor.info.tracks))[0].name)
+    names = Counter(t.name for t in editor.info.tracks)
+    unique = [t for t in editor.info.tracks if names[t.name] == 1]
+    returns = [t for t in unique if t.type == "return"]
+    editor.delete_track((returns or unique)[0].name)
     try:
         editor.transpose(1)
     except MusiaError as exc:  # notes at the top of the MIDI range: refused, fine
