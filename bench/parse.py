@@ -42,6 +42,9 @@ def baseline() -> tuple[str, Callable[[Path], object]]:
 
         return "ElementTree full parse", etree
 
+    # abletoolz reads file birth times (macOS/Windows only) before parsing: not reading work
+    AbletonSet.get_file_times = lambda self: None
+
     def abletoolz(path: Path) -> object:
         s = AbletonSet(path)
         if not s.parse():  # abletoolz refuses plain-XML sets: parse those as it would
@@ -54,12 +57,17 @@ def baseline() -> tuple[str, Callable[[Path], object]]:
     return "abletoolz", abletoolz
 
 
-def throughput(read: Callable[[Path], object], files: list[Path], sizes: dict[Path, int]) -> float:
-    started = time.perf_counter()
+def throughput(
+    read: Callable[[Path], object], files: list[Path], sizes: dict[Path, int]
+) -> tuple[float, float]:
+    """MB of XML per second of wall time and per second of this process's CPU time (the
+    machine is shared: CPU time is the steadier figure)."""
+    started, cpu = time.perf_counter(), time.process_time()
     for path in files:
         with contextlib.suppress(MusiaError):
             read(path)
-    return sum(sizes.values()) / 1e6 / (time.perf_counter() - started)
+    megabytes = sum(sizes.values()) / 1e6
+    return megabytes / (time.perf_counter() - started), megabytes / (time.process_time() - cpu)
 
 
 def peak_ratio(read: Callable[[Path], object], path: Path, xml_bytes: int) -> float:
@@ -82,12 +90,13 @@ def main(args: list[str]) -> None:
           f"{sizes[largest] / 1e6:.1f} MB")  # fmt: skip
     rows = []
     for label, read in (("musia", ours), (name, other)):
-        speed = throughput(read, files, sizes)
+        wall, cpu = throughput(read, files, sizes)
         ratio = peak_ratio(read, largest, sizes[largest])
-        rows.append((label, speed, ratio))
-        print(f"{label:<24} {speed:8.1f} MB/s   peak on the largest set {ratio:5.2f}x its XML")
-    print(f"speed-up: {rows[0][1] / rows[1][1]:.2f}x (target >= 2x); "
-          f"memory target: musia < 4x ({rows[0][2]:.2f}x)")  # fmt: skip
+        rows.append((label, wall, cpu, ratio))
+        print(f"{label:<24} {wall:8.1f} MB/s ({cpu:.1f} MB/s of CPU)   "
+              f"peak on the largest set {ratio:5.2f}x its XML")  # fmt: skip
+    print(f"speed-up: {rows[0][1] / rows[1][1]:.2f}x wall, {rows[0][2] / rows[1][2]:.2f}x CPU "
+          f"(target >= 2x); memory target: musia < 4x ({rows[0][3]:.2f}x)")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -273,7 +273,9 @@ def test_parse_bench_prints_figures_on_a_tiny_set(
     path = write_als(make_song("house", seed=2), tmp_path / "tiny.als")
     parse.main([str(path)])
     out = capsys.readouterr().out
-    assert re.search(r"musia\s+[\d.]+ MB/s\s+peak on the largest set\s+[\d.]+x", out), out
+    assert re.search(
+        r"musia\s+[\d.]+ MB/s \([\d.]+ MB/s of CPU\)\s+peak on the largest set\s+[\d.]+x", out
+    ), out
     assert re.search(r"speed-up: [\d.]+x", out), out
 
 
@@ -374,3 +376,15 @@ def test_chat_bench_runs_three_clients(capsys: pytest.CaptureFixture[str]) -> No
     assert re.search(r"^first progress\s+p50 [\d.]+ s\s+p95 [\d.]+ s", out, re.M), out
     assert re.search(r"^result\s+p50 [\d.]+ s\s+p95 [\d.]+ s", out, re.M), out
     assert "own events only  3/3" in out and "results          3/3" in out
+
+
+def test_edit_fidelity_bench_on_a_tiny_set(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from musia.formats.als import write_als
+    from tests.helpers import make_song
+
+    fidelity = _load("edit_fidelity")
+    path = write_als(make_song("house", seed=2), tmp_path / "tiny.als")
+    fidelity.main([str(path)])
+    assert "1/1 sets edited with fidelity" in capsys.readouterr().out

@@ -167,3 +167,28 @@ def test_edited_live_11_12_sets_pass_als_check_as_well_as_before(name: str, tmp_
     assert gzip.decompress(out.read_bytes()) == editor.to_bytes()
     before, after = _check_failures(corpus_dir() / name), _check_failures(out)
     assert after[0] <= before[0] and after[1] <= before[1], (before, after)
+
+
+def _clipless_sets() -> list[str]:
+    """Ableton-saved Live 11/12 sets with a MIDI track but no MIDI clip anywhere."""
+    return [
+        r["local_file"]
+        for r in manifest()
+        if int(r["live_major"]) >= 11 and int(r["midi_tracks"]) > 0 and r["midi_clips"] == "0"
+        and r["provenance"].startswith("ableton-saved") and int(r["xml_bytes"]) < SMALL_XML_BYTES
+    ][:2]  # fmt: skip
+
+
+def test_add_part_to_a_set_without_clips_uses_musias_clip_writer(tmp_path: Path) -> None:
+    names = _clipless_sets()
+    assert names
+    for name in names:
+        live_set = _load(name)
+        editor = SetEditor(live_set)
+        add_part(editor, "pad", key=parse_key("D minor"), seed=4)
+        pad = next(t for t in editor.info.tracks if t.name == "Pad")
+        assert pad.clips and all(c.notes for c in pad.clips)
+        out = tmp_path / "pad.als"
+        save_set(editor.to_bytes(), out, gzipped=True)
+        before, after = _check_failures(corpus_dir() / name), _check_failures(out)
+        assert after[0] <= before[0] and after[1] <= before[1], (name, before, after)

@@ -100,7 +100,16 @@ def add_part(editor: SetEditor, part: str, *, key: Key | None, seed: int) -> Non
     new_track_id = max([t.track_id for t in editor.info.tracks] + [0]) + 1
     name = _unique_name(editor, part.title())
     track = _blank_track(template, new_track_id, name)
-    clip_lines = [_clip(clip_template, clip, i, doc.newline) for i, clip in enumerate(clips)]
+    if clip_template is not None:
+        clip_lines = [_clip(clip_template, c, i, doc.newline) for i, c in enumerate(clips)]
+    elif editor.info.live_major >= 11:
+        clip_lines = [_writer_clip(editor, c, i, doc.newline) for i, c in enumerate(clips)]
+    else:
+        raise InvalidInput(
+            "--add-part copies the set's own clip format, and this Live "
+            f"{editor.info.live_major} set has no MIDI clip to copy",
+            field="add_part",
+        )
     track = _with_clips(track, clip_lines, doc.newline)
     track = ids.renumber(track)
     last = [t for t in editor.track_elements() if t.tag != "ReturnTrack"][-1]
@@ -136,16 +145,31 @@ class _Allocator:
         )
 
 
-def _templates(editor: SetEditor) -> tuple[Element, Element]:
+def _templates(editor: SetEditor) -> tuple[Element, Element | None]:
     midi = [t for t in editor.track_elements() if t.tag == "MidiTrack"]
-    clips = [c for t in midi for c in t.iter("MidiClip")]
-    if not midi or not clips:
+    if not midi:
         raise InvalidInput(
-            "--add-part copies the set's own MIDI track and clip format, and this set has no "
-            "MIDI clip to copy",
+            "--add-part copies one of the set's own MIDI tracks, and this set has none",
             field="add_part",
         )
-    return midi[0], clips[0]
+    clips = (c for t in midi for c in t.iter("MidiClip"))
+    return midi[0], next(clips, None)
+
+
+def _writer_clip(editor: SetEditor, clip: Clip, index: int, newline: bytes) -> bytes:
+    """A Live 11/12 clip from Musia's own writer, for sets with no MIDI clip to copy."""
+    from musia.core.theory.meter import Meter
+    from musia.formats.als.clips import ClipPlacement, midi_clip
+    from musia.formats.als.node import XML_DECLARATION, serialize
+    from musia.formats.als.params import Build
+    from musia.formats.als.versions import live_format
+
+    build = Build(live_format(12 if editor.info.live_major >= 12 else 11))
+    place = ClipPlacement(index, clip.start_beats, in_arrangement=True)
+    meter = Meter(*editor.info.time_signature)
+    node = midi_clip(build, clip, place, color=16, meter=meter)
+    text = serialize(node).removeprefix(XML_DECLARATION).rstrip("\n")
+    return text.replace("\n", newline.decode()).encode("utf-8")
 
 
 def _sub(element: Element) -> Document:

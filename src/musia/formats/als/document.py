@@ -26,11 +26,12 @@ _OPEN_TAG = ord("<")
 _CLOSE_TAG = ord(">")
 _QUOTE = ord('"')
 _SLASH = ord("/")
-_SPECIAL = frozenset(b"?!")
 _NAME = re.compile(rb"<([^\s/>]+)")
 _ATTR = re.compile(rb"""([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _TAG = re.compile(rb"""<[^\s/>]+(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*/?>""")
 _APOSTROPHE = ord("'")
+_CHECK_CHUNK = 1 << 20
+_SCAN_CHUNK = 1 << 23
 _AFTER_NAME = frozenset(b" \t\r\n/>")
 _ENCODING = re.compile(rb"""encoding\s*=\s*["']([^"']+)["']""")
 _ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);")
@@ -88,8 +89,11 @@ def check_xml(data: bytes, name: str) -> None:
     parser.StartDoctypeDeclHandler = refuse
     parser.EntityDeclHandler = refuse
     parser.ExternalEntityRefHandler = refuse  # type: ignore[assignment]
+    view = memoryview(data)
     try:
-        parser.Parse(data, True)
+        for begin in range(0, len(data), _CHECK_CHUNK):  # in chunks: expat copies what it gets
+            parser.Parse(view[begin : begin + _CHECK_CHUNK], False)
+        parser.Parse(b"", True)
     except _Refused:
         raise SetFormatError(
             f"{name}: the XML declares a DTD or entities, which a Live set never has (refused)"
@@ -322,41 +326,65 @@ class Element:
 
 
 def _index(data: bytes, name: str) -> tuple[array[int], array[int], array[int], array[int]]:
-    """start, head_end, end and subtree stop of every element, in document order."""
+    """start, head_end, end and subtree stop of every element, in document order. Offsets are
+    int32 below 2 GiB (half the memory), temporaries are dropped as soon as they are used."""
     import numpy as np
 
-    size = len(data)
     raw = np.frombuffer(data, dtype=np.uint8)
-    lt = np.flatnonzero(raw == _OPEN_TAG)
-    gt = np.flatnonzero(raw == _CLOSE_TAG)
-    if not len(lt) or lt[-1] + 1 >= size:
+    kind = np.int32 if len(data) < 2**31 - 1 else np.int64
+    lt = _positions(raw, _OPEN_TAG).astype(kind)
+    gt = _positions(raw, _CLOSE_TAG).astype(kind)
+    if not len(lt) or not len(gt) or lt[-1] + 1 >= len(data):
         raise SetFormatError(f"{name}: the XML has no element")
     after = raw[lt + 1]
-    special = np.isin(after, list(_SPECIAL))
+    special = (after == ord("?")) | (after == ord("!"))
     if special[1:].any() or (special[0] and not data.startswith(b"<?xml", int(lt[0]))):
         raise SetFormatError(f"{name}: comments, CDATA and processing instructions are not read")
-    keep = ~special
-    lt, after = lt[keep], after[keep]
+    if special[0]:
+        lt, after = lt[1:], after[1:]
     tag_close = gt[np.minimum(np.searchsorted(gt, lt), len(gt) - 1)]
+    del gt
     _fix_quoted(data, raw, lt, tag_close, name)
     closing = after == _SLASH
+    del after
     empty = raw[tag_close - 1] == _SLASH
-    delta = np.where(closing, -1, np.where(empty, 0, 1))
-    level = np.cumsum(delta) - np.where(closing, 0, delta)
-    paired = ~empty
-    order = np.flatnonzero(paired)[np.lexsort((lt[paired], level[paired]))]
+    delta = np.ones(len(lt), dtype=np.int32)
+    delta[closing] = -1
+    delta[empty] = 0
+    level = np.cumsum(delta, dtype=np.int32)
+    level[~closing] -= delta[~closing]
+    del delta
+    paired = np.flatnonzero(~empty)
+    order = paired[np.argsort(level[paired], kind="stable")]
+    del level, paired
     opens, closes = order[0::2], order[1::2]
     if len(opens) != len(closes) or closing[opens].any() or not closing[closes].all():
         raise SetFormatError(f"{name}: the XML's tags do not nest")
     end = tag_close + 1
     end[opens] = tag_close[closes] + 1
+    del order, opens, closes
     elements = ~closing
-    starts, ends = lt[elements], end[elements]
-    stop = np.searchsorted(starts, ends)
-    return tuple(  # type: ignore[return-value]
-        array("q", column.astype(np.int64).tobytes())
-        for column in (starts, tag_close[elements] + 1, ends, stop)
-    )
+    columns = [lt[elements], tag_close[elements] + 1, end[elements]]
+    del lt, tag_close, end
+    columns.append(np.searchsorted(columns[0], columns[2]).astype(kind))
+    code = "i" if kind is np.int32 else "q"
+    result = []
+    for column in columns:
+        packed = array(code)
+        packed.frombytes(np.ascontiguousarray(column).data.cast("B"))
+        result.append(packed)
+    return result[0], result[1], result[2], result[3]
+
+
+def _positions(raw: Any, byte: int) -> Any:
+    """Offsets of `byte`, found block by block so that no document-sized mask is ever made."""
+    import numpy as np
+
+    found = [
+        np.flatnonzero(raw[begin : begin + _SCAN_CHUNK] == byte) + begin
+        for begin in range(0, len(raw), _SCAN_CHUNK)
+    ]
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
 def _fix_quoted(data: bytes, raw: Any, lt: Any, tag_close: Any, name: str) -> None:
@@ -365,8 +393,8 @@ def _fix_quoted(data: bytes, raw: Any, lt: Any, tag_close: Any, name: str) -> No
     that hold double quotes) or an odd count of `"` before the first `>` need a closer look."""
     import numpy as np
 
-    quotes = np.flatnonzero(raw == _QUOTE)
-    apostrophes = np.flatnonzero(raw == _APOSTROPHE)
+    quotes = _positions(raw, _QUOTE)
+    apostrophes = _positions(raw, _APOSTROPHE)
     odd = (np.searchsorted(quotes, tag_close) - np.searchsorted(quotes, lt)) % 2 == 1
     next_lt = np.append(lt[1:], len(raw))
     with_apostrophe = np.searchsorted(apostrophes, next_lt) > np.searchsorted(apostrophes, lt)

@@ -14,8 +14,8 @@ from pathlib import Path
 from musia.core.plan import MAX_BPM, MIN_BPM
 from musia.errors import InvalidInput
 from musia.formats.als.document import Document, Element
-from musia.formats.als.facts import TRACK_TYPES, SetInfo, TrackInfo, extract_facts
-from musia.formats.als.reader import LiveSet, check_live_set
+from musia.formats.als.facts import TRACK_TYPES, SetInfo, TrackInfo
+from musia.formats.als.reader import LiveSet, checked_facts
 from musia.formats.als.tempo import master_mixer
 
 _BEFORE_SONG = "-63072000"
@@ -58,8 +58,7 @@ class SetEditor:
 
     def commit(self, change: str) -> None:
         self.doc = self.doc.commit()
-        check_live_set(self.doc)
-        self.info = extract_facts(self.doc, self.folder)
+        self.info = checked_facts(self.doc, self.folder)
         self.changes.append(change)
 
     def to_bytes(self) -> bytes:
@@ -233,6 +232,4 @@ def _number(value: float) -> str:
 
 def edited_info(data: bytes, folder: Path, name: str = "set") -> SetInfo:
     """Facts of edited bytes (tests and the CLI's summary)."""
-    doc = Document(data, name)
-    check_live_set(doc)
-    return extract_facts(doc, folder)
+    return checked_facts(Document(data, name), folder)

@@ -21,14 +21,12 @@ from musia.formats.als.facts import SetInfo, extract_facts
 DEFAULT_MAX_XML_BYTES = 512 * 1024 * 1024
 _CHUNK = 1 << 20
 _GZIP_MAGIC = b"\x1f\x8b"
-_POINTEE = re.compile(
-    rb'<(?:AutomationTarget|\w*ModulationTarget|Pointee|ControllerTargets\.\d+) Id="(\d+)"'
+# One scan finds both pointee targets (group 1) and references to them (group 2).
+_POINTEES = re.compile(
+    rb'<(?:(?:AutomationTarget|\w*ModulationTarget|Pointee|ControllerTargets\.\d+) Id="(\d+)"'
+    rb'|PointeeId Value="(-?\d+)")'
 )
-_POINTEE_REF = re.compile(rb'<PointeeId Value="(-?\d+)"')
-_TRACK_ID = re.compile(rb'<(?:MidiTrack|AudioTrack|GroupTrack|ReturnTrack) Id="(-?\d+)"')
-_GROUP_ID = re.compile(rb'<TrackGroupId Value="(-?\d+)"')
-_GROUP_TRACK_ID = re.compile(rb'<GroupTrack Id="(-?\d+)"')
-_ROUTED_TRACK = re.compile(rb'Value="[^"]*/Track\.(-?\d+)/')
+_ROUTED_TRACK = re.compile(rb"/Track\.(-?\d+)/")
 
 
 @dataclass(slots=True)
@@ -46,8 +44,10 @@ def read_bytes(path: Path, max_xml_bytes: int = DEFAULT_MAX_XML_BYTES) -> tuple[
     if path.is_dir():
         raise InvalidInput(f"{path} is a folder, not a Live set", field="file")
     try:
-        with path.open("rb") as file:
-            raw = file.read(max_xml_bytes + 1)
+        size = path.stat().st_size
+        if size > max_xml_bytes:  # a gzip is smaller than its XML: too large either way
+            raise SetFormatError(f"{path.name} is larger than {_mb(max_xml_bytes)}")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise InvalidInput(f"no such file: {path}", field="file") from None
     if raw.startswith(_GZIP_MAGIC):
@@ -58,8 +58,9 @@ def read_bytes(path: Path, max_xml_bytes: int = DEFAULT_MAX_XML_BYTES) -> tuple[
 
 
 def gunzip(raw: bytes, name: str, max_xml_bytes: int) -> bytes:
-    """Inflate gzip members in bounded steps, refusing output past `max_xml_bytes`."""
-    chunks: list[bytes] = []
+    """Inflate gzip members in bounded steps, refusing output past `max_xml_bytes`. The XML
+    grows in one bytearray (a list of chunks joined at the end would hold it twice, plus)."""
+    chunks = bytearray()
     total = 0
     data = raw
     while data:
@@ -73,7 +74,7 @@ def gunzip(raw: bytes, name: str, max_xml_bytes: int) -> bytes:
                     raise SetFormatError(
                         f"{name} decompresses to more than {_mb(max_xml_bytes)}; refused"
                     )
-                chunks.append(chunk)
+                chunks += chunk
         except zlib.error as exc:
             raise SetFormatError(f"{name} is a corrupt gzip file ({exc})") from None
         if not inflater.eof:
@@ -81,7 +82,7 @@ def gunzip(raw: bytes, name: str, max_xml_bytes: int) -> bytes:
         data = inflater.unused_data
         if data and not data.startswith(_GZIP_MAGIC):
             break  # trailing bytes after the last member: gzip tools ignore them too
-    return b"".join(chunks)
+    return bytes(chunks)
 
 
 def load_document(path: Path, max_xml_bytes: int = DEFAULT_MAX_XML_BYTES) -> tuple[Document, bool]:
@@ -95,8 +96,16 @@ def read_set(path: Path, max_xml_bytes: int = DEFAULT_MAX_XML_BYTES) -> LiveSet:
     """Read, check and describe a Live set."""
     path = Path(path)
     doc, gzipped = load_document(path, max_xml_bytes)
+    info = checked_facts(doc, path.parent)
+    return LiveSet(doc=doc, info=info, path=path, gzipped=gzipped)
+
+
+def checked_facts(doc: Document, folder: Path) -> SetInfo:
+    """The set's facts, once its root and every id reference are checked."""
     check_live_set(doc)
-    return LiveSet(doc=doc, info=extract_facts(doc, path.parent), path=path, gzipped=gzipped)
+    info = extract_facts(doc, folder)
+    check_track_references(doc, info)
+    return info
 
 
 def check_live_set(doc: Document) -> None:
@@ -110,18 +119,27 @@ def check_live_set(doc: Document) -> None:
 
 
 def check_references(doc: Document) -> None:
-    data = doc.data
-    pointees = set(_POINTEE.findall(data))
-    for ref in _POINTEE_REF.findall(data):
-        if ref not in pointees and int(ref) > 0:
+    targets: set[bytes] = set()
+    references: set[bytes] = set()
+    for target, reference in _POINTEES.findall(doc.data):
+        if target:
+            targets.add(target)
+        else:
+            references.add(reference)
+    for ref in sorted(references - targets):
+        if int(ref) > 0:
             raise SetFormatError(f"{doc.name}: PointeeId {ref.decode()} points at no target")
-    tracks = set(_TRACK_ID.findall(data))
-    groups = set(_GROUP_TRACK_ID.findall(data))
-    for ref in _GROUP_ID.findall(data):
-        if ref != b"-1" and ref not in groups:
-            raise SetFormatError(f"{doc.name}: TrackGroupId {ref.decode()} is no group track")
-    for ref in _ROUTED_TRACK.findall(data):
-        if ref not in tracks:
+
+
+def check_track_references(doc: Document, info: SetInfo) -> None:
+    """Group ids name group tracks, routings (`.../Track.<Id>/...`) name tracks."""
+    tracks = {t.track_id for t in info.tracks}
+    groups = {t.track_id for t in info.tracks if t.type == "group"}
+    for track in info.tracks:
+        if track.group_id != -1 and track.group_id not in groups:
+            raise SetFormatError(f"{doc.name}: TrackGroupId {track.group_id} is no group track")
+    for ref in set(_ROUTED_TRACK.findall(doc.data)):
+        if int(ref) not in tracks:
             raise SetFormatError(f"{doc.name}: a routing points at track {ref.decode()}, absent")
 
 

@@ -151,7 +151,8 @@ def param_value(track: Element | None, param: Element | None) -> tuple[float | N
 
 def tempo_map(bpm: float, events: list[tuple[float, float]]) -> TempoMap:
     """Events after the song starts; a lone "before the song" event is no automation."""
-    points = sorted((max(t, _BEFORE_SONG), v) for t, v in events if v > 0)
+    # by time only: two events at one time are a jump, and their order says which way
+    points = sorted(((max(t, _BEFORE_SONG), v) for t, v in events if v > 0), key=lambda p: p[0])
     song = [(t, v) for t, v in points if t > _BEFORE_SONG]
     if not song:
         return TempoMap(bpm)
@@ -161,6 +162,7 @@ def tempo_map(bpm: float, events: list[tuple[float, float]]) -> TempoMap:
 
 def decode_time_signature(value: float) -> tuple[int, int]:
     """Live's encoding: (numerator − 1) + 99·log2(denominator); 201 = 4/4, 302 = 6/8."""
-    code = int(value)
-    power, numerator = divmod(code, 99)
+    if not 0 <= value < 99 * 7:  # beyond 99/64: not a signature Live writes
+        return 4, 4
+    power, numerator = divmod(int(value), 99)
     return numerator + 1, 2**power
