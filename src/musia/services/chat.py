@@ -50,38 +50,32 @@ def _respond(
 ) -> tuple[str, dict[str, Any] | None, Job | None, str | None]:
     from musia.core.plan_builder import plan_from_text
 
-    base = _current_plan(uow, owner_id, project_id)
+    options = project_service.RenderOptions()
     try:
-        plan = plan_from_text(text, base=base)
+        if project_id is not None:
+            started = project_service.start_modification(uow, owner_id, project_id, text, options)
+            return _describe(started), _dump(started), started.job, project_id
+        plan = plan_from_text(text)
+        if plan.intent != "generate":
+            return HELP, None, None, None
+        started = project_service.start_generation(uow, owner_id, plan, options, text)
     except InvalidInput as exc:
         return f"{exc.message}. {HELP}", None, None, project_id
-    options = project_service.RenderOptions()
-    if project_id is not None and base is not None and plan.intent in {"modify", "generate"}:
-        started = project_service.start_modification(uow, owner_id, project_id, text, options)
-        return _describe("Making version", started), _dump(started), started.job, project_id
-    if plan.intent == "generate":
-        started = project_service.start_generation(uow, owner_id, plan, options, text)
-        return _describe("Composing", started), _dump(started), started.job, started.project.id
-    return HELP, None, None, project_id
-
-
-def _current_plan(uow: UnitOfWork, owner_id: str, project_id: str | None) -> Plan | None:
-    if project_id is None:
-        return None
-    projects = Projects(uow.session)
-    current = projects.version(projects.get(owner_id, project_id))
-    return Plan.model_validate(current.plan) if current.plan else None
+    return _describe(started), _dump(started), started.job, started.project.id
 
 
 def _dump(started: project_service.Started) -> dict[str, Any] | None:
     return started.version.plan
 
 
-def _describe(verb: str, started: project_service.Started) -> str:
+def _describe(started: project_service.Started) -> str:
+    number = started.version.number
+    verb = "Composing" if number == 1 else f"Making version {number}"
+    if started.version.plan is None:  # an imported set, edited in place
+        return f"{verb} of {started.project.name}: {started.version.instruction}."
     plan = Plan.model_validate(started.version.plan)
     parts = ", ".join(plan.parts)
-    where = f" {started.version.number}" if verb == "Making version" else ""
     return (
-        f"{verb}{where}: {plan.title} — {plan.style}, {plan.bpm:g} BPM, {plan.key.name}, "
+        f"{verb}: {plan.title} — {plan.style}, {plan.bpm:g} BPM, {plan.key.name}, "
         f"{plan.time_signature}, {plan.bars} bars, with {parts}."
     )

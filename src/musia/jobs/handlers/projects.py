@@ -117,3 +117,12 @@ def _inspect_failed(context: JobContext, error: str) -> None:
 
 
 register(JobKind("project.inspect", _inspect, _inspect_failed))
+
+
+def _edit(context: JobContext) -> dict[str, Any]:
+    from musia.services.imports import edit_stored
+
+    return edit_stored(context)
+
+
+register(JobKind("project.edit", _edit, _inspect_failed))
