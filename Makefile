@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/generate.py
 	$(BIN)/python bench/adherence.py
 	$(BIN)/python bench/render.py
+	$(BIN)/python bench/analysis_accuracy.py
 	$(BIN)/python bench/api.py
 
 clean:

@@ -6,6 +6,9 @@
     (the audio preview has its own bench: render.py). Target: p50 ≤ 1.0 s. Then the slowest
     imports of the CLI (`python -X importtime`), to see what to make lazy.
 
+(c) Writing the project without audio, in process, for the same song (composed beforehand, a
+    new seed each time): the Live set (`song_to_als`), and the set + MIDI file + plan.json
+    written to disk as `write_project` writes them. Target: set + MIDI p50 ≤ 100 ms.
     .venv/bin/python bench/generate.py [--iterations N] [--cli-runs N] [--json]
 """
 
@@ -32,6 +35,7 @@ EXPECTED_SECONDS = 180.0
 LENGTH_TOLERANCE = 0.1  # lengths asked in minutes round to whole 4-bar phrases
 TARGET_IN_PROCESS_MS = 50.0
 TARGET_CLI_MS = 1000.0
+TARGET_PROJECT_MS = 100.0
 # What `musia generate` imports before it composes: the command module, then the project writer.
 IMPORT_STATEMENT = "import musia.cli.main, musia.project"
 IMPORT_RUNS = 3  # import times are noisy; the minimum over a few runs is the stable figure
@@ -135,6 +139,44 @@ def bench_in_process(iterations: int) -> dict[str, Any]:
         "cold_ms": cold,
         "stages": {name: asdict(stats([r[name] for r in runs])) for name in cold},
     }
+
+
+# --- (c) writing the project ---------------------------------------------------------------------
+
+
+def one_project(seed: int, folder: Path) -> dict[str, float]:
+    """Milliseconds to build the set's bytes, and to write set, MIDI and plan into `folder`."""
+    import json as json_module
+
+    from musia.core.compose import compose
+    from musia.core.plan_builder import plan_from_text
+    from musia.files import write_bytes_atomic
+    from musia.formats.als import song_to_als, write_als
+    from musia.formats.midi import write_midi
+
+    plan = plan_from_text(PROMPT, seed=seed)
+    song = compose(plan)
+    _, als_ms = _timed(lambda: song_to_als(song))
+    plan_json = json_module.dumps(plan.model_dump(mode="json"), ensure_ascii=False, indent=2)
+
+    def write_all() -> None:
+        write_als(song, folder / "song.als")
+        write_midi(song, folder / "song.mid")
+        write_bytes_atomic(folder / "plan.json", plan_json.encode("utf-8"))
+
+    cpu_start = time.process_time_ns()
+    _, files_ms = _timed(write_all)
+    cpu_ms = (
+        time.process_time_ns() - cpu_start
+    ) / 1e6  # what other work on the machine cannot inflate
+    return {"als": als_ms, "files": files_ms, "files_cpu": cpu_ms}
+
+
+def bench_project(iterations: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="musia-bench-") as tmp:
+        one_project(1, Path(tmp))  # warm-up, not counted
+        runs = [one_project(2 + i, Path(tmp)) for i in range(iterations)]
+    return {name: asdict(stats([r[name] for r in runs])) for name in ("als", "files", "files_cpu")}
 
 
 # --- (b) the command -----------------------------------------------------------------------------
@@ -270,6 +312,18 @@ def render(report: dict[str, Any]) -> str:
                 f"target p50 ≤ {TARGET_CLI_MS / 1000:g} s: {_verdict(p50, TARGET_CLI_MS)}",
             ),
         ]
+    if report.get("project"):
+        project = report["project"]
+        p50 = project["files"]["p50_ms"]
+        target = f"target p50 ≤ {TARGET_PROJECT_MS:g} ms: {_verdict(p50, TARGET_PROJECT_MS)}"
+        lines += [
+            "",
+            f"(c) writing the project without audio, {report['iterations']} songs",
+            head,
+            _row("song_to_als (the set's bytes)", project["als"]),
+            _row("project: set + MIDI + plan on disk", project["files"], target=target),
+            _row("the same, CPU time of this process", project["files_cpu"]),
+        ]
     if report.get("imports"):
         lines += ["", *_import_rows(report["imports"])]
     return "\n".join(lines)
@@ -327,6 +381,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "machine": machine(),
             "iterations": args.iterations,
             "in_process": bench_in_process(args.iterations),
+            "project": bench_project(args.iterations),
         }
     except ImportError as exc:  # the project is not installed, or a module has not landed yet
         print(f"generate: cannot import the project: {exc}", file=sys.stderr)
@@ -338,7 +393,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (RuntimeError, subprocess.SubprocessError) as exc:
             print(f"generate: {exc}", file=sys.stderr)
             return 2
-    report["targets_ms"] = {"in_process_p50": TARGET_IN_PROCESS_MS, "cli_p50": TARGET_CLI_MS}
+    report["targets_ms"] = {
+        "in_process_p50": TARGET_IN_PROCESS_MS,
+        "project_p50": TARGET_PROJECT_MS,
+        "cli_p50": TARGET_CLI_MS,
+    }
     print(json.dumps(report, indent=2) if args.json else render(report))
     # Timings below target are a measurement, not a failure; measuring the wrong song is.
     return 1 if report["in_process"]["problems"] else 0

@@ -170,3 +170,27 @@ class Unavailable(MusiaError):
     """A feature whose engine is not installed or not reachable (the database, an extra)."""
 
     code = "unavailable"
+
+
+class OutputNotWritable(MusiaError):
+    """The output folder cannot be written: no permission, a full disk, a name taken meanwhile."""
+
+    code = "output_not_writable"
+
+
+class AudioFormatError(FileFormatError):
+    """An audio file that cannot be read: empty, truncated, corrupt, not audio, no channels."""
+
+    code = "bad_audio"
+
+
+class AudioTooLong(InvalidInput):
+    """An audio file longer than the configured cap, refused from its header before decoding."""
+
+    code = "audio_too_long"
+
+
+class UnknownInstruction(InvalidInput):
+    """A transform that Musia does not know, or one asked with values it cannot use."""
+
+    code = "unknown_instruction"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -57,3 +58,42 @@ def staging_folder(parent: Path) -> Path:
     folder = Path(tempfile.mkdtemp(prefix=".musia-", dir=parent))
     os.chmod(folder, FOLDER_MODE)
     return folder
+
+
+# Zip entries: DOS dates start in 1980; the "UT" extra field (Info-ZIP's extended timestamp)
+# carries the exact Unix time, which unzip and most tools restore.
+_ZIP_EPOCH_S = 315_532_800  # 1980-01-01T00:00:00Z
+_UT_TAG, _UT_MTIME_ONLY = 0x5455, 1
+_STORED_SUFFIXES = (".als", ".zip", ".gz")  # already compressed
+
+
+def write_zip_atomic(
+    folder: Path, target: Path, timestamp_s: int, *, root_name: str | None = None
+) -> Path:
+    """Pack `folder` (its files under `root_name/`, default the folder's name) into `target`,
+    written under a temporary name and renamed. Deterministic: entries in sorted order, every
+    one dated `timestamp_s` (even seconds, as DOS dates are), ordinary permissions, no owner or
+    host information."""
+    import struct
+    import time
+    import zipfile
+
+    stamp = max(_ZIP_EPOCH_S, timestamp_s)
+    date_time = time.gmtime(stamp)[:6]
+    extra = struct.pack("<HHBl", _UT_TAG, 5, _UT_MTIME_ONLY, stamp)
+    paths = sorted(p for p in folder.rglob("*") if p.is_file())
+
+    def write(file: BinaryIO) -> None:
+        with zipfile.ZipFile(file, "w") as archive:
+            for path in paths:
+                name = f"{root_name or folder.name}/{path.relative_to(folder).as_posix()}"
+                info = zipfile.ZipInfo(name, date_time=date_time)
+                stored = path.suffix.lower() in _STORED_SUFFIXES
+                info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+                info.external_attr = 0o100644 << 16
+                info.create_system = 3  # Unix, so the permissions above are read
+                info.extra = extra
+                with path.open("rb") as source, archive.open(info, "w") as entry:
+                    shutil.copyfileobj(source, entry, 1 << 20)
+
+    return write_atomic(target, write)

@@ -2,15 +2,19 @@
 
 `DIR/<Title> Project/` holds `<Title>.als` (the Live set), `<Title>.mid`, `plan.json` (what
 was asked and decided) and, unless audio is turned off, `preview.wav` (the mix) and
-`stems/<Part>.wav`. An existing project folder is never overwritten: the new one gets a number.
+`Samples/Imported/<Part>.wav` (one stem per part, which the set's audio tracks play). With
+`zip_archive` the folder is also packed as `DIR/<Title> Project.zip`. An existing project folder
+is never overwritten: the new one gets a number.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,15 +23,17 @@ from musia.core.compose import compose
 from musia.core.model import Song
 from musia.core.plan import Plan
 from musia.core.plan_builder import plan_from_text
-from musia.errors import AudioUnavailable, InvalidInput, NotUnderstood
+from musia.errors import AudioUnavailable, InvalidInput, NotUnderstood, OutputNotWritable
 from musia.files import staging_folder
-from musia.formats.als import live_format, write_als
+from musia.formats.als import StemTrack, live_format, sample_file, write_als
 from musia.formats.midi import write_midi
 
 if TYPE_CHECKING:
     from musia.formats.preview import Preview
 
 MAX_NAME_CHARS = 80
+PREVIEW_FILE = "preview.wav"
+SAMPLES_FOLDER = Path("Samples", "Imported")
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,8 @@ def generate_project(
     audio: bool = True,
     soundfont: Path | None = None,
     progress: Callable[[str], None] | None = None,
+    name: str | None = None,
+    zip_archive: bool = False,
 ) -> GeneratedProject:
     plan = plan_from_text(text, seed=seed)
     if plan.intent != "generate":
@@ -82,6 +90,8 @@ def generate_project(
         audio=audio,
         soundfont=soundfont,
         progress=progress,
+        name=name,
+        zip_archive=zip_archive,
     )
 
 
@@ -93,34 +103,97 @@ def write_project(
     audio: bool = True,
     soundfont: Path | None = None,
     progress: Callable[[str], None] | None = None,
+    name: str | None = None,
+    zip_archive: bool = False,
 ) -> GeneratedProject:
     """Compose and write the project into a hidden temporary folder, then rename it into place,
-    so a failure (full disk, bad name) never leaves a half-written project. Without the audio
+    so a failure (full disk, no permission) never leaves a half-written project. `name` names
+    the project (default: the plan's title), made safe for any file system. Without the audio
     extra the project is written without a preview, and a warning says so."""
     live_format(live_version)  # refuse an unknown Live version before anything is written
     song = compose(plan)
-    name = safe_name(plan.title)
+    name = safe_name(name or plan.title)
     _check_folder(out_dir)  # before the render: a refusal should come at once
     preview, warnings = _render(song, soundfont, progress) if audio else (None, ())
-    _ensure_folder(out_dir)
-    staging = staging_folder(out_dir)
     try:
-        write_als(song, staging / f"{name}.als", live_version=live_version)
-        write_midi(song, staging / f"{name}.mid")
-        plan_json = json.dumps(plan.model_dump(mode="json"), ensure_ascii=False, indent=2)
-        (staging / "plan.json").write_text(plan_json + "\n", "utf-8")
-        audio_files = _write_preview(preview, staging) if preview else []
-        folder = _move_into_place(staging, out_dir, name)
-    except BaseException:
+        _ensure_folder(out_dir)
+        folder = _free_folder(out_dir, name, zip_archive)
+        staging = staging_folder(out_dir)
+    except OSError as exc:
+        raise _not_writable(out_dir, exc) from exc
+    stamp = timestamp_s()
+    archive = out_dir / f"{folder.name}.zip" if zip_archive else None
+    try:
+        written = _write_contents(staging, folder, song, plan, preview, name, live_version, stamp)
+        if archive is not None:
+            files.write_zip_atomic(staging, archive, stamp, root_name=folder.name)
+        _move_into_place(staging, folder)
+    except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
+        if archive is not None and not folder.exists():
+            archive.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise _not_writable(out_dir, exc) from exc
         raise
-    files = (
-        folder / f"{name}.als",
-        folder / f"{name}.mid",
-        folder / "plan.json",
-        *(folder / path.relative_to(staging) for path in audio_files),
-    )
-    return GeneratedProject(plan, song, folder, files, preview, warnings)
+    paths = (*(folder / path for path in written), *((archive,) if archive else ()))
+    return GeneratedProject(plan, song, folder, paths, preview, warnings)
+
+
+def timestamp_s() -> int:
+    """The time the project's files carry (and the set's `LastModDate`s): now, or
+    `$SOURCE_DATE_EPOCH` for reproducible builds; even, as zip's DOS dates are."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "")
+    stamp = int(raw) if raw.isdigit() else int(time.time())
+    return stamp - stamp % 2
+
+
+def _write_contents(
+    staging: Path,
+    folder: Path,
+    song: Song,
+    plan: Plan,
+    preview: Preview | None,
+    name: str,
+    live_version: int,
+    stamp: int,
+) -> list[Path]:
+    """Everything the project holds, written into `staging`, to be renamed to `folder`; returns
+    the paths relative to the folder."""
+    stems = _write_audio(preview, song, staging, folder, stamp) if preview else []
+    write_als(song, staging / f"{name}.als", live_version=live_version, stems=stems)
+    write_midi(song, staging / f"{name}.mid")
+    plan_json = json.dumps(plan.model_dump(mode="json"), ensure_ascii=False, indent=2)
+    files.write_bytes_atomic(staging / "plan.json", (plan_json + "\n").encode("utf-8"))
+    written = [Path(f"{name}.als"), Path(f"{name}.mid"), Path("plan.json")]
+    if preview:
+        written += [Path(PREVIEW_FILE), *(Path(s.sample.relative_path) for s in stems)]
+    return written
+
+
+def _write_audio(
+    preview: Preview, song: Song, staging: Path, folder: Path, stamp: int
+) -> list[StemTrack]:
+    """`preview.wav`, and each part's stem in `Samples/Imported/` (where Live's "Collect All and
+    Save" puts the files a set uses), dated `stamp` as the set says."""
+    from musia.formats.preview import write_stems, write_wav
+
+    mix = write_wav(staging / PREVIEW_FILE, preview.mix, preview.sample_rate)
+    paths = write_stems(preview, staging / SAMPLES_FOLDER)
+    for path in (mix, *paths):
+        os.utime(path, (stamp, stamp))
+    rendered = [t for t in song.tracks if any(c.notes for c in t.clips)]  # as render_song does
+    stems = []
+    for track, path in zip(rendered, paths, strict=True):
+        sample = sample_file(path, staging, stamp)
+        where = (folder / sample.relative_path).absolute().as_posix()  # after the rename
+        sample = replace(sample, absolute_path=where)
+        stems.append(StemTrack(f"{track.name} Audio", track.part, track.color_index, sample))
+    return stems
+
+
+def _not_writable(out_dir: Path, exc: OSError) -> OutputNotWritable:
+    reason = exc.strerror or str(exc)
+    return OutputNotWritable(f"cannot write the project into {out_dir}: {reason}", field="out")
 
 
 def _render(
@@ -133,12 +206,6 @@ def _render(
         return render_song(song, soundfont=soundfont, progress=progress), ()
     except AudioUnavailable as exc:
         return None, (f"no audio preview: {exc.message}",)
-
-
-def _write_preview(preview: Preview, folder: Path) -> list[Path]:
-    from musia.formats.preview import write_preview  # numpy and friends load only with audio
-
-    return write_preview(preview, folder)
 
 
 def safe_name(title: str) -> str:
@@ -156,17 +223,17 @@ def _ensure_folder(out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
 
 
-def _move_into_place(staging: Path, out_dir: Path, name: str) -> Path:
-    """Rename to `<name> Project`, or `<name> 2 Project`… when that exists: never overwrite."""
+def _free_folder(out_dir: Path, name: str, zip_archive: bool) -> Path:
+    """`<name> Project`, or `<name> 2 Project`… when that (or its zip) exists: never overwrite."""
     for number in range(1, 1000):
         folder = out_dir / f"{name}{'' if number == 1 else f' {number}'} Project"
-        if folder.exists():
-            continue
-        try:
-            staging.rename(folder)
-        except OSError:
-            if folder.exists():  # another writer took the name between the check and the rename
-                continue
-            raise
-        return folder
+        archive = folder.with_name(f"{folder.name}.zip")
+        if not folder.exists() and not (zip_archive and archive.exists()):
+            return folder
     raise InvalidInput(f"too many projects named {name!r} in {out_dir}", field="out")
+
+
+def _move_into_place(staging: Path, folder: Path) -> None:
+    if folder.exists():  # another writer took the name while this project was written
+        raise OutputNotWritable(f"{folder} appeared while the project was written", field="out")
+    staging.rename(folder)

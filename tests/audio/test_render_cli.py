@@ -32,7 +32,7 @@ def test_generate_writes_the_preview_and_one_stem_per_part(project: Path) -> Non
     plan = json.loads((project / "plan.json").read_text("utf-8"))
     info = soundfile.info(str(project / "preview.wav"))
     assert (info.samplerate, info.channels) == (44_100, 2)
-    stems = sorted(p.stem.lower() for p in (project / "stems").glob("*.wav"))
+    stems = sorted(p.stem.lower() for p in (project / "Samples" / "Imported").glob("*.wav"))
     assert stems == sorted(plan["parts"])
     assert not [p for p in project.parent.iterdir() if p.name.startswith(".")], "staging left"
 

@@ -220,8 +220,11 @@ def test_generate_prints_figures_that_parse(capsys: pytest.CaptureFixture[str]) 
     out = capsys.readouterr().out
     total = re.search(r"^total: plan \+ compose \+ MIDI\s+2((?:\s+[\d.]+ ms){4})", out, re.M)
     cli = re.search(r"^musia generate\s+1((?:\s+[\d.]+ s){4})", out, re.M)
-    assert total and cli, out
-    for row in (total, cli):
+    project = re.search(
+        r"^project: set \+ MIDI \+ plan on disk\s+2((?:\s+[\d.]+ ms){4})", out, re.M
+    )
+    assert total and cli and project, out
+    for row in (total, cli, project):
         low, p50, p95, high = (float(v) for v in re.findall(r"[\d.]+", row.group(1)))
         assert 0 < low <= p50 <= p95 <= high
     assert re.search(r"^\s+[\d.]+ ms\s+[\d.]+ ms  musia", out, re.M), "no import costs"
@@ -259,6 +262,21 @@ def test_render_prints_figures_that_parse(capsys: pytest.CaptureFixture[str]) ->
     assert float(loudness.group(2)) <= -1.0
 
 
+def test_parse_bench_prints_figures_on_a_tiny_set(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """No network, no abletoolz needed: without it the ElementTree baseline runs."""
+    from musia.formats.als import write_als
+    from tests.helpers import make_song
+
+    parse = _load("parse")
+    path = write_als(make_song("house", seed=2), tmp_path / "tiny.als")
+    parse.main([str(path)])
+    out = capsys.readouterr().out
+    assert re.search(r"musia\s+[\d.]+ MB/s\s+peak on the largest set\s+[\d.]+x", out), out
+    assert re.search(r"speed-up: [\d.]+x", out), out
+
+
 def test_api_bench_prints_figures_that_parse(capsys: pytest.CaptureFixture[str]) -> None:
     api = _load("api")
     assert api.main(["--clients", "2", "--projects", "2"]) == 0
@@ -270,3 +288,80 @@ def test_api_bench_prints_figures_that_parse(capsys: pytest.CaptureFixture[str])
     p50, p95, high = (float(v) for v in latency.groups())
     assert 0 < p50 <= p95 <= high
     assert "2 clients, 2/2 projects" in out
+
+
+# --- analysis accuracy ---------------------------------------------------------------------------
+
+analysis_accuracy = _load("analysis_accuracy")
+
+
+def test_render_times_the_analysis_too(capsys: pytest.CaptureFixture[str]) -> None:
+    assert render.main(["--runs", "1", "--prompt", "techno with drums and bass, 4 bars"]) == 0
+    out = capsys.readouterr().out
+    line = re.search(r"first call ([\d.]+) s, warm best of 1 ([\d.]+) s \(CPU ([\d.]+) s\)", out)
+    assert line, out
+    assert all(float(v) > 0 for v in line.groups())
+
+
+@pytest.mark.parametrize(
+    ("truth", "estimate", "score"),
+    [
+        ((0, "major"), (0, "major"), 1.0),
+        ((0, "major"), (7, "major"), 0.5),  # a fifth up
+        ((0, "major"), (5, "major"), 0.5),  # a fifth down
+        ((0, "major"), (9, "minor"), 0.3),  # relative minor
+        ((9, "minor"), (0, "major"), 0.3),  # relative major
+        ((0, "major"), (0, "minor"), 0.2),  # parallel
+        ((0, "major"), (7, "minor"), 0.0),
+        ((0, "major"), (2, "major"), 0.0),
+        ((0, "major"), None, 0.0),
+    ],
+)
+def test_mirex_weights(
+    truth: tuple[int, str], estimate: tuple[int, str] | None, score: float
+) -> None:
+    assert analysis_accuracy.mirex_score(truth, estimate) == score
+
+
+@pytest.mark.parametrize(
+    ("estimate", "hits"),
+    [
+        (120.0, (True, True)),
+        (124.7, (True, True)),
+        (125.0, (False, False)),
+        (240.0, (False, True)),
+        (60.0, (False, True)),
+        (360.0, (False, True)),
+        (40.0, (False, True)),
+        (80.0, (False, False)),  # 2:3 is not an octave error
+        (None, (False, False)),
+    ],
+)
+def test_tempo_accuracies(estimate: float | None, hits: tuple[bool, bool]) -> None:
+    assert analysis_accuracy.tempo_hits(120.0, estimate) == hits
+
+
+def test_analysis_accuracy_prints_figures_that_parse(capsys: pytest.CaptureFixture[str]) -> None:
+    assert analysis_accuracy.main(["--limit", "2", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    keys = re.findall(r"^(musia|chroma_cqt \+ \w+)\s+([\d.]+)%\s+([\d.]+)\s+(\d+)/(\d+)", out, re.M)
+    assert [name for name, *_ in keys] == [
+        "musia",
+        "chroma_cqt + Krumhansl",
+        "chroma_cqt + Temperley",
+    ], out
+    for _, percent, mirex, hits, total in keys:
+        assert int(total) == 2
+        assert float(percent) == pytest.approx(100 * int(hits) / 2, abs=0.05)
+        assert float(mirex) >= int(hits) / 2
+    tempo = re.findall(r"^(musia|librosa beat_track)\s+([\d.]+)%\s+([\d.]+)%", out, re.M)
+    assert [name for name, *_ in tempo] == ["musia", "librosa beat_track"], out
+    assert all(float(acc1) <= float(acc2) for _, acc1, acc2 in tempo)
+
+
+def test_analysis_accuracy_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert analysis_accuracy.main(["--limit", "1", "--quiet", "--json", "--seed", "5"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["chorales"], report["grooves"]) == (1, 1)
+    assert set(report["tempo"]) == {"musia", "librosa beat_track"}
+    assert report["key"]["musia"]["total"] == 1

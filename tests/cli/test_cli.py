@@ -41,17 +41,25 @@ def test_readme_has_examples() -> None:
 
 
 def _prerequisites(example: str) -> list[list[str]]:
-    """A `render` example reads what the `generate` examples above it wrote: those run first
-    (without audio, to be quick)."""
+    """A `render`, `analyze`, `transform` or Live set example reads what the `generate` examples
+    above it wrote: those run first (without audio, to be quick). An `analyze` or `transform`
+    example reads what the `render` examples wrote: those run too."""
     examples = readme_examples()
-    if shlex.split(example)[1] != "render":
+    command = shlex.split(example)[1]
+    if command == "samples":  # a search reads the index that the samples examples above built
+        earlier_samples = [shlex.split(e)[1:] for e in examples[: examples.index(example)]]
+        return [args for args in earlier_samples if args[0] == "samples"]
+    if command not in {"render", "analyze", "transform", "inspect", "export-midi", "edit"}:
         return []
     earlier = [shlex.split(e)[1:] for e in examples[: examples.index(example)]]
-    return [
+    setup = [
         args if "--no-audio" in args else [*args, "--no-audio"]
         for args in earlier
         if args[0] == "generate"
     ]
+    if command in {"analyze", "transform"}:
+        setup += [args for args in earlier if args[0] == "render"]
+    return setup
 
 
 @pytest.mark.parametrize("example", readme_examples())

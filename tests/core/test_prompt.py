@@ -504,8 +504,9 @@ def test_scan_is_linear() -> None:
     """Doubling the text (under the length cap) about doubles the time, never squares it."""
     unit = "house at 124 bpm in A minor with no drums, sin batería, в ля мінорі. "
     short, long = unit * 20, unit * 80
-    ratio = _best_ms(long, 5) / max(_best_ms(short, 5), 1e-3)
-    assert ratio < 8  # 4x the text; quadratic work would be ~16x
+    ratio = _best_ms(long, 9) / max(_best_ms(short, 9), 1e-3)
+    # 4x the text: linear work is ~4x, quadratic ~16x; the margin absorbs a loaded 2-core machine.
+    assert ratio < 11
 
 
 def test_typical_prompt_is_fast() -> None:

@@ -90,9 +90,16 @@ def generate(
         bool, typer.Option("--no-audio", help="Skip the audio preview and stems.")
     ] = False,
     soundfont: SoundFontPath = None,
+    name: Annotated[
+        str | None, typer.Option(help="Name of the project and its files; default from the plan.")
+    ] = None,
+    zip_archive: Annotated[
+        bool, typer.Option("--zip", help="Also pack the project folder as DIR/<Name> Project.zip.")
+    ] = False,
 ) -> None:
     """Compose a song from a prompt and write its project folder: Live set, MIDI file, plan,
-    and the audio preview (preview.wav) with one stem per part (stems/)."""
+    the audio preview (preview.wav) and one stem per part (Samples/Imported/), which the set's
+    audio tracks play."""
     from musia.project import generate_project
 
     with _progress("rendering") as progress:
@@ -104,6 +111,8 @@ def generate(
             audio=not no_audio,
             soundfont=soundfont,
             progress=progress,
+            name=name,
+            zip_archive=zip_archive,
         )
     for warning in result.warnings:
         typer.echo(f"musia: warning: {warning}", err=True)
@@ -223,9 +232,14 @@ def _describe(plan: Plan) -> str:
     return "\n".join(lines)
 
 
-from musia.cli import service  # noqa: E402 (commands register after the app exists)
+def _register_commands() -> None:
+    from musia.cli import audio, service
 
-service.register(app)
+    audio.register(app)
+    service.register(app)
+
+
+_register_commands()
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ import gzip
 import json
 import subprocess
 import sys
+import wave
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -14,6 +15,8 @@ from pathlib import Path
 from musia.core.model import TICKS_PER_BEAT, Song
 from musia.core.theory.key import Key
 from musia.core.theory.meter import Meter
+from musia.files import safe_name
+from musia.formats.als import StemTrack, sample_file
 from tests.helpers import make_song
 
 POINTEE_TAGS = ("AutomationTarget", "ModulationTarget", "Pointee")
@@ -160,3 +163,31 @@ def empty_song() -> Song:
 
 def with_tempo(song: Song, bpm: float) -> Song:
     return replace(song, bpm=bpm)
+
+
+TINY_RATE = 1000  # Hz: a stem of the song's length in a few hundred kilobytes
+STEM_TAIL_S = 2.0
+
+
+def tiny_stems(song: Song, project: Path, modified_s: int = 1_700_000_000) -> list[StemTrack]:
+    """One real (silent, mono, 8-bit, 1 kHz) WAV per part that has notes, as long as a rendered
+    stem, in `project/Samples/Imported/`: what the set writer needs to reference stems, without
+    rendering audio for hundreds of sets."""
+    folder = project / "Samples" / "Imported"
+    folder.mkdir(parents=True, exist_ok=True)
+    frames = round((song.duration_s + STEM_TAIL_S) * TINY_RATE)
+    stems = []
+    for i, track in enumerate(t for t in song.tracks if any(c.notes for c in t.clips)):
+        path = folder / f"{i:02d} {safe_name(track.name, 'Part')}.wav"
+        with wave.open(str(path), "wb") as writer:
+            writer.setnchannels(1)
+            writer.setsampwidth(1)
+            writer.setframerate(TINY_RATE)
+            writer.writeframes(b"\x80" * frames)
+        sample = sample_file(path, project, modified_s)
+        stems.append(StemTrack(f"{track.name} Audio", track.part, track.color_index, sample))
+    return stems
+
+
+def audio_tracks(root: ET.Element) -> list[ET.Element]:
+    return root.findall("LiveSet/Tracks/AudioTrack")

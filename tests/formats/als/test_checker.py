@@ -1,9 +1,11 @@
 """Every set we write passes `../shared/tools/als_check.py --samples`: the structure of sets saved
 by Live 11.3 / 12.3 (children, order, attributes, value kinds) and every invariant Live keeps.
 
-The default run samples the matrix (every style, the odd meters, seeds 1–3, both Live formats,
-every `generate` prompt of `dev.jsonl` once) to stay fast; `MUSIA_ALS_FULL=1` runs all of it
-(every prompt and style with seeds 1–3 in both formats).
+Every `generate` prompt of `dev.jsonl` is written with seeds 1–3 in both Live formats with one
+stem track per part (real WAV files in the set's `Samples/`, tiny and silent so that 168 sets
+need no render; `tests/test_project.py` checks projects with rendered stems), and once each
+without audio. The style and meter matrix is sampled (seed 1) to stay fast;
+`MUSIA_ALS_FULL=1` runs every style with seeds 1–3.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from tests.formats.als.helpers import (
     hostile_song,
     problems,
     run_checker,
+    tiny_stems,
     with_tempo,
 )
 from tests.helpers import make_song
@@ -53,6 +56,7 @@ class Case:
     case_id: str
     live_version: int
     make: Callable[[], Song]
+    stems: bool = False
 
 
 def _style_cases() -> list[Case]:
@@ -85,6 +89,16 @@ def _edge_cases() -> list[Case]:
         Case("tempo-250-live11", 11, lambda: with_tempo(fast(), 250.0)),
         Case("tempo-124.5-live11", 11, lambda: with_tempo(fast(), 124.5)),
     ]
+    # Stem tracks where names, meters and tempi are awkward: sections starting off the beat
+    # (7/8), slow and fractional tempi stretch the warp markers.
+    seven_eight = partial(_metered, "house", 2, (7, 8))
+    cases += [Case(f"hostile-names-live{v}-stems", v, hostile_song, True) for v in VERSIONS]
+    cases += [Case(f"house-7_8-live{v}-stems", v, seven_eight, True) for v in VERSIONS]
+    cases += [
+        Case("tempo-40-live12-stems", 12, lambda: with_tempo(slow(), 40.0), True),
+        Case("tempo-124.5-live11-stems", 11, lambda: with_tempo(fast(), 124.5), True),
+        Case("empty-song-live11-stems", 11, empty_song, True),
+    ]
     return cases
 
 
@@ -92,17 +106,20 @@ CASES = _style_cases() + _meter_cases() + _edge_cases()
 
 
 def _prompt_cases() -> list[Case]:
-    """Every `generate` prompt of the shared dev set (seed and format rotate unless FULL)."""
+    """Every `generate` prompt of the shared dev set, seeds 1–3, both formats, with stem tracks
+    (a set with stems holds everything a set without them does, plus the audio tracks); and each
+    prompt once without audio (seed and format rotating), as `--no-audio` writes it."""
     rows = [json.loads(line) for line in shared_path("prompts", "dev.jsonl").open(encoding="utf-8")]
     prompts = [(r["id"], r["prompt"]) for r in rows if r.get("intent") == "generate"]
-    cases = []
+    cases = [
+        Case(f"{row_id}-seed{seed}-live{v}-stems", v, partial(_from_prompt, text, seed), True)
+        for row_id, text in prompts
+        for seed in (1, 2, 3)
+        for v in VERSIONS
+    ]
     for i, (row_id, text) in enumerate(prompts):
-        combos = (
-            [(s, v) for s in (1, 2, 3) for v in VERSIONS] if FULL else [(i % 3 + 1, 11 + i % 2)]
-        )
-        for seed, v in combos:
-            make = partial(_from_prompt, text, seed)
-            cases.append(Case(f"{row_id}-seed{seed}-live{v}", v, make))
+        seed, v = i % 3 + 1, VERSIONS[i % 2]
+        cases.append(Case(f"{row_id}-seed{seed}-live{v}", v, partial(_from_prompt, text, seed)))
     return cases
 
 
@@ -113,12 +130,7 @@ def _from_prompt(text: str, seed: int) -> Song:
 def _write_and_check(cases: list[Case], folder: Path) -> tuple[dict[str, Path], list[CheckerRun]]:
     checker = shared_path("tools", "als_check.py")
     folder.mkdir(parents=True, exist_ok=True)
-    paths = {
-        case.case_id: write_als(
-            case.make(), folder / f"{i:03d}.als", live_version=case.live_version
-        )
-        for i, case in enumerate(cases)
-    }
+    paths = {case.case_id: _write_case(case, folder / f"{i:03d}") for i, case in enumerate(cases)}
     files = list(paths.values())
     batches = [
         files[i::CHECKER_PROCESSES] for i in range(CHECKER_PROCESSES) if files[i::CHECKER_PROCESSES]
@@ -126,6 +138,14 @@ def _write_and_check(cases: list[Case], folder: Path) -> tuple[dict[str, Path], 
     with ThreadPoolExecutor(len(batches)) as pool:
         runs = list(pool.map(partial(run_checker, checker), batches))
     return paths, runs
+
+
+def _write_case(case: Case, project: Path) -> Path:
+    """The set in a project folder of its own (its stems under `Samples/`)."""
+    project.mkdir()
+    song = case.make()
+    stems = tiny_stems(song, project) if case.stems else []
+    return write_als(song, project / "set.als", live_version=case.live_version, stems=stems)
 
 
 @pytest.fixture(scope="module")
@@ -156,7 +176,7 @@ def test_set_conforms(case: Case, checked: tuple[dict[str, Path], list[CheckerRu
 @pytest.mark.shared
 def test_every_dev_prompt_conforms(tmp_path: Path) -> None:
     cases = _prompt_cases()
-    assert len(cases) >= 20
+    assert len(cases) >= 20 * 3 * 2 + 20
     paths, runs = _write_and_check(cases, tmp_path)
     results = {name: result for run in runs for name, result in run.results.items()}
     failing = {

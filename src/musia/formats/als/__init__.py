@@ -5,13 +5,17 @@
 for how ids are kept unique by construction.
 """
 
+from musia.formats.als.audio import SampleFile, StemTrack, sample_file
 from musia.formats.als.versions import LIVE_FORMATS, LiveFormat, live_format
 from musia.formats.als.writer import song_to_als, song_to_als_xml, write_als
 
 __all__ = [
     "LIVE_FORMATS",
     "LiveFormat",
+    "SampleFile",
+    "StemTrack",
     "live_format",
+    "sample_file",
     "song_to_als",
     "song_to_als_xml",
     "write_als",

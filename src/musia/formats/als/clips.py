@@ -52,7 +52,7 @@ def midi_clip(
         _loop(length),
         *values(("Name", clean_name(clip.name)), ("Annotation", ""), ("Color", color)),
         *values(("LaunchMode", 0), ("LaunchQuantisation", 0)),
-        _time_signature(meter),
+        time_signature_element(meter),
         el("Envelopes", el("Envelopes")),
         el("ScrollerTimePreserver", val("LeftTime", 0), val("RightTime", length)),
         el("TimeSelection", val("AnchorTime", 0), val("OtherTime", 0)),
@@ -127,7 +127,7 @@ def _loop(length: float) -> Node:
     )
 
 
-def _time_signature(meter: Meter) -> Node:
+def time_signature_element(meter: Meter) -> Node:
     signature = el(
         "RemoteableTimeSignature",
         *values(("Numerator", meter.numerator), ("Denominator", meter.denominator), ("Time", 0)),

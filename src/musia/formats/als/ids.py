@@ -9,7 +9,11 @@ Live keeps three kinds of ids (measured on sets saved by Live 11 and 12):
 - **Track ids**: `MidiTrack`/`AudioTrack`/`GroupTrack`/`ReturnTrack` ids, a namespace of their own
   referenced by `TrackGroupId` and by routing strings (`.../Track.<Id>/...`).
 - **Sibling ids**: scenes, clip slots, locators, key tracks, send holders, `SendPreBool`s,
-  automation envelopes and events are numbered 0..n-1 among their siblings (`sibling_ids`).
+  automation envelopes and events, and an audio clip's warp markers are numbered 0..n-1 among
+  their siblings (`sibling_ids`). A clip's `Id` is its index on its lane (0 in a session slot).
+
+Audio tracks draw from the same allocators as MIDI tracks (track ids in display order: MIDI
+tracks, then audio tracks, then returns), so adding stems keeps every rule without a repair pass.
 
 Note ids are per clip: 1..n, with `NoteIdGenerator/NextId` = n + 1 (see `clips.py`).
 """

@@ -2,6 +2,7 @@
 
 What the set holds: one MIDI track per song track (named, coloured, with its volume and pan),
 each clip both in the arrangement at its start and in the session slot of its section's scene;
+with stems, a folded group "Stems" of one audio track per rendered part;
 one scene and one locator per section, named after it; two return tracks (A Reverb, B Delay, as
 in Live's default set); the main track with the tempo and time signature and their default
 automation envelopes; the pre-listen track; and every set-wide setting at Live's default.
@@ -9,10 +10,12 @@ automation envelopes; the pre-listen track; and every set-wide setting at Live's
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from musia.core.model import Section, Song, Track, on_grid
 from musia.formats.als import defaults
+from musia.formats.als.audio import StemTrack, arrangement_audio_clip, session_audio_clip
 from musia.formats.als.clips import ClipPlacement, follow_action, midi_clip, notes_element
 from musia.formats.als.devices import stock_device
 from musia.formats.als.ids import sibling_ids
@@ -26,8 +29,16 @@ from musia.formats.als.mixer import (
 from musia.formats.als.names import clean_name
 from musia.formats.als.node import Node, el, lom, val, values
 from musia.formats.als.params import SEND_OFF, Build, automation_transform_state
-from musia.formats.als.sequencers import midi_main_sequencer
-from musia.formats.als.tracks import TrackHead, main_track, midi_track, prehear_track, return_track
+from musia.formats.als.sequencers import audio_sequencer, midi_main_sequencer
+from musia.formats.als.tracks import (
+    TrackHead,
+    audio_track,
+    group_track,
+    main_track,
+    midi_track,
+    prehear_track,
+    return_track,
+)
 from musia.formats.als.versions import LiveFormat
 
 DEFAULT_EVENT_TIME = -63072000  # where Live puts the first event of every automation envelope
@@ -56,8 +67,12 @@ MAIN_COLOR = {11: 20, 12: 10}
 EMPTY_TRACK = Track(name="MIDI", part="", program=0, channel=0, color_index=20, clips=())
 
 
-def build_live_set(song: Song, fmt: LiveFormat, *, effects: bool = False) -> Node:
+def build_live_set(
+    song: Song, fmt: LiveFormat, *, effects: bool = False, stems: Sequence[StemTrack] = ()
+) -> Node:
     """The root `Ableton` element of the set for `song`.
+
+    `stems` adds one audio track per rendered part after the MIDI tracks (see `_audio_track`).
 
     `effects` puts Live's Reverb and Delay on the return tracks and sends the parts to them. It is
     off by default: Live always saves these devices with a `LastPresetRef` naming the preset file
@@ -69,6 +84,7 @@ def build_live_set(song: Song, fmt: LiveFormat, *, effects: bool = False) -> Nod
     # Live's sets always hold a MIDI track: a song without tracks gets an empty one, as new sets do.
     parts = song.tracks or (EMPTY_TRACK,)
     tracks = [_midi_track(b, song, track, effects) for track in parts]
+    tracks += _stem_tracks(b, song, stems)
     tracks += [_return_track(b, i, spec, effects) for i, spec in enumerate(RETURNS)]
     body = [
         *values(("OverwriteProtectionNumber", fmt.overwrite_protection)),
@@ -79,7 +95,7 @@ def build_live_set(song: Song, fmt: LiveFormat, *, effects: bool = False) -> Nod
         el("SendsPre", *(el("SendPreBool", Id=i, Value=False) for i in sibling_ids(len(RETURNS)))),
         el("Scenes", *_scenes(song)),
         defaults.transport(),
-        *_set_settings(b, song),
+        *_set_settings(b, song, len(tracks) - len(RETURNS)),
     ]
     body.insert(0, val("NextPointeeId", b.ids.pointees.next_free))
     return el("Ableton", el("LiveSet", *body), **fmt.root_attrs())
@@ -114,6 +130,54 @@ def _midi_track(b: Build, song: Song, track: Track, effects: bool) -> Node:
             session[slot] = midi_clip(b, clip, place, color=color, meter=song.meter, notes=notes)
     sequencer = midi_main_sequencer(b, session, arrangement)
     return midi_track(b, head, mixer, sequencer, len(session))
+
+
+STEMS_GROUP_NAME = "Stems"
+STEMS_GROUP_COLOR = 13
+
+
+def _stem_tracks(b: Build, song: Song, stems: Sequence[StemTrack]) -> list[Node]:
+    """The stem tracks inside one folded group track, "Stems": the set looks like the MIDI
+    project it is, with one row that plays; the group's fader, mute or solo acts on every stem
+    at once (mute it when instruments on the MIDI tracks take over)."""
+    if not stems:
+        return []
+    group_id = b.ids.tracks.take()
+    name = STEMS_GROUP_NAME
+    head = TrackHead("GroupTrack", name, name, STEMS_GROUP_COLOR, group_id, unfolded=False)
+    mixer = track_mixer(b, volume=1.0, pan=0.0, sends=_send_levels(""))
+    group = group_track(b, head, mixer, max(1, len(song.sections)))
+    return [group, *(_audio_track(b, song, stem, group_id) for stem in stems)]
+
+
+def _audio_track(b: Build, song: Song, stem: StemTrack, group_id: int) -> Node:
+    """A part's stem, at unity gain and centred: the stem already carries the part's level and pan
+    from the preview mix, so the stem tracks at 0 dB add up to `preview.wav`. The stem plays from
+    bar 1 in the arrangement (Live 11 format), and each scene's slot holds the stem's stretch of
+    that section, looping, as the MIDI tracks' session clips do.
+
+    Live 12 format: no arrangement clip. Too few Live 12.3 saves in the checker's profile hold an
+    arrangement audio clip for it to know that element, so the stems are session clips only there.
+    """
+    color = min(PALETTE_MAX, max(0, stem.color_index))
+    name = clean_name(stem.name, stem.part.title() or "Audio")
+    head = TrackHead(
+        "AudioTrack", name, name, color, b.ids.tracks.take(), unfolded=True, group_id=group_id
+    )
+    mixer = track_mixer(b, volume=1.0, pan=0.0, sends=_send_levels(""))
+    arrangement = [] if b.fmt.is12 else [arrangement_audio_clip(b, stem, song)]
+    session: list[Node | None] = [
+        session_audio_clip(b, stem, song, span) for span in _section_spans(song)
+    ] or [None]
+    sequencer = audio_sequencer(b, session, arrangement, show_preset_name=not b.fmt.is12)
+    return audio_track(b, head, mixer, sequencer, len(session))
+
+
+def _section_spans(song: Song) -> list[tuple[float, float]]:
+    return [
+        (on_grid(s.start_bar * song.bar_beats), on_grid((s.start_bar + s.bars) * song.bar_beats))
+        for s in song.sections
+    ]
 
 
 def _return_track(b: Build, index: int, spec: ReturnSpec, effects: bool) -> Node:
@@ -214,7 +278,7 @@ def _locators(song: Song) -> Node:
     return el("Locators", el("Locators", *locators))
 
 
-def _set_settings(b: Build, song: Song) -> list[Node]:
+def _set_settings(b: Build, song: Song, tracks: int) -> list[Node]:
     """Everything after the transport, in Live's order."""
     is12 = b.fmt.is12
     nodes: list[Node] = []
@@ -238,7 +302,7 @@ def _set_settings(b: Build, song: Song) -> list[Node]:
         el("DetailClipKeyMidis"),
         *defaults.list_wrappers(),
         val("SelectedDocumentViewInMainWindow", 0) if is12 else val("ChooserBar", 0),
-        *_global_settings(b, song),
+        *_global_settings(b, song, tracks),
     ]
     return nodes
 
@@ -255,7 +319,7 @@ def _mixer_view_settings(b: Build) -> list[Node]:
     )
 
 
-def _global_settings(b: Build, song: Song) -> list[Node]:
+def _global_settings(b: Build, song: Song, tracks: int) -> list[Node]:
     is12 = b.fmt.is12
     picker = f"AutoColorPickerForReturnAnd{'Main' if is12 else 'Master'}Tracks"
     nodes = values(
@@ -270,7 +334,7 @@ def _global_settings(b: Build, song: Song) -> list[Node]:
         defaults.groove_pool(b),
         *values(("AutomationMode", False), ("SnapAutomationToGrid", True)),
         *values(("ArrangementOverdub", False), ("ColorSequenceIndex", _color_sequence(song))),
-        el("AutoColorPickerForPlayerAndGroupTracks", val("NextColorIndex", len(song.tracks) + 1)),
+        el("AutoColorPickerForPlayerAndGroupTracks", val("NextColorIndex", tracks + 1)),
         el(picker, val("NextColorIndex", len(RETURNS) + 1)),
         val("ViewData", "{}"),
         *values(("ResetNonautomatedMidiControllersOnClipStarts", True), ("MidiFoldIn", False)),

@@ -3,8 +3,9 @@
 A MIDI track's `MainSequencer` holds its session `ClipSlotList` (one slot per scene), its
 arrangement clips (`ClipTimeable/ArrangerAutomation/Events`) and 131 MIDI controller targets
 (`ControllerTargets.0..130`: the 128 CCs plus pitch bend, pressure and one more, as Live writes
-them). Every track also has a `FreezeSequencer` (an audio sequencer for its freeze render), which
-Live 12 gives three more modulation targets than Live 11.
+them). An audio track's `MainSequencer` and every track's `FreezeSequencer` (for its freeze
+render) are audio sequencers: clip slots, a `Sample` lane of arrangement `AudioClip`s and the
+modulation targets of a sample player, three more in Live 12 than in Live 11.
 """
 
 from __future__ import annotations
@@ -67,10 +68,26 @@ def freeze_sequencer(
     show_preset_name: bool = False,
 ) -> Node:
     """The sequencer a frozen track plays from: empty slots, an empty sample lane."""
+    return audio_sequencer(
+        b, [None] * slots, (), tag=tag, element_id=element_id, show_preset_name=show_preset_name
+    )
+
+
+def audio_sequencer(
+    b: Build,
+    session_clips: Sequence[Node | None],
+    arrangement_clips: Sequence[Node],
+    *,
+    tag: str = "MainSequencer",
+    element_id: int | None = None,
+    show_preset_name: bool = False,
+) -> Node:
+    """An audio sequencer: an audio track's main sequencer (its clips: `AudioClip`s in the session
+    slots and on the `Sample` lane) and every track's freeze sequencer share this shape."""
     attrs = {} if element_id is None else {"Id": element_id}
     node = el(tag, *device_header(b, show_preset_name=show_preset_name), **attrs)
-    node.children += [clip_slot_list([None] * slots), *_monitoring(b)]
-    node.children.append(el("Sample", _arranger(())))
+    node.children += [clip_slot_list(session_clips), *_monitoring(b)]
+    node.children.append(el("Sample", _arranger(arrangement_clips)))
     modulations = _MODULATIONS_12 if b.fmt.is12 else _MODULATIONS_11
     node.children += [target(f"{name}ModulationTarget", b) for name in modulations]
     node.children += [

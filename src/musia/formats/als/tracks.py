@@ -4,9 +4,11 @@ Every track starts with the same header and ends with a `DeviceChain` holding vi
 routings, the mixer, the sequencers and the inner device chain (the devices). The order of those
 children differs by track kind, exactly as Live writes it:
 
-- MIDI track: Mixer, MainSequencer, FreezeSequencer, DeviceChain (devices);
+- MIDI and audio track: Mixer, MainSequencer, FreezeSequencer, DeviceChain (devices);
 - return track: Mixer, DeviceChain (devices), FreezeSequencer;
 - main track: Mixer, FreezeSequencer (an `AudioSequencer`), DeviceChain;
+- group track: Mixer, DeviceChain (devices), FreezeSequencer; before its chain, one
+  `GroupTrackSlot` per scene (`Slots`). Its members route their audio to it (`AudioOut/GroupTrack`);
 - pre-listen track: Mixer, DeviceChain.
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from musia.formats.als.ids import sibling_ids
 from musia.formats.als.node import Node, el, lom, val, values
 from musia.formats.als.params import Build, routing
 from musia.formats.als.sequencers import freeze_sequencer
@@ -25,6 +28,8 @@ _VIEW_ATTRS = {
     "SelectedGeneratorName": "",
 }
 MIDI_LANE_HEIGHT, MIXER_LANE_HEIGHT = 68, 85
+AUDIO_LANE_HEIGHT = 85
+GROUP_LANE_HEIGHT = 51
 
 
 @dataclass(slots=True)
@@ -38,6 +43,7 @@ class TrackHead:
     track_id: int | None = None
     unfolded: bool = False
     envelopes: list[Node] = field(default_factory=list)
+    group_id: int = -1  # the group track this one plays into, or -1
 
 
 def track_element(b: Build, head: TrackHead) -> Node:
@@ -56,7 +62,7 @@ def track_element(b: Build, head: TrackHead) -> Node:
         ),
         val("Color", head.color),
         el("AutomationEnvelopes", el("Envelopes", *head.envelopes)),
-        *values(("TrackGroupId", -1), ("TrackUnfolded", head.unfolded)),
+        *values(("TrackGroupId", head.group_id), ("TrackUnfolded", head.unfolded)),
         lom("DevicesListWrapper"),
         lom("ClipSlotsListWrapper"),
     ]
@@ -80,6 +86,37 @@ def midi_track(b: Build, head: TrackHead, mixer: Node, main_sequencer: Node, sce
     chain += [freeze_sequencer(b, scenes, show_preset_name=b.fmt.is12), devices_chain(())]
     node.children.append(el("DeviceChain", *chain))
     node.children += _midi_track_tail(b)
+    return node
+
+
+def audio_track(b: Build, head: TrackHead, mixer: Node, main_sequencer: Node, scenes: int) -> Node:
+    """An audio track: the same header and chain as a MIDI track; Live 12 ends it with `IsTuned`."""
+    node = track_element(b, head)
+    node.children += values(("SavedPlayingSlot", -1), ("SavedPlayingOffset", 0), ("Freeze", False))
+    if not b.fmt.is12:
+        node.children.append(val("VelocityDetail", 0))
+    node.children += values(("NeedArrangerRefreeze", True), ("PostProcessFreezeClips", 0))
+    output = _to_group(b) if head.group_id >= 0 else _to_main(b)
+    chain = [*_chain_head(b, AUDIO_LANE_HEIGHT, output=output), mixer, main_sequencer]
+    chain += [freeze_sequencer(b, scenes, show_preset_name=b.fmt.is12), devices_chain(())]
+    node.children.append(el("DeviceChain", *chain))
+    if b.fmt.is12:
+        node.children.append(val("IsTuned", True))
+    return node
+
+
+def group_track(b: Build, head: TrackHead, mixer: Node, scenes: int) -> Node:
+    """A group track (no devices). Live 12 gives its freeze sequencer a slot per scene, Live 11
+    none, as for the main track."""
+    node = track_element(b, head)
+    slots = [el("GroupTrackSlot", val("LomId", 0), Id=i) for i in sibling_ids(scenes)]
+    node.children.append(el("Slots", *slots))
+    if b.fmt.is12:
+        node.children += values(("Freeze", False), ("NeedArrangerRefreeze", True))
+    chain = [*_chain_head(b, GROUP_LANE_HEIGHT, output=_to_main(b)), mixer, devices_chain(())]
+    freeze_slots = scenes if b.fmt.is12 else 0
+    chain.append(freeze_sequencer(b, freeze_slots, show_preset_name=True))
+    node.children.append(el("DeviceChain", *chain))
     return node
 
 
@@ -141,6 +178,10 @@ def _chain_head(b: Build, lane_height: int, *, output: Node) -> list[Node]:
 def _to_main(b: Build) -> Node:
     name = b.fmt.main_name
     return routing("AudioOutputRouting", b, f"AudioOut/{name}", name)
+
+
+def _to_group(b: Build) -> Node:
+    return routing("AudioOutputRouting", b, "AudioOut/GroupTrack", "Group")
 
 
 def _external_out(b: Build) -> Node:

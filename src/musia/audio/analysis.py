@@ -1,0 +1,205 @@
+"""What a piece of audio is: duration, tempo and beats, key, loudness, peaks, onsets, spectrum.
+
+`analyze_file(path)` reads the file (`musia.audio.io`, typed errors for bad files) and
+`analyze_signal(samples, sample_rate)` analyses float samples shaped (frames, channels) or
+(frames,). The estimators live in `musia.audio.tempo` and `musia.audio.key`; loudness is BS.1770
+(`musia.audio.loudness`), true peak the peak of the signal oversampled 4×.
+
+Everything is computed on one mono mix resampled to `ANALYSIS_RATE`, except loudness and peaks,
+which use the file's own channels and rate.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from musia.errors import AudioFormatError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+ANALYSIS_RATE = 22_050
+HOP = 512  # 23 ms at 22.05 kHz
+N_FFT = 2048
+TRUE_PEAK_OVERSAMPLING = 4
+MIN_DURATION_S = 0.05
+PITCH_CLASS_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+
+
+@dataclass(frozen=True)
+class Spectral:
+    """Means over the file's frames (silent frames excluded)."""
+
+    centroid_hz: float
+    rolloff_hz: float  # 85 % of the energy lies below
+    flatness: float  # 0 (tonal) … 1 (noise)
+    bandwidth_hz: float
+    low_band_ratio: float  # share of the energy under 150 Hz
+
+
+@dataclass(frozen=True)
+class AudioAnalysis:
+    duration_s: float
+    sample_rate: int
+    channels: int
+    tempo_bpm: float | None  # None: no steady pulse found
+    tempo_confidence: float  # 0 … 1
+    beat_times_s: tuple[float, ...]
+    key_tonic_pc: int | None  # C = 0; None for silence or unpitched audio
+    key_mode: str | None  # "major" | "minor"
+    key_confidence: float  # 0 … 1
+    loudness_lufs: float | None  # None: silence, or shorter than a 400 ms gating block
+    sample_peak_dbfs: float | None
+    true_peak_dbfs: float | None
+    onset_rate_per_s: float
+    spectral: Spectral
+    onset_times_s: tuple[float, ...] = field(default=(), repr=False)
+
+    @property
+    def key_name(self) -> str | None:
+        if self.key_tonic_pc is None or self.key_mode is None:
+            return None
+        return f"{PITCH_CLASS_NAMES[self.key_tonic_pc]} {self.key_mode}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready; other tools read `duration_s`, `tempo_bpm`, `key_tonic_pc`, `key_mode`,
+        `loudness_lufs`."""
+        body = asdict(self)
+        body.pop("onset_times_s")
+        body["key_name"] = self.key_name
+        body["beat_times_s"] = [round(t, 4) for t in self.beat_times_s]
+        body["spectral"] = {k: _rounded(v) for k, v in body["spectral"].items()}
+        return {k: _rounded(v) for k, v in body.items()}
+
+
+def _rounded(value: Any) -> Any:
+    return round(value, 4) if isinstance(value, float) and math.isfinite(value) else value
+
+
+def analyze_file(path: Path, *, max_duration_s: float | None = None) -> AudioAnalysis:
+    from musia.audio.io import MAX_DURATION_S, read_audio
+
+    samples, sample_rate = read_audio(Path(path), max_duration_s=max_duration_s or MAX_DURATION_S)
+    return analyze_signal(samples, sample_rate)
+
+
+def analyze_signal(samples: npt.ArrayLike, sample_rate: int) -> AudioAnalysis:
+    import numpy as np
+
+    audio = np.asarray(samples, dtype=np.float32)
+    if audio.ndim == 1:
+        audio = audio[:, None]
+    if audio.ndim != 2 or audio.shape[1] < 1 or sample_rate <= 0:
+        raise AudioFormatError(f"cannot analyse audio shaped {audio.shape} at {sample_rate} Hz")
+    duration_s = audio.shape[0] / sample_rate
+    if duration_s < MIN_DURATION_S:
+        raise AudioFormatError(f"the audio lasts {duration_s:.3f} s: too short to analyse")
+    channels_first = np.ascontiguousarray(audio.T)
+    mono = _mono_at(channels_first, sample_rate)
+    levels = _levels(channels_first, sample_rate)
+    from musia.audio.key import estimate_key
+    from musia.audio.tempo import estimate_tempo, onset_envelope
+
+    spectrum = _magnitude(mono)
+    envelope = onset_envelope(spectrum, ANALYSIS_RATE, HOP)
+    tempo = estimate_tempo(envelope, ANALYSIS_RATE, HOP)
+    key = estimate_key(mono, ANALYSIS_RATE)
+    return AudioAnalysis(
+        duration_s=duration_s,
+        sample_rate=sample_rate,
+        channels=audio.shape[1],
+        tempo_bpm=tempo.bpm,
+        tempo_confidence=tempo.confidence,
+        beat_times_s=tempo.beat_times_s,
+        key_tonic_pc=key.tonic_pc,
+        key_mode=key.mode,
+        key_confidence=key.confidence,
+        loudness_lufs=levels[0],
+        sample_peak_dbfs=levels[1],
+        true_peak_dbfs=levels[2],
+        onset_rate_per_s=len(tempo.onset_times_s) / duration_s,
+        spectral=_spectral(spectrum),
+        onset_times_s=tempo.onset_times_s,
+    )
+
+
+def _mono_at(channels_first: npt.NDArray[np.float32], sample_rate: int) -> npt.NDArray[np.float32]:
+    import numpy as np
+
+    mono = channels_first.mean(axis=0)
+    if sample_rate != ANALYSIS_RATE:
+        import soxr
+
+        mono = soxr.resample(mono, sample_rate, ANALYSIS_RATE, quality="HQ")
+    return np.ascontiguousarray(mono, dtype=np.float32)
+
+
+def _levels(
+    channels_first: npt.NDArray[np.float32], sample_rate: int
+) -> tuple[float | None, float | None, float | None]:
+    """Integrated loudness (LUFS), sample peak and true peak (dBFS); None where -inf."""
+    import numpy as np
+
+    from musia.audio.loudness import integrated_loudness
+
+    loudness = integrated_loudness(channels_first, sample_rate)
+    sample_peak = float(np.abs(channels_first).max())
+    return _finite(loudness), _db(sample_peak), _db(true_peak(channels_first))
+
+
+def true_peak(channels_first: npt.NDArray[np.float32]) -> float:
+    """The peak (linear) of (channels, frames) audio oversampled 4× (BS.1770-4 annex 2)."""
+    import numpy as np
+    from scipy.signal import resample_poly
+
+    peak = 0.0
+    for channel in channels_first:
+        upsampled = resample_poly(channel, TRUE_PEAK_OVERSAMPLING, 1)
+        peak = max(peak, float(np.abs(upsampled).max()), float(np.abs(channel).max()))
+    return peak
+
+
+def _db(linear: float) -> float | None:
+    return 20 * math.log10(linear) if linear > 0 else None
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def _magnitude(mono: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    import librosa
+    import numpy as np
+
+    spectrum: npt.NDArray[np.float32] = np.abs(librosa.stft(mono, n_fft=N_FFT, hop_length=HOP))
+    return spectrum
+
+
+def _spectral(spectrum: npt.NDArray[np.float32]) -> Spectral:
+    import numpy as np
+
+    freqs = np.linspace(0, ANALYSIS_RATE / 2, spectrum.shape[0])
+    power = spectrum.astype(np.float64) ** 2
+    energy = power.sum(axis=0)
+    loud = energy > max(float(energy.max()) * 1e-6, 1e-12)
+    if not loud.any():
+        return Spectral(0.0, 0.0, 1.0, 0.0, 0.0)
+    p, mag = power[:, loud], spectrum[:, loud].astype(np.float64) + 1e-10
+    weights = mag / mag.sum(axis=0)
+    centroid = (freqs[:, None] * weights).sum(axis=0)
+    bandwidth = np.sqrt((((freqs[:, None] - centroid) ** 2) * weights).sum(axis=0))
+    cumulative = np.cumsum(p, axis=0)
+    rolloff = freqs[np.argmax(cumulative >= 0.85 * cumulative[-1], axis=0)]
+    flatness = np.exp(np.log(p + 1e-20).mean(axis=0)) / (p.mean(axis=0) + 1e-20)
+    low = float(p[freqs < 150].sum() / p.sum())
+    return Spectral(
+        centroid_hz=float(centroid.mean()),
+        rolloff_hz=float(rolloff.mean()),
+        flatness=float(flatness.mean()),
+        bandwidth_hz=float(bandwidth.mean()),
+        low_band_ratio=low,
+    )

@@ -1,0 +1,81 @@
+"""Fuzz: corpus sets with bytes flipped, cut, repeated or spliced, as XML and as gzip. Every case
+is read or refused with a typed error, in under 2 s."""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from musia.errors import MusiaError
+from musia.formats.als.reader import read_set
+from tests.formats.als_reader.corpus import small_sets
+
+CASES = 2000
+MAX_CASE_S = 2.0
+_TINY = 200_000
+_INSERTS = [b"<", b">", b'"', b"'", b"&", b"</LiveSet>", b"<!DOCTYPE a>", b"\x00", b"&lol;"]
+_INSERTS += [b'<PointeeId Value="999999" />', b'<TrackGroupId Value="77" />']
+
+
+def _seeds() -> list[bytes]:
+    sets = sorted(small_sets(_TINY), key=lambda p: p.stat().st_size)[:12]
+    out = []
+    for path in sets:
+        raw = path.read_bytes()
+        out.append(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)
+    return out
+
+
+SEEDS = _seeds() if (Path(__file__).resolve().parents[3].parent / "shared").exists() else []
+slowest: list[float] = [0.0]
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> tuple[bytes, bool]:
+    data = bytearray(draw(st.sampled_from(SEEDS)))
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["flip", "cut", "insert", "repeat", "byte"]))
+        at = draw(st.integers(0, len(data) - 1))
+        if kind == "flip":
+            data[at] ^= 1 << draw(st.integers(0, 7))
+        elif kind == "cut":
+            del data[at : at + draw(st.integers(1, 2000))]
+        elif kind == "insert":
+            data[at:at] = draw(st.sampled_from(_INSERTS))
+        elif kind == "repeat":
+            data[at:at] = data[at : at + draw(st.integers(1, 500))]
+        else:
+            data[at] = draw(st.integers(0, 255))
+        if not data:
+            data = bytearray(b"<")
+    return bytes(data), draw(st.booleans())
+
+
+@settings(max_examples=CASES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(case=mutated())
+def test_mutated_sets_are_read_or_refused_with_typed_errors(
+    case: tuple[bytes, bool], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    data, zipped = case
+    body = gzip.compress(data, compresslevel=1) if zipped else data
+    if zipped and len(body) > 40:
+        body = body[: len(body) - (data[0] % 3) * 7]  # sometimes a truncated gzip
+    path = tmp_path_factory.mktemp("fuzz") / "set.als"
+    path.write_bytes(body)
+    started = time.perf_counter()
+    with contextlib.suppress(MusiaError):  # a typed refusal is a pass; anything else fails
+        read_set(path)
+    elapsed = time.perf_counter() - started
+    slowest[0] = max(slowest[0], elapsed)
+    assert elapsed < MAX_CASE_S, f"{elapsed:.2f} s"
+
+
+def test_fuzz_had_seeds_and_stayed_fast() -> None:
+    assert len(SEEDS) >= 5
+    assert slowest[0] < MAX_CASE_S
