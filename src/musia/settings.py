@@ -109,6 +109,25 @@ class JobSettings(BaseSettings):
     max_audio_minutes: float = Field(default=10.0, gt=0)
 
 
+class ChatSettings(BaseSettings):
+    """The chat's language models (`MUSIA_CHAT_GLM_API_KEY`, `MUSIA_CHAT_MINIMAX_API_KEY`; none
+    needed: without keys it answers locally), which one does what, and the websocket's limits."""
+
+    model_config = _config("MUSIA_CHAT_")
+    glm_api_key: str | None = Field(default=None, repr=False)
+    glm_base_url: str | None = None  # default: the preset's
+    glm_model: str = "glm-4.6"
+    minimax_api_key: str | None = Field(default=None, repr=False)
+    minimax_base_url: str | None = None
+    minimax_model: str = "MiniMax-M2"
+    structured_provider: Literal["zhipu", "minimax", "none"] = "zhipu"  # plans
+    conversation_provider: Literal["zhipu", "minimax", "none"] = "minimax"  # small talk
+    llm_timeout_s: float = Field(default=20.0, gt=0)
+    ws_max_message_bytes: int = Field(default=64 * 1024, gt=0)
+    ws_queue_events: int = Field(default=256, ge=1)
+    ws_messages_per_10s: int = Field(default=20, ge=1)
+
+
 class Settings(BaseModel):
     data_dir: Path
     database: DatabaseSettings
@@ -117,6 +136,7 @@ class Settings(BaseModel):
     auth: AuthSettings
     http: HttpSettings
     jobs: JobSettings
+    chat: ChatSettings = Field(default_factory=ChatSettings)
 
     @cached_property
     def database_url(self) -> str:
@@ -143,6 +163,7 @@ def load_settings(data_dir: Path | None = None) -> Settings:
             auth=AuthSettings(),
             http=HttpSettings(),
             jobs=JobSettings(),
+            chat=ChatSettings(),
         )
     except SettingsError as exc:  # a value that is not even JSON where JSON is expected
         raise InvalidInput(f"bad setting: {exc}") from exc

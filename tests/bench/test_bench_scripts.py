@@ -365,3 +365,12 @@ def test_analysis_accuracy_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert (report["chorales"], report["grooves"]) == (1, 1)
     assert set(report["tempo"]) == {"musia", "librosa beat_track"}
     assert report["key"]["musia"]["total"] == 1
+
+
+def test_chat_bench_runs_three_clients(capsys: pytest.CaptureFixture[str]) -> None:
+    chat = _load("chat")
+    assert chat.main(["--clients", "3", "--workers", "2"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^first progress\s+p50 [\d.]+ s\s+p95 [\d.]+ s", out, re.M), out
+    assert re.search(r"^result\s+p50 [\d.]+ s\s+p95 [\d.]+ s", out, re.M), out
+    assert "own events only  3/3" in out and "results          3/3" in out

@@ -15,6 +15,7 @@ from musia.runtime import Runtime, open_runtime
 from musia.server.app import create_app
 from musia.settings import (
     AuthSettings,
+    ChatSettings,
     DatabaseSettings,
     HttpSettings,
     JobSettings,
@@ -37,6 +38,7 @@ def make_settings(data_dir: Path, url: str, **groups: Any) -> Settings:
         auth=groups.get("auth", AuthSettings(jwt_secret=SECRET)),
         http=groups.get("http", HttpSettings(log_json=False)),
         jobs=groups.get("jobs", JobSettings(workers=2)),
+        chat=groups.get("chat", ChatSettings()),
     )
 
 

@@ -45,7 +45,7 @@ def test_an_edit_of_a_project_makes_a_version(client: TestClient, alice: Headers
 def test_small_talk_gets_help_and_no_job(client: TestClient, alice: Headers) -> None:
     answer = say(client, alice, "hello there")
     assert answer["job"] is None
-    assert "Describe the music" in answer["reply"]["content"]
+    assert "I make music projects" in answer["reply"]["content"]
 
 
 def test_history_pages_backwards(client: TestClient, alice: Headers, bob: Headers) -> None:

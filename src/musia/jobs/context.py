@@ -23,3 +23,7 @@ class JobContext:
     def progress(self, fraction: float, message: str | None = None) -> None:
         with transaction(self.runtime.sessions) as session:
             Jobs(session).progress(self.job_id, fraction, message)
+        from musia.events import publish  # watchers (the chat's websockets) see it at once
+
+        event = {"type": "progress", "job_id": self.job_id, "kind": self.kind}
+        publish(self.owner_id, {**event, "fraction": fraction, "message": message})

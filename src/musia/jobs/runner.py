@@ -35,6 +35,7 @@ def run_job(runtime: Runtime, job_id: str) -> JobStatus | None:
     with transaction(runtime.sessions) as session:
         Jobs(session).finish(job_id, JobStatus.COMPLETED, result=result)
     runtime.events.notify(job_id)
+    _announce(context, JobStatus.COMPLETED, result=result)
     log.info("job completed", extra={"job_id": job_id, "kind": context.kind})
     return JobStatus.COMPLETED
 
@@ -60,8 +61,16 @@ def _fail(runtime: Runtime, context: JobContext, error: str) -> JobStatus:
     with transaction(runtime.sessions) as session:
         Jobs(session).finish(context.job_id, JobStatus.FAILED, error=error)
     runtime.events.notify(context.job_id)
+    _announce(context, JobStatus.FAILED, error=error)
     log.warning("job failed", extra={"job_id": context.job_id, "error": error})
     return JobStatus.FAILED
+
+
+def _announce(context: JobContext, status: JobStatus, **outcome: object) -> None:
+    from musia.events import publish
+
+    event = {"type": "finished", "job_id": context.job_id, "kind": context.kind}
+    publish(context.owner_id, {**event, "status": status.value, **outcome})
 
 
 def recover(runtime: Runtime) -> list[str]:

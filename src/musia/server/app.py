@@ -11,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from musia import __version__
 from musia.runtime import Runtime, open_runtime
-from musia.server import errors, logs
+from musia.server import errors, logs, ws_chat
 from musia.server.limits import BodyLimit, route_limits
 from musia.server.routers import auth, chat, health, jobs, media, projects
 from musia.server.security import RateLimiter
@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     for router in (auth.router, chat.router, projects.router, media.router, jobs.router):
         app.include_router(router, prefix=API)
     app.include_router(health.router)
+    app.include_router(ws_chat.router)
     _middleware(app, current.settings)
     return app
 

@@ -1,0 +1,74 @@
+"""Replies as data: the language of a message, every template in every language, progress
+stages mapped from the render job's own messages."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+
+from musia.chat.present import present
+from musia.chat.replies import LANGUAGES, _table, detect_language, say, stage_template
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Genera un track de house a 124 BPM en La menor", "es"),
+        ("quita la batería", "es"),
+        ("make it faster", "en"),
+        ("transpose to C minor", "en"),
+        ("додай бас", "uk"),
+        ("зроби хаус трек 124 bpm", "uk"),
+        ("сделай темп 140", "ru"),
+        ("добавь бас", "ru"),
+        ("128 bpm", "en"),
+    ],
+)
+def test_the_language_of_a_message(text: str, language: str) -> None:
+    assert detect_language(text) == language
+
+
+def test_every_language_has_every_template_with_the_same_fields() -> None:
+    table = _table()
+    names = set(table["en"])
+    for language in LANGUAGES:
+        assert set(table[language]) == names, language
+        for name in names:
+            fields = {f for _, f, _, _ in string.Formatter().parse(table[language][name]) if f}
+            english = {f for _, f, _, _ in string.Formatter().parse(table["en"][name]) if f}
+            assert fields == english, (language, name)
+
+
+def test_progress_is_shown_by_stage() -> None:
+    assert stage_template("composing") == "stage_structure"
+    assert stage_template("rendering Bass") == "stage_sounds"
+    assert stage_template("storing") == "stage_set"
+    assert stage_template("something new") == "stage_other"
+    event = {"type": "progress", "job_id": "j", "fraction": 0.05, "message": "composing"}
+    assert present(event, "es") == {
+        "type": "progress",
+        "job_id": "j",
+        "fraction": 0.05,
+        "text": "🎼 Analizando la estructura musical…",
+    }
+    assert say("xx", "stage_set") == "⚙️ Generating the Live set…"
+
+
+def test_a_finished_job_is_a_result_with_links_or_an_error() -> None:
+    result = {"project_id": "p1", "version": 2, "files": ["als", "mid", "plan"]}
+    done = present(
+        {"type": "finished", "job_id": "j", "status": "COMPLETED", "result": result}, "uk"
+    )
+    assert done is not None and done["type"] == "result"
+    assert done["links"]["als"] == "/api/v1/projects/p1/download?version=2&format=als"
+    assert set(done["links"]) == {"als", "mid", "zip"}
+    assert done["text"].startswith("✅ Версія 2 готова")
+    failed = present({"type": "finished", "job_id": "j", "status": "FAILED", "error": "x"}, "ru")
+    assert failed == {
+        "type": "error",
+        "code": "job_failed",
+        "job_id": "j",
+        "message": "❌ Задание не удалось: x",
+    }
+    assert present({"type": "other"}, "en") is None
