@@ -53,11 +53,12 @@ def _free_port() -> int:
 
 
 @contextmanager
-def served(workers: int) -> Iterator[str]:
+def served(workers: int, processes: int) -> Iterator[str]:
     """`musia serve` in a subprocess on a free port with its own data folder."""
     port = _free_port()
     with tempfile.TemporaryDirectory(prefix="musia-bench-") as data:
         env = {**os.environ, "MUSIA_DATA_DIR": data, "MUSIA_JOBS_WORKERS": str(workers)}
+        env["MUSIA_JOBS_RENDER_PROCESSES"] = str(processes)
         env.pop("MUSIA_DATABASE_URL", None)
         env["MUSIA_AUTH_LOGIN_ATTEMPTS_PER_MINUTE"] = "1000"
         musia = Path(sys.executable).with_name("musia")
@@ -184,11 +185,12 @@ def _report(
     }
 
 
-def print_report(report: dict[str, Any], workers: int) -> None:
+def print_report(report: dict[str, Any], workers: int, processes: int) -> None:
     print(f"prompt: {PROMPT}")
     print(
         f"{report['clients']} clients, {report['completed']}/{report['projects']} projects, "
-        f"{workers} job workers, no audio, Live set {report['als_kb']} kB"
+        f"{workers} job workers, {processes} render processes, no audio, "
+        f"Live set {report['als_kb']} kB"
     )
     print(f"throughput  {report['projects_per_s']:.2f} projects/s  ({report['wall_s']:.1f} s)")
     print(
@@ -205,6 +207,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--projects", type=int, default=64)
     parser.add_argument("--workers", type=int, default=2, help="job worker threads (server)")
+    parser.add_argument(
+        "--processes", type=int, default=0, help="render processes (server); 0: in the threads"
+    )
     parser.add_argument("--url", help="use a running server instead of starting one")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
@@ -214,12 +219,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.url:
         report = drive(args.url, args.clients, args.projects)
     else:
-        with served(args.workers) as url:
+        with served(args.workers, args.processes) as url:
             report = drive(url, args.clients, args.projects)
     if args.json:
         print(json.dumps(report, indent=2))
     else:
-        print_report(report, args.workers)
+        print_report(report, args.workers, args.processes)
     return 0 if report["completed"] else 1
 
 

@@ -12,8 +12,9 @@ import pytest
 
 from musia.errors import InvalidInput, TooLarge, UnsafeUrl
 from musia.fetch import check_url, fetch_to_file
+from tests.server.media_data import wav_bytes
 
-BODY = b"RIFF" + bytes(4) + b"WAVE" + bytes(5000)
+BODY = wav_bytes(0.5)  # a real WAV: the music tests transform what they fetch
 
 
 class _Files(BaseHTTPRequestHandler):

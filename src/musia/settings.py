@@ -104,6 +104,7 @@ class JobSettings(BaseSettings):
     workers: int = Field(default=2, ge=1, le=64)
     lease_s: float = Field(default=600.0, gt=0)
     max_attempts: int = Field(default=3, ge=1)
+    render_processes: int = Field(default=0, ge=0, le=64)  # 0: render in the worker thread
     # An audio preview costs about a second of CPU per minute of music: bound what one request buys.
     max_audio_minutes: float = Field(default=10.0, gt=0)
 

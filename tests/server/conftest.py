@@ -82,7 +82,7 @@ def bob(client: TestClient) -> Headers:
 
 
 def wait_for_job(
-    client: TestClient, headers: Headers, job_id: str, timeout_s: float = 60
+    client: TestClient, headers: Headers, job_id: str, timeout_s: float = 180
 ) -> dict[str, Any]:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:

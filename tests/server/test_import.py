@@ -7,6 +7,7 @@ import gzip
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.conftest import shared_path
 from tests.server.conftest import Headers, wait_for_job
 
 SET_XML = (
@@ -20,29 +21,92 @@ def upload(client: TestClient, headers: Headers, name: str, data: bytes):  # typ
     return client.post("/api/v1/projects/import", files={"file": (name, data)}, headers=headers)
 
 
-def test_an_imported_set_is_kept_unchanged(client: TestClient, alice: Headers) -> None:
-    data = gzip.compress(SET_XML)
+def _generated_set(client: TestClient, headers: Headers) -> bytes:
+    started = client.post(
+        "/api/v1/projects/generate", json={"prompt": "house, 124 bpm, 8 bars"}, headers=headers
+    ).json()
+    wait_for_job(client, headers, started["job"]["id"])
+    project_id = started["project"]["id"]
+    return client.get(f"/api/v1/projects/{project_id}/download", headers=headers).content
+
+
+def test_an_imported_set_is_kept_unchanged_inspected_and_edited(
+    client: TestClient, alice: Headers
+) -> None:
+    data = _generated_set(client, alice)
     answer = upload(client, alice, "My Song.als", data)
     assert answer.status_code == 202, answer.text
     started = answer.json()
     assert started["project"]["source"] == "imported"
     assert started["project"]["name"] == "My Song"
     project_id = started["project"]["id"]
-    job = wait_for_job(client, alice, started["job"]["id"])
+    assert wait_for_job(client, alice, started["job"]["id"])["status"] == "COMPLETED"
     download = client.get(f"/api/v1/projects/{project_id}/download?format=als", headers=alice)
-    assert download.status_code == 200
     assert download.content == data
-    inspected = client.get(f"/api/v1/projects/{project_id}/inspect", headers=alice)
-    if job["status"] == "COMPLETED":
-        assert inspected.status_code == 200
-        assert "tracks" in inspected.json()["summary"]
-    else:  # the set reader is not in this installation
-        assert "musia.formats.als.reader" in job["error"]
-        assert inspected.status_code == 404
-    modify = client.post(
-        f"/api/v1/projects/{project_id}/modify", json={"instruction": "faster"}, headers=alice
+    inspected = client.get(f"/api/v1/projects/{project_id}/inspect", headers=alice).json()
+    assert inspected["summary"]["tempo"] == 124
+    assert {t["name"] for t in inspected["summary"]["tracks"]} >= {"Drums", "Bass"}
+    edit = client.post(
+        f"/api/v1/projects/{project_id}/modify",
+        json={"instruction": "make it 128 bpm"},
+        headers=alice,
     )
-    assert modify.status_code in {202, 409}
+    assert edit.status_code == 202, edit.text
+    job = wait_for_job(client, alice, edit.json()["job"]["id"])
+    assert job["status"] == "COMPLETED", job
+    versions = client.get(f"/api/v1/projects/{project_id}/versions", headers=alice).json()
+    assert [v["number"] for v in versions] == [1, 2]
+    assert versions[1]["parent_id"] == versions[0]["id"]
+    second = client.get(f"/api/v1/projects/{project_id}/inspect?version=2", headers=alice).json()
+    assert second["summary"]["tempo"] == 128
+    first = client.get(f"/api/v1/projects/{project_id}/download?version=1", headers=alice)
+    assert first.content == data  # the original is never touched
+    assert gzip.decompress(
+        client.get(f"/api/v1/projects/{project_id}/download?version=2", headers=alice).content
+    ) != gzip.decompress(data)
+
+
+def test_an_edit_a_set_cannot_take_is_422(client: TestClient, alice: Headers) -> None:
+    started = upload(client, alice, "s.als", _generated_set(client, alice)).json()
+    wait_for_job(client, alice, started["job"]["id"])
+    answer = client.post(
+        f"/api/v1/projects/{started['project']['id']}/modify",
+        json={"instruction": "change the style to ambient"},
+        headers=alice,
+    )
+    assert answer.status_code == 422
+    assert answer.json()["field"] == "instruction"
+    versions = client.get(f"/api/v1/projects/{started['project']['id']}/versions", headers=alice)
+    assert len(versions.json()) == 1
+
+
+@pytest.mark.shared
+def test_a_set_saved_by_live_is_read(client: TestClient, alice: Headers) -> None:
+    path = shared_path("als-corpus", "Bludwarf__als-player__resources__All_I_Want.als")
+    started = upload(client, alice, path.name, path.read_bytes()).json()
+    assert wait_for_job(client, alice, started["job"]["id"])["status"] == "COMPLETED"
+    inspected = client.get(f"/api/v1/projects/{started['project']['id']}/inspect", headers=alice)
+    summary = inspected.json()["summary"]
+    assert summary["tempo"] == 122
+    assert summary["live_version"].startswith("8.1")
+    assert [t["name"] for t in summary["tracks"]][:2] == ["Structure", "Basse"]
+
+
+def test_a_set_the_reader_refuses_is_a_failed_job_not_a_crash(
+    client: TestClient, alice: Headers
+) -> None:
+    hostile = gzip.compress(
+        b'<?xml version="1.0"?>\n<!DOCTYPE Ableton [<!ENTITY lol "lol">]>\n'
+        b"<Ableton><LiveSet>&lol;</LiveSet></Ableton>"
+    )
+    started = upload(client, alice, "hostile.als", hostile).json()
+    job = wait_for_job(client, alice, started["job"]["id"])
+    assert job["status"] == "FAILED"
+    assert job["error"]
+    project_id = started["project"]["id"]
+    assert client.get(f"/api/v1/projects/{project_id}/inspect", headers=alice).status_code == 404
+    kept = client.get(f"/api/v1/projects/{project_id}/download", headers=alice)
+    assert kept.content == hostile  # stored as it came, for its owner to fetch back
 
 
 def test_uncompressed_xml_is_a_set_too(client: TestClient, alice: Headers) -> None:

@@ -6,6 +6,7 @@ import gzip
 import io
 import json
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import mido
@@ -221,3 +222,26 @@ def test_a_long_poll_returns_when_the_job_ends(client: TestClient, alice: Header
     assert job["status"] == "COMPLETED"
     assert job["finished_at"] is not None
     assert client.get(f"/api/v1/jobs/{job['id']}?wait=31", headers=alice).status_code == 422
+
+
+def test_renders_in_worker_processes(tmp_path: Path) -> None:
+    from musia.db.engine import make_engine
+    from musia.db.migrate import upgrade
+    from musia.runtime import open_runtime
+    from musia.server.app import create_app
+    from musia.settings import JobSettings
+    from tests.server.conftest import make_settings, register
+
+    url = f"sqlite:///{tmp_path / 'musia.db'}"
+    upgrade(make_engine(url))
+    settings = make_settings(tmp_path, url, jobs=JobSettings(workers=2, render_processes=1))
+    runtime = open_runtime(settings, migrate=False)
+    with TestClient(create_app(runtime=runtime), raise_server_exceptions=False) as client:
+        headers = register(client, "gus")
+        started = generate(client, headers, seed=3)
+        project_id = started["project"]["id"]
+        mid = client.get(f"/api/v1/projects/{project_id}/download?format=mid", headers=headers)
+        assert mid.content[:4] == b"MThd"
+        summary = client.get(f"/api/v1/projects/{project_id}/inspect", headers=headers).json()
+        assert summary["summary"]["plan"]["seed"] == 3
+    runtime.close()

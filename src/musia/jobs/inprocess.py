@@ -54,3 +54,6 @@ class InProcessQueue:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=False)
             self._pool = None
+        from musia.jobs import cpu
+
+        cpu.shutdown()

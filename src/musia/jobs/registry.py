@@ -21,6 +21,7 @@ class JobKind:
 
 
 _KINDS: dict[str, JobKind] = {}
+_LOADED: list[bool] = []  # the built-in handlers, imported on first look-up
 
 
 def register(kind: JobKind) -> JobKind:
@@ -29,8 +30,9 @@ def register(kind: JobKind) -> JobKind:
 
 
 def kind(name: str) -> JobKind | None:
-    if not _KINDS:
+    if not _LOADED:
         _load_handlers()
+        _LOADED.append(True)
     return _KINDS.get(name)
 
 

@@ -1,34 +1,27 @@
 """Imported Live sets: the original is stored unchanged as version 1 of a new project, and a
-job reads it (musia.formats.als reader, issue 5) into the summary that `inspect` returns."""
+job reads it (musia.formats.als.reader) into the summary that `inspect` returns. An instruction
+on an imported project becomes set edits (tempo, transpose, added parts) applied by the set
+editor to the current version's bytes, stored as a new version: what an edit does not touch
+stays byte for byte."""
 
 from __future__ import annotations
 
-import importlib
 import tempfile
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from musia.db.engine import transaction
 from musia.db.models import Job, Project, ProjectVersion
 from musia.db.repos.jobs import Jobs
 from musia.db.repos.projects import Projects
-from musia.errors import NotFound, Unavailable
+from musia.errors import InvalidInput, NotFound
 from musia.jobs.context import JobContext
 from musia.services.projects import version_prefix
 from musia.services.uow import UnitOfWork
 
 INSPECT_KIND = "project.inspect"
-
-
-def set_reader() -> ModuleType:
-    try:
-        return importlib.import_module("musia.formats.als.reader")
-    except ImportError as exc:
-        raise Unavailable(
-            "reading Live sets is not available in this installation "
-            f"(musia.formats.als.reader: {exc})"
-        ) from exc
+EDIT_KIND = "project.edit"
+ADDABLE_PARTS = ("drums", "bass", "chords", "pad", "lead")
 
 
 def add_imported(
@@ -53,11 +46,10 @@ def inspect_stored(context: JobContext) -> dict[str, Any]:
         if version is None:
             raise NotFound("the imported project is gone")
         key = str(version.files["als"])
-    reader = set_reader()
     context.progress(0.1, "reading the set")
     with tempfile.TemporaryDirectory(prefix="musia-import-") as folder:
         path = context.runtime.storage.fetch(key, Path(folder) / key.rsplit("/", 1)[-1])
-        summary = reader_summary(reader, path)
+        summary = set_summary(path)
     with transaction(context.runtime.sessions) as session:
         version = Projects(session).version_by_id(version_id)
         if version is None:
@@ -67,8 +59,94 @@ def inspect_stored(context: JobContext) -> dict[str, Any]:
     return {"version_id": version_id, "tracks": len(summary.get("tracks", []))}
 
 
-def reader_summary(reader: ModuleType, path: Path) -> dict[str, Any]:
-    raise Unavailable(f"no summary function in {reader.__name__}")
+def set_summary(path: Path) -> dict[str, Any]:
+    from musia.formats.als.inspect import summary
+    from musia.formats.als.reader import read_set
+
+    return summary(read_set(path).info)
+
+
+def edits_from_instruction(instruction: str) -> dict[str, Any]:
+    """What a sentence asks of an existing set, or a 422 naming what can be asked."""
+    from musia.core.prompt import read_prompt
+
+    reading = read_prompt(instruction)
+    edits: dict[str, Any] = {}
+    if reading.bpm is not None:
+        edits["tempo"] = reading.bpm
+    elif reading.tempo_direction:
+        edits["tempo_factor"] = 1.05 if reading.tempo_direction == "faster" else 1 / 1.05
+    if reading.transpose_semitones:
+        edits["transpose"] = reading.transpose_semitones
+    added = [p for p in reading.include if p in ADDABLE_PARTS]
+    if added:
+        edits["add_parts"] = added
+    if not edits:
+        raise InvalidInput(
+            "an imported set can be edited by tempo ('make it 128 bpm', 'faster'), "
+            "transposition ('transpose up 2 semitones') or added parts ('add a bass')",
+            field="instruction",
+        )
+    return edits
+
+
+def start_edit(
+    uow: UnitOfWork, owner_id: str, project: Project, instruction: str
+) -> tuple[ProjectVersion, Job]:
+    edits = edits_from_instruction(instruction)
+    projects = Projects(uow.session)
+    current = projects.version(project)
+    if "als" not in current.files:
+        raise NotFound(f"version {current.number} has no Live set to edit")
+    version = projects.add_version(project, plan=None, instruction=instruction, parent=current)
+    payload = {"version_id": version.id, "source_key": current.files["als"], "edits": edits}
+    job = Jobs(uow.session).create(owner_id, EDIT_KIND, payload)
+    version.job_id = job.id
+    uow.enqueue_after_commit(job.id)
+    return version, job
+
+
+def edit_stored(context: JobContext) -> dict[str, Any]:
+    from musia.formats.als.editor import SetEditor
+    from musia.formats.als.inspect import summary
+    from musia.formats.als.reader import read_set
+    from musia.formats.als.save import save_set
+
+    source_key = str(context.input["source_key"])
+    name = source_key.rsplit("/", 1)[-1]
+    with tempfile.TemporaryDirectory(prefix="musia-edit-") as folder:
+        source = context.runtime.storage.fetch(source_key, Path(folder) / f"source-{name}")
+        live_set = read_set(source)
+        editor = SetEditor(live_set)
+        _apply(editor, context.input["edits"], context.job_id)
+        edited = Path(folder) / name
+        save_set(editor.to_bytes(), edited, gzipped=live_set.gzipped)
+        facts = summary(editor.info)
+        version_id = str(context.input["version_id"])
+        with transaction(context.runtime.sessions) as session:
+            version = Projects(session).version_by_id(version_id)
+            if version is None:
+                raise NotFound("the project was deleted while its set was edited")
+            key = f"{version_prefix(version.project_id, version.number)}/{name}"
+            context.runtime.storage.put_file(key, edited, "application/gzip")
+            version.files = {"als": key}
+            version.summary = facts
+            version.status = "ready"
+    return {"version_id": version_id, "changes": editor.changes}
+
+
+def _apply(editor: Any, edits: dict[str, Any], job_id: str) -> None:
+    if "tempo" in edits:
+        editor.set_tempo(float(edits["tempo"]))
+    elif "tempo_factor" in edits:
+        editor.set_tempo(round(editor.info.tempo * float(edits["tempo_factor"]), 2))
+    if edits.get("transpose"):
+        editor.transpose(int(edits["transpose"]))
+    if edits.get("add_parts"):
+        from musia.formats.als.addpart import add_parts
+
+        seed = int(job_id[:8], 16) & 0x7FFFFFFF
+        add_parts(editor, list(edits["add_parts"]), key=None, seed=seed)
 
 
 def failed(context: JobContext, error: str) -> None:

@@ -1,8 +1,9 @@
 """Music files: an upload is stored unchanged and analysed by a job; a modification is a job
 that makes a new music file from a stored one or from a URL fetched safely.
 
-The analysis and the transforms themselves live in musia.audio (issue 3); this module is the
-seam: `audio_engine()` finds them, and says precisely what is missing when they are not there.
+The analysis and the transforms live in musia.audio (the `audio` extra); an installation
+without it answers with a clear "unavailable" job error. Instructions are read with the prompt
+reader: a tempo ("128 bpm", "faster"), a transposition, "add drums".
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from musia.db.engine import transaction
 from musia.db.models import Job, MusicFile
 from musia.db.repos.jobs import Jobs
 from musia.db.repos.media import Music
-from musia.errors import NotFound, Unavailable
+from musia.errors import InvalidInput, NotFound, Unavailable
 from musia.jobs.context import JobContext
 from musia.services.uow import UnitOfWork
 
 ANALYZE_KIND = "music.analyze"
 MODIFY_KIND = "music.modify"
+TEMPO_NUDGE = 1.05  # "faster" with no number, as for a composed song
 
 
 def audio_engine(name: str) -> ModuleType:
@@ -60,7 +62,12 @@ def start_modification(
 ) -> Job:
     if music_id is not None:
         Music(uow.session).get(owner_id, music_id)  # someone else's answers 404
-    payload = {"music_id": music_id, "music_url": music_url, "instruction": instruction}
+    payload = {
+        "music_id": music_id,
+        "music_url": music_url,
+        "instruction": instruction,
+        "edits": audio_edits(instruction),
+    }
     job = Jobs(uow.session).create(owner_id, MODIFY_KIND, payload)
     uow.enqueue_after_commit(job.id)
     return job
@@ -73,7 +80,7 @@ def analyze_stored(context: JobContext) -> dict[str, Any]:
     context.progress(0.1, "analysing")
     with tempfile.TemporaryDirectory(prefix="musia-analysis-") as folder:
         path = context.runtime.storage.fetch(key, Path(folder) / key.rsplit("/", 1)[-1])
-        result = _as_json(analysis.analyze_file(path))
+        result = analysis.analyze_file(path).to_dict()
     with transaction(context.runtime.sessions) as session:
         music = Music(session).get_any(music_id)
         if music is None:
@@ -96,15 +103,63 @@ def modify_stored(context: JobContext) -> dict[str, Any]:
         source_key = _stored_key(context, source_id)
         source = context.runtime.storage.fetch(source_key, folder / source_key.rsplit("/", 1)[-1])
         context.progress(0.3, "transforming")
-        produced, details = transform(source, str(context.input["instruction"]), folder / "out")
+        edits = context.input.get("edits") or audio_edits(str(context.input["instruction"]))
+        produced, details = transform(source, edits, folder / "out")
         music_id = _store_produced(context, source_id, produced, details)
     return {"music_id": music_id, "source_id": source_id, **details}
 
 
-def transform(source: Path, instruction: str, out_dir: Path) -> tuple[Path, dict[str, Any]]:
-    """The seam to musia.audio.transforms (issue 3)."""
-    engine = audio_engine("transforms")
-    raise Unavailable(f"{engine.__name__} has no instruction-driven transform to call yet")
+def audio_edits(instruction: str) -> dict[str, Any]:
+    """What a sentence asks of a piece of audio, or a 422 naming what can be asked."""
+    from musia.core.prompt import read_prompt
+    from musia.errors import UnknownInstruction
+
+    reading = read_prompt(instruction)
+    edits: dict[str, Any] = {}
+    if reading.bpm is not None:
+        edits["tempo"] = reading.bpm
+    elif reading.tempo_direction:
+        edits["ratio"] = TEMPO_NUDGE if reading.tempo_direction == "faster" else 1 / TEMPO_NUDGE
+    if reading.transpose_semitones:
+        edits["semitones"] = reading.transpose_semitones
+    if "drums" in reading.include:
+        edits["add_drums"] = reading.style or "house"
+    if not edits:
+        raise UnknownInstruction(
+            "audio can be changed by tempo ('make it 128 bpm', 'faster'), transposition "
+            "('transpose up 2 semitones') or 'add drums'",
+            field="instruction",
+        )
+    return edits
+
+
+def transform(source: Path, edits: dict[str, Any], out_dir: Path) -> tuple[Path, dict[str, Any]]:
+    """Apply the edits with musia.audio.transforms; the result is a new WAV file, analysed."""
+    from musia.audio import transforms
+    from musia.audio.analysis import analyze_signal
+    from musia.audio.io import read_audio, write_audio
+
+    samples, rate = read_audio(source)
+    steps: list[str] = []
+    if "tempo" in edits:
+        detected = analyze_signal(samples, rate).tempo_bpm
+        if detected is None:
+            raise InvalidInput("no steady tempo found in the audio", field="instruction")
+        samples = transforms.stretch_to_tempo(samples, detected, float(edits["tempo"]))
+        steps.append(f"tempo {detected:.2f} → {float(edits['tempo']):g} BPM")
+    if "ratio" in edits:
+        samples = transforms.time_stretch(samples, float(edits["ratio"]))
+        steps.append(f"ratio {float(edits['ratio']):.3f}")
+    if edits.get("semitones"):
+        samples = transforms.transpose(samples, rate, float(edits["semitones"]))
+        steps.append(f"transpose {float(edits['semitones']):+g} semitones")
+    if "add_drums" in edits:
+        analysis = analyze_signal(samples, rate)
+        samples = transforms.add_drums(samples, rate, str(edits["add_drums"]), analysis)
+        steps.append(f"drums ({edits['add_drums']})")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = write_audio(out_dir / f"{source.stem} (edited).wav", samples, rate)
+    return target, {"steps": steps, "analysis": analyze_signal(samples, rate).to_dict()}
 
 
 def _store_from_url(context: JobContext, url: str, folder: Path) -> str:
@@ -172,18 +227,3 @@ def _stored_key(context: JobContext, music_id: str) -> str:
         if music is None:
             raise NotFound("the music file is gone")
         return music.file
-
-
-def _as_json(value: Any) -> dict[str, Any]:
-    """An analysis result (a dataclass, a pydantic model or a dict) as plain JSON."""
-    import dataclasses
-    import json
-
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        value = dataclasses.asdict(value)
-    elif hasattr(value, "model_dump"):
-        value = value.model_dump(mode="json")
-    if not isinstance(value, dict):
-        raise TypeError(f"analysis returned {type(value).__name__}, not a mapping")
-    result: dict[str, Any] = json.loads(json.dumps(value, default=str))
-    return result

@@ -10,7 +10,7 @@ from musia.core.plan import Plan
 from musia.db.models import Job, Project, ProjectVersion
 from musia.db.repos.jobs import Jobs
 from musia.db.repos.projects import Projects
-from musia.errors import Conflict, InvalidInput, NotUnderstood
+from musia.errors import InvalidInput, NotUnderstood
 from musia.services.uow import UnitOfWork
 
 RENDER_KIND = "project.render"
@@ -62,11 +62,11 @@ def start_modification(
     projects = Projects(uow.session)
     project = projects.get(owner_id, project_id)
     current = projects.version(project)
-    if current.plan is None:
-        raise Conflict(
-            "this project was imported; editing an imported Live set needs the set editor",
-            field="project_id",
-        )
+    if current.plan is None:  # an imported set: edited in place by the set editor
+        from musia.services.imports import start_edit
+
+        version, job = start_edit(uow, owner_id, project, instruction)
+        return Started(project, version, job)
     base = Plan.model_validate(current.plan)
     plan = plan_from_text(instruction, base=base)
     if plan.intent not in {"generate", "modify"}:

@@ -23,9 +23,35 @@ CONTENT_TYPES = {
 
 
 def render(context: JobContext) -> dict[str, Any]:
+    plan, project_id, number = _load(context)
+    context.progress(0.05, "composing")
+    with tempfile.TemporaryDirectory(prefix="musia-render-") as folder:
+        written, files_written, summary = _write(context, plan, Path(folder))
+        context.progress(0.9, "storing")
+        prefix = version_prefix(project_id, number)
+        files = _store(context, written, files_written, prefix)
+    summary.pop("folder", None)
+    summary["files"] = list(files)
+    _save(context, files, summary, prefix)
+    return {"project_id": project_id, "version": number, "files": sorted(files)}
+
+
+def _write(
+    context: JobContext, plan: Plan, folder: Path
+) -> tuple[Path, tuple[Path, ...], dict[str, Any]]:
+    live_version = int(context.input.get("live_version", 11))
+    audio = bool(context.input.get("audio", False))
+    processes = context.runtime.settings.jobs.render_processes
+    if processes > 0:
+        from musia.jobs import cpu
+
+        future = cpu.pool(processes).submit(
+            cpu.write_project_files, plan.model_dump_json(), str(folder), live_version, audio
+        )
+        written, paths, summary = future.result()
+        return Path(written), tuple(Path(p) for p in paths), summary
     from musia.project import write_project
 
-    plan, project_id, number = _load(context)
     parts = max(1, len(plan.parts))
     rendered: list[str] = []
 
@@ -33,23 +59,8 @@ def render(context: JobContext) -> dict[str, Any]:
         rendered.append(part)
         context.progress(0.1 + 0.8 * len(rendered) / parts, f"rendering {part}")
 
-    context.progress(0.05, "composing")
-    with tempfile.TemporaryDirectory(prefix="musia-render-") as folder:
-        project = write_project(
-            plan,
-            Path(folder),
-            live_version=int(context.input.get("live_version", 11)),
-            audio=bool(context.input.get("audio", False)),
-            progress=progress,
-        )
-        context.progress(0.9, "storing")
-        prefix = version_prefix(project_id, number)
-        files = _store(context, project.folder, project.files, prefix)
-        summary = project.summary()
-    summary.pop("folder", None)
-    summary["files"] = list(files)
-    _save(context, files, summary, prefix)
-    return {"project_id": project_id, "version": number, "files": sorted(files)}
+    project = write_project(plan, folder, live_version=live_version, audio=audio, progress=progress)
+    return project.folder, project.files, project.summary()
 
 
 def _load(context: JobContext) -> tuple[Plan, str, int]:
@@ -117,3 +128,12 @@ def _inspect_failed(context: JobContext, error: str) -> None:
 
 
 register(JobKind("project.inspect", _inspect, _inspect_failed))
+
+
+def _edit(context: JobContext) -> dict[str, Any]:
+    from musia.services.imports import edit_stored
+
+    return edit_stored(context)
+
+
+register(JobKind("project.edit", _edit, _inspect_failed))
