@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/adherence.py
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/analysis_accuracy.py
+	$(BIN)/python bench/sample_classes.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache out

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from musia import __version__
+from musia.cli.samples import app as samples_app
 from musia.errors import MusiaError
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+app.add_typer(samples_app)
 
 Prompt = Annotated[
     str, typer.Argument(help="What to make, in English, Spanish, Ukrainian or Russian.")
