@@ -111,11 +111,7 @@ def analyze_sample(path: Path, root: Path) -> SampleRecord:
     stated_bpm = _stated_bpm(path.stem)
     mono = to_mono(samples, sample_rate)
     features = np.append(describe(mono), air_ratio(samples, sample_rate))
-    says_loop = _says_loop(path.stem, folders) or stated_bpm is not None
-    analysis = None
-    if duration_s >= LOOP_MIN_S and (says_loop or _may_pulse(mono)):
-        analysis = _analysis(samples, sample_rate, path.stem, stated_bpm)
-    is_loop = says_loop or _pulses(analysis)
+    is_loop, analysis = _loop_or_not(samples, sample_rate, mono, path.stem, folders, stated_bpm)
     probabilities = None if is_loop else _sound_probabilities(features)
     verdict = combine(name, probabilities)
     record = SampleRecord(
@@ -138,6 +134,22 @@ def analyze_sample(path: Path, root: Path) -> SampleRecord:
         _add_tempo_and_key(record, path.stem, stated_bpm, analysis)
     record.tags = _tags(record, path, folders, features)
     return record
+
+
+def _loop_or_not(
+    samples: npt.NDArray[np.float32],
+    sample_rate: int,
+    mono: npt.NDArray[np.float64],
+    stem: str,
+    folders: list[str],
+    stated_bpm: float | None,
+) -> tuple[bool, AudioAnalysis | None]:
+    """Whether the file is a loop, and the analysis when one was worth running."""
+    says_loop = _says_loop(stem, folders) or stated_bpm is not None
+    analysis = None
+    if samples.shape[0] >= LOOP_MIN_S * sample_rate and (says_loop or _may_pulse(mono)):
+        analysis = _analysis(samples, sample_rate, stem, stated_bpm)
+    return says_loop or _pulses(analysis), analysis
 
 
 def _may_pulse(mono: npt.NDArray[np.float64]) -> bool:

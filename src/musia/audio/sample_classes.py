@@ -192,22 +192,26 @@ class SoundModel:
 def synthetic_training_set(
     seeds: range = TRAINING_SEEDS,
 ) -> tuple[npt.NDArray[np.float64], list[str]]:
-    """Feature vectors and classes of `len(seeds)` sounds of every synth recipe."""
+    """Feature vectors and classes of `len(seeds)` sounds of every synth recipe, each as
+    rendered and once `varied` (as another drum in another room would sound)."""
     import numpy as np
 
     from musia.audio.sample_features import describe_sound
-    from musia.audio.sample_synth import SAMPLE_RATE, VOICES, render_voice, voice_class
+    from musia.audio.sample_synth import SAMPLE_RATE, VOICES, render_voice, varied, voice_class
 
     rows, labels = [], []
     for voice in VOICES:
         for seed in seeds:
-            rows.append(describe_sound(render_voice(voice, seed), SAMPLE_RATE))
-            labels.append(voice_class(voice))
+            sound = render_voice(voice, seed)
+            rng = np.random.default_rng([seed, 7])
+            for version in (sound, varied(sound, rng)):
+                rows.append(describe_sound(version, SAMPLE_RATE))
+                labels.append(voice_class(voice))
     return np.array(rows), labels
 
 
 TRAINING_TABLE = Path(__file__).with_name("data") / "sample_training.json"
-TRAINING_VERSION = 1  # bump when the recipes or the features change, then run this module
+TRAINING_VERSION = 2  # bump when the recipes or the features change, then run this module
 
 
 def write_training_table(path: Path = TRAINING_TABLE) -> Path:
