@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/analysis_accuracy.py
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/parse.py
+	$(BIN)/python bench/sample_classes.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache out

@@ -1,11 +1,18 @@
-"""Key (tonic and mode) from audio: a pitch-class profile matched against key profiles.
+"""Key (tonic and mode) from audio: a pitch-class profile matched against key profiles, with the
+last bass note as evidence for the tonic.
 
-One constant-Q transform (three bins per semitone, C2 … C7) gives two chromagrams: the whole
-range, and the bass (below C4), which names the harmony's roots. The profile is the
-log-compressed chroma summed over time, the bass chroma weighted in, and the end of the piece
-(a cadence lands on the tonic) weighted in again. Each of the 24 keys is scored by the
-correlation of that profile with the key's profile (Temperley's, which keeps fifths apart where
-Krumhansl–Kessler's confuses them), and the best wins (Krumhansl–Schmuckler).
+One constant-Q transform (three bins per semitone, C2 … C8) gives two chromagrams: the whole
+range, and the bass (C2 … B3), which names the harmony's roots. The profile is the
+log-compressed chroma summed over time plus the bass chroma. Each of the 24 keys is scored by
+the correlation of that profile with the key's profile (Temperley's, which keeps fifths apart
+where Krumhansl–Kessler's confuses them: Krumhansl–Schmuckler).
+
+Then the piece's last sounding bass note — the lowest semitone within 20 % of the strongest in
+the last half second before the sound stops, which is the fundamental, not a harmonic — adds
+`FINAL_BASS_BONUS` to both keys on that tonic: a cadence ends on the tonic, and the profile alone
+mistakes a minor piece for its relative major (they share their notes). Measured on rendered
+Bach chorales (bench/analysis_accuracy.py), this is what lifts exact-key accuracy from about
+80 % to about 90 %.
 """
 
 from __future__ import annotations
@@ -26,12 +33,15 @@ KRUMHANSL_MINOR = (6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3
 KEY_RATE = 11_025  # fundamentals and first harmonics up to C7 fit under its Nyquist
 KEY_HOP = 1024
 BINS_PER_OCTAVE = 36
-OCTAVES = 5
+OCTAVES = 6
 FMIN_MIDI = 36  # C2
 BASS_OCTAVES = 2  # C2 … B3
-BASS_WEIGHT = 0.5
-ENDING_S = 4.0
-ENDING_WEIGHT = 0.5
+BASS_WEIGHT = 1.0
+FINAL_S = 0.5
+FINAL_SOUND = 0.1  # the sound has stopped where the frame energy falls under this share of its peak
+FINAL_NOTE_SHARE = 0.2
+FINAL_BASS_BONUS = 0.3
+COMPRESSION = 10.0  # log(1 + 10 x): loud chords count more, not ten times more
 
 
 @dataclass(frozen=True)
@@ -45,55 +55,67 @@ class KeyEstimate:
 def estimate_key(mono: npt.NDArray[np.float32], sample_rate: int) -> KeyEstimate:
     import numpy as np
 
-    full, bass = chromagrams(mono, sample_rate)
-    if full.shape[1] == 0 or float(full.sum()) <= 0:
+    cqt = constant_q(mono, sample_rate)
+    if cqt.shape[1] == 0 or float(cqt.sum()) <= 0:
         return KeyEstimate(None, None, 0.0)
-    frame_s = KEY_HOP / KEY_RATE
-    ending = max(1, int(ENDING_S / frame_s))
+    per_bin = BINS_PER_OCTAVE // 12
+    compressed = np.log1p(COMPRESSION * cqt / float(cqt.max()))
+    # Fold the octaves: the bin centred on each note counts fully, its neighbours half.
+    weights = np.full(per_bin, 0.5)
+    weights[per_bin // 2] = 1.0
+    by_note = np.einsum("osbf,b->osf", compressed.reshape(OCTAVES, 12, per_bin, -1), weights)
+    full, bass = by_note.sum(axis=0), by_note[:BASS_OCTAVES].sum(axis=0)
     profile = _normalised(full.sum(axis=1)) + BASS_WEIGHT * _normalised(bass.sum(axis=1))
-    profile += ENDING_WEIGHT * _normalised(
-        full[:, -ending:].sum(axis=1) + bass[:, -ending:].sum(axis=1)
-    )
     scores = key_scores(profile, TEMPERLEY_MAJOR, TEMPERLEY_MINOR)
+    final = final_bass_pc(cqt.reshape(12 * OCTAVES, per_bin, -1).max(axis=1))
+    if final is not None:
+        scores[final] += FINAL_BASS_BONUS
+        scores[12 + final] += FINAL_BASS_BONUS
     order = np.argsort(scores)[::-1]
     best, second = int(order[0]), int(order[1])
     confidence = float(np.clip((scores[best] - scores[second]) * 5 + 0.2 * scores[best], 0, 1))
     return KeyEstimate(best % 12, "major" if best < 12 else "minor", confidence, tuple(scores))
 
 
-def chromagrams(
-    mono: npt.NDArray[np.float32], sample_rate: int
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """(12, frames) log-compressed chroma of the whole range and of the bass, from one CQT."""
+def final_bass_pc(semitones: npt.NDArray[np.float64]) -> int | None:
+    """The pitch class of the lowest strong note in the last `FINAL_S` before the sound stops;
+    `semitones` is (notes from C2, frames), each note the strongest of its bins."""
+    import numpy as np
+
+    energy = semitones.sum(axis=0)
+    loud = np.flatnonzero(energy > FINAL_SOUND * float(energy.max()))
+    if len(loud) == 0:
+        return None
+    last = int(loud[-1]) + 1
+    frames = max(1, round(FINAL_S * KEY_RATE / KEY_HOP))
+    ending = semitones[:, max(0, last - frames) : last].mean(axis=1)
+    strong = np.flatnonzero(ending > FINAL_NOTE_SHARE * float(ending.max()))
+    return int(strong[0]) % 12 if len(strong) else None
+
+
+def constant_q(mono: npt.NDArray[np.float32], sample_rate: int) -> npt.NDArray[np.float64]:
+    """(BINS_PER_OCTAVE × OCTAVES, frames) constant-Q magnitudes from C2 up, three bins per
+    semitone: one centred on the note, one a third of a semitone either side."""
     import librosa
     import numpy as np
 
-    per_bin = BINS_PER_OCTAVE // 12
     signal = mono
     if sample_rate != KEY_RATE:
         import soxr
 
         signal = soxr.resample(mono, sample_rate, KEY_RATE)
-    cqt = np.abs(
+    per_bin = BINS_PER_OCTAVE // 12
+    cqt: npt.NDArray[np.float64] = np.abs(
         librosa.cqt(
-            signal.astype(np.float32),
+            np.asarray(signal, dtype=np.float32),
             sr=KEY_RATE,
             hop_length=KEY_HOP,
-            fmin=librosa.midi_to_hz(FMIN_MIDI - 1 / per_bin),  # centre bins on the notes
+            fmin=librosa.midi_to_hz(FMIN_MIDI - 1 / per_bin),
             n_bins=BINS_PER_OCTAVE * OCTAVES,
             bins_per_octave=BINS_PER_OCTAVE,
         )
     ).astype(np.float64)
-    compressed = np.log1p(100.0 * cqt / max(float(cqt.max()), 1e-12))
-    # (octaves, 12, per_bin, frames): fold the octaves; the centre bin of each semitone counts
-    # most, the side bins (where a slightly mistuned note lands) half.
-    folded = compressed.reshape(OCTAVES, 12, per_bin, -1)
-    weights = np.full(per_bin, 0.5)
-    weights[per_bin // 2] = 1.0
-    centre = np.einsum("osbf,b->osf", folded, weights)
-    full = centre.sum(axis=0)
-    bass = centre[:BASS_OCTAVES].sum(axis=0)
-    return full, bass
+    return cqt
 
 
 def key_scores(

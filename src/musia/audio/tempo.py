@@ -23,13 +23,13 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
 MIN_BPM, MAX_BPM = 60.0, 200.0
-PRIOR_CENTRE_BPM = 120.0
+PRIOR_CENTRE_BPM = 140.0  # fitted on rendered grooves of 70–180 BPM (bench/analysis_accuracy.py)
 PRIOR_OCTAVES = 1.0  # standard deviation of the log2-normal prior
 MIN_BEATS = 4
 COMB_SPAN = 0.015
 COMB_STEPS = 31
 # (multiple of the beat period, weight): the metrical levels a beat resonates with.
-LEVELS = ((1.0, 1.0), (0.5, 0.5), (2.0, 0.5), (4.0, 0.25))
+LEVELS = ((1.0, 1.0), (0.5, 1.0), (2.0, 0.25), (4.0, 0.5))
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import typer
 from musia import __version__
 from musia.cli import liveset
 from musia.cli.providers import app as providers_app
+from musia.cli.samples import app as samples_app
 from musia.errors import MusiaError
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(providers_app)
+app.add_typer(samples_app)
 liveset.register(app)
 
 Prompt = Annotated[
