@@ -18,7 +18,7 @@ from typing import Any
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings
 
-from musia.errors import InvalidInput
+from musia.errors import InvalidInput, MusiaError
 from musia.files import write_bytes_atomic
 from musia.settings import DATA_DIR_VARIABLE, DEFAULT_DATA_DIR, Settings
 
@@ -117,7 +117,11 @@ def rewrite_readme(path: Path) -> bool:
 
 def main(argv: list[str]) -> int:
     if argv[:1] == ["--readme"] and len(argv) == 2:
-        changed = rewrite_readme(Path(argv[1]))
+        try:
+            changed = rewrite_readme(Path(argv[1]))
+        except (MusiaError, OSError) as exc:  # no such README, or one without the markers
+            print(f"musia.settings_doc: error: {argv[1]}: {exc}", file=sys.stderr)
+            return 2
         print(f"{argv[1]}: {'table rewritten' if changed else 'table already current'}")
         return 0
     if not argv or argv == ["--markdown"]:

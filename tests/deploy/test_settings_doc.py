@@ -75,7 +75,16 @@ def test_the_module_prints_the_table() -> None:
     assert "| `MUSIA_DATABASE_URL` |" in result.stdout
 
 
-def test_bad_arguments_and_missing_markers() -> None:
+def test_bad_arguments_and_missing_markers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["--frobnicate"]) == 2
+    unmarked = tmp_path / "README.md"
+    unmarked.write_text("# no table here\n", "utf-8")
+    assert main(["--readme", str(unmarked)]) == 2
+    assert main(["--readme", str(tmp_path / "missing.md")]) == 2
+    errors = capsys.readouterr().err.splitlines()
+    assert len(errors) == 3 and "markers" in errors[1] and "missing.md" in errors[2]
+    assert unmarked.read_text("utf-8") == "# no table here\n"
     with pytest.raises(InvalidInput, match="markers"):
         readme_table("# a README without the table\n")
