@@ -20,12 +20,18 @@ from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 from musia.errors import InvalidInput
 
 MB = 1024 * 1024
+DATA_DIR_VARIABLE = "MUSIA_DATA_DIR"
+DEFAULT_DATA_DIR = "data"
 MIN_SECRET_CHARS = 32
 SECRET_FILE = "jwt-secret"
 
 
 def _config(prefix: str) -> SettingsConfigDict:
-    return SettingsConfigDict(env_prefix=prefix, extra="ignore", frozen=True)
+    # Attribute docstrings become field descriptions: the README's table of settings is made
+    # from them (musia.settings_doc), so each setting is explained where it is defined.
+    return SettingsConfigDict(
+        env_prefix=prefix, extra="ignore", frozen=True, use_attribute_docstrings=True
+    )
 
 
 class DatabaseSettings(BaseSettings):
@@ -33,7 +39,10 @@ class DatabaseSettings(BaseSettings):
 
     model_config = _config("MUSIA_DATABASE_")
     url: str = ""
+    """Any SQLAlchemy URL, `sqlite://...` or `postgresql://user:password@host/db`; empty
+    means `sqlite:///<data dir>/musia.db`."""
     echo: bool = False
+    """Log every SQL statement."""
 
     @field_validator("url")
     @classmethod
@@ -48,13 +57,21 @@ class StorageSettings(BaseSettings):
 
     model_config = _config("MUSIA_STORAGE_")
     backend: Literal["local", "s3"] = "local"
+    """`local` (a folder) or `s3` (an S3-compatible bucket: AWS, MinIO, Ceph)."""
     local_dir: Path | None = None
+    """Folder of the `local` backend; none means `<data dir>/storage`."""
     s3_endpoint_url: str | None = None
+    """http(s) URL of an S3-compatible store (e.g. `http://minio:9000`); none means AWS."""
     s3_bucket: str = ""
+    """Bucket of the `s3` backend (required with it); Musia does not create it."""
     s3_region: str = "us-east-1"
+    """Region of the bucket."""
     s3_access_key_id: str | None = None
+    """Access key; none means boto3's own credential chain (instance role, `~/.aws`)."""
     s3_secret_access_key: str | None = None
+    """Secret key that goes with the access key."""
     s3_prefix: str = ""
+    """Key prefix inside the bucket, to share one bucket between deployments."""
 
     @model_validator(mode="after")
     def _s3_needs_a_bucket(self) -> StorageSettings:
@@ -68,8 +85,11 @@ class StorageSettings(BaseSettings):
 class UploadSettings(BaseSettings):
     model_config = _config("MUSIA_UPLOAD_")
     max_audio_bytes: int = Field(default=200 * MB, gt=0)
+    """Largest audio upload (samples, music) or fetched `music_url`, in bytes (200 MB)."""
     max_set_bytes: int = Field(default=50 * MB, gt=0)
+    """Largest Live set upload, in bytes (50 MB)."""
     max_json_bytes: int = Field(default=1 * MB, gt=0)
+    """Largest body of every other request, in bytes (1 MB)."""
 
 
 class AuthSettings(BaseSettings):
@@ -78,8 +98,13 @@ class AuthSettings(BaseSettings):
 
     model_config = _config("MUSIA_AUTH_")
     jwt_secret: str | None = Field(default=None, repr=False)
+    """Key that signs access tokens, at least 32 characters; none means one generated on first
+    start and kept in `<data dir>/jwt-secret` (mode 0600). Set it when several containers serve
+    the API."""
     access_token_minutes: int = Field(default=60, ge=1, le=60 * 24 * 30)
+    """Lifetime of an access token, in minutes (1 to 43200)."""
     login_attempts_per_minute: int = Field(default=10, ge=1)
+    """Login attempts allowed per minute per address and username, then 429."""
 
     @field_validator("jwt_secret")
     @classmethod
@@ -94,19 +119,28 @@ class HttpSettings(BaseSettings):
 
     model_config = _config("MUSIA_HTTP_")
     cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost:3000"])
-    allow_private_urls: bool = False  # music_url fetches to loopback/private addresses
+    """Origins allowed by CORS, as a JSON list."""
+    allow_private_urls: bool = False
+    """Let `music_url` fetches reach loopback, private and link-local addresses."""
     fetch_timeout_s: float = Field(default=30.0, gt=0)
+    """Timeout of a `music_url` fetch, in seconds."""
     log_json: bool = True
+    """Log one JSON object per line (with the request id); `false` for plain text."""
 
 
 class JobSettings(BaseSettings):
     model_config = _config("MUSIA_JOBS_")
     workers: int = Field(default=2, ge=1, le=64)
+    """Job worker threads of the in-process engine (1 to 64)."""
     lease_s: float = Field(default=600.0, gt=0)
+    """How long a worker holds a job before another may take it over, in seconds."""
     max_attempts: int = Field(default=3, ge=1)
-    render_processes: int = Field(default=0, ge=0, le=64)  # 0: render in the worker thread
+    """Attempts of a job whose worker died before it is marked FAILED."""
+    render_processes: int = Field(default=0, ge=0, le=64)
+    """Worker processes that render audio previews (0: render in the job's own thread)."""
     # An audio preview costs about a second of CPU per minute of music: bound what one request buys.
     max_audio_minutes: float = Field(default=10.0, gt=0)
+    """Longest audio preview one request may ask for, in minutes of music."""
 
 
 class ChatSettings(BaseSettings):
@@ -115,17 +149,29 @@ class ChatSettings(BaseSettings):
 
     model_config = _config("MUSIA_CHAT_")
     glm_api_key: str | None = Field(default=None, repr=False)
-    glm_base_url: str | None = None  # default: the preset's
+    """API key for Zhipu's GLM; without one the chat plans with the local parser."""
+    glm_base_url: str | None = None
+    """Base URL of the GLM API (default: the Zhipu preset's)."""
     glm_model: str = "glm-4.6"
+    """GLM model name."""
     minimax_api_key: str | None = Field(default=None, repr=False)
+    """API key for MiniMax; without one small talk is answered locally."""
     minimax_base_url: str | None = None
+    """Base URL of the MiniMax API (default: the MiniMax preset's)."""
     minimax_model: str = "MiniMax-M2"
-    structured_provider: Literal["zhipu", "minimax", "none"] = "zhipu"  # plans
-    conversation_provider: Literal["zhipu", "minimax", "none"] = "minimax"  # small talk
+    """MiniMax model name."""
+    structured_provider: Literal["zhipu", "minimax", "none"] = "zhipu"
+    """Which model turns a message into a plan: zhipu, minimax or none (local parser only)."""
+    conversation_provider: Literal["zhipu", "minimax", "none"] = "minimax"
+    """Which model answers small talk: zhipu, minimax or none (local answers)."""
     llm_timeout_s: float = Field(default=20.0, gt=0)
+    """How long to wait for a language model before falling back to the local parser, seconds."""
     ws_max_message_bytes: int = Field(default=64 * 1024, gt=0)
+    """Largest websocket message a client may send; bigger closes the socket with 1009."""
     ws_queue_events: int = Field(default=256, ge=1)
+    """Events queued for one websocket client before it counts as too slow and is closed."""
     ws_messages_per_10s: int = Field(default=20, ge=1)
+    """Messages one websocket client may send per 10 s before it is rate limited."""
 
 
 class Settings(BaseModel):
@@ -153,7 +199,7 @@ class Settings(BaseModel):
 
 def load_settings(data_dir: Path | None = None) -> Settings:
     """Read every group from the environment; refuse the whole set on the first bad value."""
-    folder = data_dir or Path(os.environ.get("MUSIA_DATA_DIR", "data"))
+    folder = data_dir or Path(os.environ.get(DATA_DIR_VARIABLE, DEFAULT_DATA_DIR))
     try:
         return Settings(
             data_dir=folder.expanduser().resolve(),
