@@ -210,3 +210,17 @@ def test_the_default_index_lives_in_the_data_folder(
     monkeypatch.delenv("MUSIA_DATA_DIR")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     assert default_index_path() == tmp_path / "xdg" / "musia" / "samples.sqlite"
+
+
+def test_a_subfolder_and_its_library_share_their_analyses(pack: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "lib"
+    shutil.copytree(pack, folder)
+    with SampleIndex(tmp_path / "lib.sqlite") as index:
+        assert len(index.update(folder / "Kicks").added) == 4
+        whole = index.update(folder)
+        assert len(whole.added) == len(EXPECTED) - 4 and whole.unchanged == 4
+        shutil.rmtree(folder / "Kicks")
+        again = index.update(folder / "Snares")  # only what lies under the folder indexed
+        assert not again.removed and again.unchanged == 4
+        assert len(index.update(folder).removed) == 4
+        assert len(index.rows()) == len(EXPECTED) - 4

@@ -113,9 +113,14 @@ class SampleIndex:
         """Bring the index up to date with the audio files under `folder`."""
         root = _folder(folder)
         report = IndexReport(str(root))
+        # Every row under the folder, whichever folder indexed it: indexing a library and then
+        # one of its subfolders (or the other way round) analyses nothing twice.
+        prefix = os.path.join(str(root), "")
         known = {
             r["path"]: r
-            for r in self.db.execute("SELECT * FROM samples WHERE root = ?", (str(root),))
+            for r in self.db.execute(
+                "SELECT * FROM samples WHERE substr(path, 1, ?) = ?", (len(prefix), prefix)
+            )
         }
         seen: set[str] = set()
         for path in _audio_files(root):
