@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/adherence.py
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/api.py
+	$(BIN)/python bench/jobs.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache out

@@ -170,3 +170,10 @@ class Unavailable(MusiaError):
     """A feature whose engine is not installed or not reachable (the database, an extra)."""
 
     code = "unavailable"
+
+
+class JobCanceled(MusiaError):
+    """Raised inside a running job when its owner canceled it (seen at its next progress
+    report); the worker stops the handler and leaves the row CANCELED."""
+
+    code = "job_canceled"

@@ -14,7 +14,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 from musia.errors import InvalidInput
@@ -78,6 +85,8 @@ class AuthSettings(BaseSettings):
 
     model_config = _config("MUSIA_AUTH_")
     jwt_secret: str | None = Field(default=None, repr=False)
+    # Fernet key for provider API keys at rest; absent: <data dir>/provider-key, made once.
+    provider_key: str | None = Field(default=None, repr=False)
     access_token_minutes: int = Field(default=60, ge=1, le=60 * 24 * 30)
     login_attempts_per_minute: int = Field(default=10, ge=1)
 
@@ -100,10 +109,30 @@ class HttpSettings(BaseSettings):
 
 
 class JobSettings(BaseSettings):
-    model_config = _config("MUSIA_JOBS_")
+    """`MUSIA_JOBS=celery` runs jobs on Celery workers (`musia worker`) through the Redis at
+    `MUSIA_JOBS_BROKER_URL`; the default `inprocess` runs them in the server's own threads.
+    A running job renews its lease every third of `lease_s`; `sweep_s` is how often workers
+    look for jobs whose worker died."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="MUSIA_JOBS_", extra="ignore", frozen=True, populate_by_name=True
+    )
+    engine: Literal["inprocess", "celery"] = Field(
+        default="inprocess", validation_alias=AliasChoices("MUSIA_JOBS", "MUSIA_JOBS_ENGINE")
+    )
     workers: int = Field(default=2, ge=1, le=64)
     lease_s: float = Field(default=600.0, gt=0)
     max_attempts: int = Field(default=3, ge=1)
+    broker_url: str = "redis://127.0.0.1:6379/0"
+    queue: str = Field(default="musia", pattern=r"^[A-Za-z0-9_.:-]{1,80}$")
+    sweep_s: float = Field(default=10.0, gt=0)
+
+    @field_validator("broker_url")
+    @classmethod
+    def _redis(cls, url: str) -> str:
+        if not url.startswith(("redis://", "rediss://")):
+            raise ValueError("MUSIA_JOBS_BROKER_URL must be a redis:// URL")
+        return url
 
 
 class Settings(BaseModel):

@@ -223,9 +223,11 @@ def _describe(plan: Plan) -> str:
     return "\n".join(lines)
 
 
-from musia.cli import service  # noqa: E402 (commands register after the app exists)
+from musia.cli import gateway, jobs, service  # noqa: E402 (commands register after the app exists)
 
 service.register(app)
+jobs.register(app)
+gateway.register(app, providers_app)
 
 
 def main() -> None:

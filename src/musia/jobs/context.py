@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from musia.db.engine import transaction
+from musia.db.models import JobStatus
 from musia.db.repos.jobs import Jobs
+from musia.errors import JobCanceled
 from musia.runtime import Runtime
 
 
@@ -21,5 +23,20 @@ class JobContext:
     runtime: Runtime
 
     def progress(self, fraction: float, message: str | None = None) -> None:
+        """Record and publish progress; raises JobCanceled when the job was canceled."""
+        from musia.events import publish_job
+
         with transaction(self.runtime.sessions) as session:
-            Jobs(session).progress(self.job_id, fraction, message)
+            jobs = Jobs(session)
+            jobs.progress(self.job_id, fraction, message)
+            job = jobs.get_any(self.job_id)
+            canceled = job is not None and job.status == JobStatus.CANCELED
+        if canceled:
+            raise JobCanceled("the job was canceled")
+        publish_job(
+            self.runtime.settings,
+            self.job_id,
+            status="PROCESSING",
+            progress=fraction,
+            message=message,
+        )

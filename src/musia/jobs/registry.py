@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from musia.jobs.context import JobContext
@@ -29,10 +30,10 @@ def register(kind: JobKind) -> JobKind:
 
 
 def kind(name: str) -> JobKind | None:
-    if not _KINDS:
-        _load_handlers()
+    _load_handlers()  # once; a handler module imported earlier on its own is not enough
     return _KINDS.get(name)
 
 
+@cache
 def _load_handlers() -> None:
-    from musia.jobs.handlers import music, projects  # noqa: F401 (they register themselves)
+    from musia.jobs.handlers import music, noop, projects, providers  # noqa: F401 (they register themselves)
