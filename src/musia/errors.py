@@ -194,3 +194,10 @@ class UnknownInstruction(InvalidInput):
     """A transform that Musia does not know, or one asked with values it cannot use."""
 
     code = "unknown_instruction"
+
+
+class JobCanceled(MusiaError):
+    """Raised inside a running job when its owner canceled it (seen at its next progress
+    report); the worker stops the handler and leaves the row CANCELED."""
+
+    code = "job_canceled"

@@ -14,7 +14,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 from musia.errors import InvalidInput
@@ -101,6 +108,9 @@ class AuthSettings(BaseSettings):
     """Key that signs access tokens, at least 32 characters; none means one generated on first
     start and kept in `<data dir>/jwt-secret` (mode 0600). Set it when several containers serve
     the API."""
+    provider_key: str | None = Field(default=None, repr=False)
+    """Fernet key that encrypts provider API keys at rest; none means one made once and kept in
+    `<data dir>/provider-key` (mode 0600). The server and every worker must share it."""
     access_token_minutes: int = Field(default=60, ge=1, le=60 * 24 * 30)
     """Lifetime of an access token, in minutes (1 to 43200)."""
     login_attempts_per_minute: int = Field(default=10, ge=1)
@@ -129,7 +139,23 @@ class HttpSettings(BaseSettings):
 
 
 class JobSettings(BaseSettings):
-    model_config = _config("MUSIA_JOBS_")
+    """`MUSIA_JOBS=celery` runs jobs on Celery workers (`musia worker`) through the Redis at
+    `MUSIA_JOBS_BROKER_URL`; the default `inprocess` runs them in the server's own threads.
+    A running job renews its lease every third of `lease_s`; `sweep_s` is how often workers
+    look for jobs whose worker died."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="MUSIA_JOBS_",
+        extra="ignore",
+        frozen=True,
+        populate_by_name=True,
+        use_attribute_docstrings=True,
+    )
+    engine: Literal["inprocess", "celery"] = Field(
+        default="inprocess", validation_alias=AliasChoices("MUSIA_JOBS", "MUSIA_JOBS_ENGINE")
+    )
+    """Job engine: inprocess (threads of the server) or celery (`musia worker` processes); also
+    read from `MUSIA_JOBS`."""
     workers: int = Field(default=2, ge=1, le=64)
     """Job worker threads of the in-process engine (1 to 64)."""
     lease_s: float = Field(default=600.0, gt=0)
@@ -141,6 +167,19 @@ class JobSettings(BaseSettings):
     # An audio preview costs about a second of CPU per minute of music: bound what one request buys.
     max_audio_minutes: float = Field(default=10.0, gt=0)
     """Longest audio preview one request may ask for, in minutes of music."""
+    broker_url: str = "redis://127.0.0.1:6379/0"
+    """Redis URL of the Celery broker (and of job events with Celery)."""
+    queue: str = Field(default="musia", pattern=r"^[A-Za-z0-9_.:-]{1,80}$")
+    """Name of the Celery queue the workers take jobs from."""
+    sweep_s: float = Field(default=10.0, gt=0)
+    """How often each worker looks for jobs whose lease expired, in seconds."""
+
+    @field_validator("broker_url")
+    @classmethod
+    def _redis(cls, url: str) -> str:
+        if not url.startswith(("redis://", "rediss://")):
+            raise ValueError("MUSIA_JOBS_BROKER_URL must be a redis:// URL")
+        return url
 
 
 class ChatSettings(BaseSettings):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -388,3 +389,26 @@ def test_edit_fidelity_bench_on_a_tiny_set(
     path = write_als(make_song("house", seed=2), tmp_path / "tiny.als")
     fidelity.main([str(path)])
     assert "1/1 sets edited with fidelity" in capsys.readouterr().out
+
+
+def test_jobs_prints_figures_that_parse(capsys: pytest.CaptureFixture[str]) -> None:
+    import redis
+
+    from tests.jobs.conftest import REDIS_URL
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except Exception as exc:
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(f"Redis is not reachable: {exc}")
+        pytest.skip(f"Redis is not reachable: {exc}")
+    jobs = _load("jobs")
+    assert jobs.main(["--noop", "20", "--projects", "2"]) == 0
+    out = capsys.readouterr().out
+    rows = re.findall(
+        r"^(no-op|project), .+?\s+(\d+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)$", out, re.M
+    )
+    assert len(rows) == 4, out
+    for _kind, count, failed, per_s, p50, p95 in rows:
+        assert int(count) > 0 and int(failed) == 0
+        assert float(per_s) > 0 and 0 <= float(p50) <= float(p95)

@@ -131,7 +131,7 @@ def test_floods_get_rate_limit_errors_then_a_1008_close(client: TestClient) -> N
 def test_a_slow_client_is_dropped_without_blocking_the_others(
     client: TestClient, runtime: Runtime
 ) -> None:
-    from musia.events import HUB
+    from musia.hub import HUB
 
     token = token_of(client, "alice")
     user_id = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).json()[

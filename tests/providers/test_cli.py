@@ -40,6 +40,6 @@ def test_presets_text_has_one_line_per_model() -> None:
 
 
 def test_an_unknown_subcommand_is_a_one_line_refusal() -> None:
-    result = run("providers", "setup-kie")
+    result = run("providers", "setup-nothing")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr

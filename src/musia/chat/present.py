@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from musia.chat.replies import say, stage_template
-from musia.events import Event
+from musia.hub import Event
 
 API = "/api/v1"
 LINK_FORMATS = ("als", "mid", "wav", "zip")

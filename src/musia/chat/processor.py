@@ -19,7 +19,7 @@ from musia.core.plan import Plan
 from musia.db.models import ChatMessage, Job, Project
 from musia.db.repos.projects import Chat, Projects
 from musia.errors import InvalidInput
-from musia.events import publish
+from musia.hub import publish
 from musia.services import projects as project_service
 from musia.services.uow import UnitOfWork
 from musia.settings import Settings

@@ -235,10 +235,12 @@ def _describe(plan: Plan) -> str:
 
 
 def _register_commands() -> None:
-    from musia.cli import audio, service
+    from musia.cli import audio, gateway, jobs, service
 
     audio.register(app)
     service.register(app)
+    jobs.register(app)
+    gateway.register(app, providers_app)
 
 
 _register_commands()

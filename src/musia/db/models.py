@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Integer, String, Text
 from sqlalchemy import UniqueConstraint as Unique
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from musia.db.base import Base, created_column, id_column, utcnow
@@ -173,6 +174,14 @@ class Asset(Base):
     size_bytes: Mapped[int | None] = mapped_column(BigInteger)
     data: Mapped[dict[str, Any] | None]
     created_at: Mapped[datetime] = created_column()
+    # Generated assets (migration 0002): the job making it and what the vendor said.
+    status: Mapped[str] = mapped_column(String(16), default="COMPLETED", server_default="COMPLETED")
+    prompt_text: Mapped[str | None] = mapped_column(Text)
+    ai_model_id: Mapped[str | None] = mapped_column(ForeignKey("ai_model.id", ondelete="SET NULL"))
+    parent_asset_id: Mapped[str | None] = mapped_column(ForeignKey("asset.id", ondelete="SET NULL"))
+    job_id: Mapped[str | None] = mapped_column(String(32))
+    external_task_id: Mapped[str | None] = mapped_column(String(200))
+    error_message: Mapped[str | None] = mapped_column(Text)
 
 
 class AiProvider(Base):
@@ -184,8 +193,10 @@ class AiProvider(Base):
     name: Mapped[str] = mapped_column(String(80))
     base_url: Mapped[str] = mapped_column(String(400))
     auth_scheme: Mapped[str] = mapped_column(String(32))
-    api_key: Mapped[str | None] = mapped_column(Text)
+    api_key: Mapped[str | None] = mapped_column(Text)  # Fernet token, never the key itself
     created_at: Mapped[datetime] = created_column()
+    auth_name: Mapped[str | None] = mapped_column(String(64))  # header / query name (0002)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
 
 
 class AiModel(Base):
@@ -199,8 +210,9 @@ class AiModel(Base):
     endpoint: Mapped[str] = mapped_column(String(400))
     request_schema: Mapped[dict[str, Any]]
     parameters_schema: Mapped[dict[str, Any]]
-    response_map: Mapped[dict[str, Any]]
+    response_map: Mapped[dict[str, Any]]  # the rest of the ModelSpec: delivery, readings…
     created_at: Mapped[datetime] = created_column()
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
 
 
 class Job(Base):

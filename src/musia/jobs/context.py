@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from musia.db.engine import transaction
+from musia.db.models import JobStatus
 from musia.db.repos.jobs import Jobs
+from musia.errors import JobCanceled
 from musia.runtime import Runtime
 
 
@@ -21,9 +23,24 @@ class JobContext:
     runtime: Runtime
 
     def progress(self, fraction: float, message: str | None = None) -> None:
+        """Record and publish progress; raises JobCanceled when the job was canceled."""
+        from musia.events import publish_job
+
         with transaction(self.runtime.sessions) as session:
-            Jobs(session).progress(self.job_id, fraction, message)
-        from musia.events import publish  # watchers (the chat's websockets) see it at once
+            jobs = Jobs(session)
+            jobs.progress(self.job_id, fraction, message)
+            job = jobs.get_any(self.job_id)
+            canceled = job is not None and job.status == JobStatus.CANCELED
+        if canceled:
+            raise JobCanceled("the job was canceled")
+        publish_job(
+            self.runtime.settings,
+            self.job_id,
+            status="PROCESSING",
+            progress=fraction,
+            message=message,
+        )
+        from musia.hub import publish  # the chat's websockets of this owner see it at once
 
         event = {"type": "progress", "job_id": self.job_id, "kind": self.kind}
         publish(self.owner_id, {**event, "fraction": fraction, "message": message})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from musia.jobs.context import JobContext
@@ -21,7 +22,6 @@ class JobKind:
 
 
 _KINDS: dict[str, JobKind] = {}
-_LOADED: list[bool] = []  # the built-in handlers, imported on first look-up
 
 
 def register(kind: JobKind) -> JobKind:
@@ -30,11 +30,10 @@ def register(kind: JobKind) -> JobKind:
 
 
 def kind(name: str) -> JobKind | None:
-    if not _LOADED:
-        _load_handlers()
-        _LOADED.append(True)
+    _load_handlers()  # once; a handler module imported earlier on its own is not enough
     return _KINDS.get(name)
 
 
+@cache
 def _load_handlers() -> None:
-    from musia.jobs.handlers import music, projects  # noqa: F401 (they register themselves)
+    from musia.jobs.handlers import music, noop, projects, providers  # noqa: F401 (they register themselves)

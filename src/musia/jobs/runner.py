@@ -8,9 +8,11 @@ import logging
 from musia.db.engine import transaction
 from musia.db.models import JobStatus
 from musia.db.repos.jobs import Jobs
-from musia.errors import MusiaError
+from musia.errors import JobCanceled, MusiaError
+from musia.events import publish_job
 from musia.jobs import registry
 from musia.jobs.context import JobContext
+from musia.jobs.leases import heartbeat
 from musia.runtime import Runtime
 
 log = logging.getLogger("musia.jobs")
@@ -26,7 +28,11 @@ def run_job(runtime: Runtime, job_id: str) -> JobStatus | None:
         return _fail(runtime, context, f"unknown job kind {context.kind!r}")
     log.info("job started", extra={"job_id": job_id, "kind": context.kind})
     try:
-        result = kind.handler(context)
+        with heartbeat(runtime, job_id):
+            result = kind.handler(context)
+    except JobCanceled:
+        log.info("job canceled", extra={"job_id": job_id, "kind": context.kind})
+        return JobStatus.CANCELED
     except MusiaError as exc:
         return _fail(runtime, context, exc.message)
     except Exception as exc:  # a bug must not leave the row PROCESSING forever
@@ -36,6 +42,7 @@ def run_job(runtime: Runtime, job_id: str) -> JobStatus | None:
         Jobs(session).finish(job_id, JobStatus.COMPLETED, result=result)
     runtime.events.notify(job_id)
     _announce(context, JobStatus.COMPLETED, result=result)
+    publish_job(runtime.settings, job_id, status="COMPLETED", progress=1.0)
     log.info("job completed", extra={"job_id": job_id, "kind": context.kind})
     return JobStatus.COMPLETED
 
@@ -62,12 +69,13 @@ def _fail(runtime: Runtime, context: JobContext, error: str) -> JobStatus:
         Jobs(session).finish(context.job_id, JobStatus.FAILED, error=error)
     runtime.events.notify(context.job_id)
     _announce(context, JobStatus.FAILED, error=error)
+    publish_job(runtime.settings, context.job_id, status="FAILED", error=error)
     log.warning("job failed", extra={"job_id": context.job_id, "error": error})
     return JobStatus.FAILED
 
 
 def _announce(context: JobContext, status: JobStatus, **outcome: object) -> None:
-    from musia.events import publish
+    from musia.hub import publish
 
     event = {"type": "finished", "job_id": context.job_id, "kind": context.kind}
     publish(context.owner_id, {**event, "status": status.value, **outcome})

@@ -13,7 +13,7 @@ from musia import __version__
 from musia.runtime import Runtime, open_runtime
 from musia.server import errors, logs, ws_chat
 from musia.server.limits import BodyLimit, route_limits
-from musia.server.routers import auth, chat, health, jobs, media, projects
+from musia.server.routers import auth, boxes, chat, health, job_control, jobs, media, projects
 from musia.server.security import RateLimiter
 from musia.settings import Settings, load_settings
 
@@ -26,9 +26,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     current = runtime or open_runtime(settings or load_settings())
     _ = current.settings.jwt_secret  # read or generate it now, not at the first login
     if current.queue is None:
-        from musia.jobs.inprocess import InProcessQueue
+        from musia.jobs.engines import make_queue
 
-        current.queue = InProcessQueue(current)
+        current.queue = make_queue(current)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -48,6 +48,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     errors.install(app)
     for router in (auth.router, chat.router, projects.router, media.router, jobs.router):
         app.include_router(router, prefix=API)
+    app.include_router(job_control.router, prefix=API)
+    app.include_router(boxes.router, prefix=API)
     app.include_router(health.router)
     app.include_router(ws_chat.router)
     _middleware(app, current.settings)

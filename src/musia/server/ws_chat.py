@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from musia.chat.present import present
 from musia.errors import MusiaError, Unauthorized
-from musia.events import HUB, Subscription
+from musia.hub import HUB, Subscription
 from musia.runtime import Runtime
 
 router = APIRouter()

@@ -74,7 +74,9 @@ class Jobs:
         }
         if status == JobStatus.COMPLETED:
             values |= {"progress": 1.0, "message": "done"}
-        self.session.execute(update(Job).where(Job.id == job_id).values(**values))
+        # A job canceled while it ran stays CANCELED whatever its handler returned.
+        unfinished = Job.status != JobStatus.CANCELED
+        self.session.execute(update(Job).where(Job.id == job_id, unfinished).values(**values))
 
     def expired(self, now: datetime | None = None) -> list[Job]:
         """Jobs whose worker died: still PROCESSING after their lease ran out."""

@@ -1,0 +1,77 @@
+"""Musia's own generator as a gateway model (provider `local`): a box can hold generated Live
+projects beside vendor results. The asset's file is the Live set; every file is kept."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from musia.db.engine import transaction
+from musia.db.models import AiModel, AiProvider, Asset
+from musia.errors import InvalidInput
+from musia.jobs.context import JobContext
+
+LOCAL_BASE_URL = "http://127.0.0.1/local"  # never called: the work happens in the worker
+CONTENT_TYPES = {".als": "application/gzip", ".mid": "audio/midi", ".json": "application/json"}
+CONTENT_TYPES |= {".wav": "audio/wav"}
+
+
+def local_model_rows(provider: AiProvider | None) -> tuple[AiProvider, AiModel]:
+    """The `local` provider and its `musia-generate` model, as new or refreshed rows."""
+    row = provider or AiProvider(name="local", base_url=LOCAL_BASE_URL, auth_scheme="none")
+    row.is_active = True
+    model = AiModel(
+        name="musia-generate",
+        kind="MUSIC",
+        endpoint="/generate",
+        request_schema={"prompt": "{{prompt}}"},
+        parameters_schema={
+            "fields": [
+                {"name": "seed", "kind": "number", "integer": True, "min": 0, "max": 2**31 - 1},
+                {"name": "audio", "kind": "bool", "default": False},
+            ]
+        },
+        response_map={"delivery": "local", "description": "Musia's own Live set generator"},
+    )
+    return row, model
+
+
+def generate_project(context: JobContext, model_row: AiModel) -> dict[str, Any]:
+    from musia.core.plan_builder import plan_from_text
+    from musia.project import write_project
+
+    params = dict(context.input.get("params") or {})
+    prompt = str(params.get("prompt", "")).strip()
+    if not prompt:
+        raise InvalidInput("the local generator needs a prompt", field="prompt")
+    seed = params.get("seed")
+    plan = plan_from_text(prompt, seed=int(seed) if isinstance(seed, int) else None)
+    context.progress(0.1, "composing")
+    prefix = f"generations/{context.job_id}"
+    with tempfile.TemporaryDirectory(prefix="musia-gen-") as folder:
+        project = write_project(plan, Path(folder), audio=bool(params.get("audio", False)))
+        context.progress(0.8, "storing")
+        files: dict[str, str] = {}
+        for path in project.files:
+            relative = path.relative_to(project.folder).as_posix()
+            key = f"{prefix}/{relative}"
+            context.runtime.storage.put_file(key, path, CONTENT_TYPES.get(path.suffix))
+            files[relative] = key
+    als = next((key for name, key in files.items() if name.endswith(".als")), None)
+    _finish(context, als, files)
+    return {"files": sorted(files.values()), "als": als}
+
+
+def _finish(context: JobContext, als: str | None, files: dict[str, str]) -> None:
+    asset_id = context.input.get("asset_id")
+    if not asset_id:
+        return
+    with transaction(context.runtime.sessions) as session:
+        asset = session.get(Asset, asset_id)
+        if asset is None:
+            return
+        asset.status = "COMPLETED"
+        asset.file_key, asset.content_type = als, "application/gzip"
+        asset.size_bytes = context.runtime.storage.size(als) if als else None
+        asset.data = {**(asset.data or {}), "files": files}

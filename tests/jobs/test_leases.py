@@ -1,0 +1,131 @@
+"""Leases, the sweeper, cancel and events on the in-process engine (no Redis needed)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from musia.db.engine import transaction
+from musia.db.models import JobStatus
+from musia.db.repos.jobs import Jobs
+from musia.errors import InvalidInput, NotFound
+from musia.events import LocalBus, bus_for, job_channel
+from musia.jobs.check import check_worker, submit, system_user_id, wait_final
+from musia.jobs.engines import make_queue
+from musia.jobs.handlers.noop import NOOP_KIND
+from musia.jobs.inprocess import InProcessQueue
+from musia.jobs.leases import Sweeper, cancel, reclaim
+from musia.runtime import Runtime, open_runtime
+from musia.settings import JobSettings, load_settings
+from tests.jobs.conftest import wait_for
+from tests.server.conftest import make_settings
+
+
+@pytest.fixture
+def runtime(tmp_path: Path, database_url: str) -> Iterator[Runtime]:
+    settings = make_settings(
+        tmp_path, database_url, jobs=JobSettings(lease_s=0.5, max_attempts=2, workers=2)
+    )
+    current = open_runtime(settings, migrate=False)
+    current.queue = make_queue(current)
+    yield current
+    current.close()
+
+
+def _claimed(runtime: Runtime, job_id: str) -> None:
+    with transaction(runtime.sessions) as session:
+        assert Jobs(session).claim(job_id, runtime.settings.jobs.lease_s)
+
+
+def _status(runtime: Runtime, job_id: str) -> tuple[str, str | None, int]:
+    with transaction(runtime.sessions) as session:
+        job = Jobs(session).get_any(job_id)
+        assert job is not None
+        return job.status, job.error, job.attempts
+
+
+def test_an_expired_lease_is_retried_then_failed_after_the_last_attempt(runtime: Runtime) -> None:
+    owner = system_user_id(runtime)
+    with transaction(runtime.sessions) as session:
+        job_id = Jobs(session).create(owner, NOOP_KIND, {}).id
+    _claimed(runtime, job_id)  # a worker that then died: nobody renews the lease
+    assert reclaim(runtime) == []  # the lease still runs
+    time.sleep(0.6)
+    assert reclaim(runtime) == [job_id]
+    assert _status(runtime, job_id) == (JobStatus.PENDING, None, 1)
+    _claimed(runtime, job_id)
+    time.sleep(0.6)
+    assert reclaim(runtime) == []
+    reason = "the worker stopped 2 times while running this job"
+    assert _status(runtime, job_id) == (JobStatus.FAILED, reason, 2)
+
+
+def test_a_running_job_renews_its_lease(runtime: Runtime) -> None:
+    job_id = submit(runtime, NOOP_KIND, {"sleep_s": 1.5})  # three lease lengths
+    found: list[str] = []
+    sweeper = Sweeper(runtime, found.append)
+    deadline = time.monotonic() + 1.4
+    while time.monotonic() < deadline:
+        sweeper.sweep()
+        time.sleep(0.1)
+    assert found == []
+    assert wait_final(runtime, job_id, 30).status == JobStatus.COMPLETED
+
+
+def test_cancel_stops_a_running_job_and_events_tell_subscribers(runtime: Runtime) -> None:
+    owner = system_user_id(runtime)
+    with transaction(runtime.sessions) as session:
+        job_id = Jobs(session).create(owner, NOOP_KIND, {"sleep_s": 10}).id
+    bus = bus_for(runtime.settings)
+    assert isinstance(bus, LocalBus)
+    events = bus.subscribe(job_channel(job_id))
+    assert runtime.queue is not None
+    runtime.queue.enqueue(job_id)
+    first = events.get(timeout_s=30)
+    assert first is not None
+    assert first["status"] == "PROCESSING"
+    with pytest.raises(NotFound):
+        cancel(runtime, "someone-else", job_id)
+    assert cancel(runtime, owner, job_id) == "CANCELED"
+    assert isinstance(runtime.queue, InProcessQueue)
+    assert runtime.queue.wait_idle(30)
+    statuses = set()
+    while (event := events.get(timeout_s=0.5)) is not None:
+        statuses.add(event["status"])
+    events.close()
+    assert "CANCELED" in statuses
+    assert "COMPLETED" not in statuses
+    assert _status(runtime, job_id)[0] == JobStatus.CANCELED
+    assert cancel(runtime, owner, job_id) == "CANCELED"  # twice is harmless
+
+
+def test_a_finished_job_cannot_be_canceled(runtime: Runtime) -> None:
+    check_worker(runtime, timeout_s=30)
+    job_id = submit(runtime, NOOP_KIND, {})
+    wait_for(lambda: _status(runtime, job_id)[0] == JobStatus.COMPLETED, 30, "the job")
+    assert cancel(runtime, system_user_id(runtime), job_id) == "COMPLETED"
+
+
+@pytest.mark.parametrize("sleep_s", [-1, 61, "soon", True])
+def test_a_bad_noop_input_fails_the_job_with_a_field_message(
+    runtime: Runtime, sleep_s: object
+) -> None:
+    job = wait_final(runtime, submit(runtime, NOOP_KIND, {"sleep_s": sleep_s}), 30)
+    assert job.status == JobStatus.FAILED
+    assert job.error is not None
+    assert "sleep_s must be" in job.error
+
+
+def test_the_engine_comes_from_musia_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MUSIA_JOBS", "celery")
+    assert load_settings().jobs.engine == "celery"
+    monkeypatch.setenv("MUSIA_JOBS", "threads")
+    with pytest.raises(InvalidInput):
+        load_settings()
+    monkeypatch.setenv("MUSIA_JOBS", "inprocess")
+    monkeypatch.setenv("MUSIA_JOBS_BROKER_URL", "amqp://127.0.0.1")
+    with pytest.raises(InvalidInput, match="redis://"):
+        load_settings()
