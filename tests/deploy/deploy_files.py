@@ -19,12 +19,6 @@ COMPOSE = REPO / "docker-compose.yml"
 ENV_EXAMPLE = REPO / ".env.example"
 DOCKERFILE = REPO / "Dockerfile"
 
-# The Celery engine (`musia worker`, MUSIA_JOBS=celery and its Redis URL) is being built on
-# another branch. Until the `worker` command exists these two names are excused from "every
-# MUSIA_* variable is a setting"; once it exists they are not, so a name that landed differently
-# fails the tests instead of hiding behind this list.
-PENDING_CELERY_VARIABLES = frozenset({"MUSIA_JOBS", "MUSIA_REDIS_URL"})
-
 INTERPOLATION = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?[-?])?(?P<arg>[^}]*)\}")
 MUSIA_NAME = re.compile(r"\bMUSIA_[A-Z0-9_]+\b")
 
@@ -38,10 +32,6 @@ def cli_commands() -> dict[str, Any]:
     """The real `musia` command tree (click), to check that a compose command would parse."""
     group = typer.main.get_command(app)
     return dict(group.commands)  # type: ignore[attr-defined]
-
-
-def celery_engine_landed() -> bool:
-    return "worker" in cli_commands()
 
 
 def parses_as_musia_command(argv: list[str]) -> bool:

@@ -18,9 +18,7 @@ from tests.deploy.deploy_files import (
     DOCKERFILE,
     ENV_EXAMPLE,
     MUSIA_NAME,
-    PENDING_CELERY_VARIABLES,
     REPO,
-    celery_engine_landed,
     compose,
     documented_names,
     env_file,
@@ -39,8 +37,7 @@ COMMANDS = {
 
 
 def _known_variables() -> set[str]:
-    known = setting_variables()
-    return known if celery_engine_landed() else known | PENDING_CELERY_VARIABLES
+    return setting_variables()
 
 
 @pytest.mark.parametrize("path", [COMPOSE, ENV_EXAMPLE, DOCKERFILE], ids=lambda p: p.name)
@@ -65,12 +62,10 @@ def test_services_and_their_commands() -> None:
     assert set(services) == {"api", "worker", "migrate", "redis", "postgres", "minio", "bucket"}
     for service, argv in COMMANDS.items():
         assert services[service]["command"] == argv
-        if service == "worker" and not celery_engine_landed():
-            continue
         assert parses_as_musia_command(argv), argv
     worker_env = service_environment("worker", env_file(ENV_EXAMPLE))
-    assert worker_env["MUSIA_JOBS"] == "celery"
-    assert worker_env["MUSIA_REDIS_URL"] == "redis://redis:6379/0"
+    assert worker_env["MUSIA_JOBS_ENGINE"] == "celery"
+    assert worker_env["MUSIA_JOBS_BROKER_URL"] == "redis://redis:6379/0"
     assert services["redis"]["image"].startswith("redis:")
     assert services["postgres"]["image"].startswith("postgres:")
     assert "minio/minio" in services["minio"]["image"]
@@ -156,9 +151,7 @@ def test_compose_defaults_are_the_models_defaults(
             monkeypatch.delenv(name)
     model = load_settings(tmp_path)
     defaults = {
-        name: value
-        for name, value in interpolation_defaults().items()
-        if name.startswith("MUSIA_") and name not in PENDING_CELERY_VARIABLES
+        name: value for name, value in interpolation_defaults().items() if name.startswith("MUSIA_")
     }
     assert len(defaults) >= 10
     for name, value in defaults.items():
@@ -181,6 +174,7 @@ def test_env_example_documents_every_variable_the_stack_reads() -> None:
         "POSTGRES_PASSWORD",
         "MUSIA_STORAGE_S3_SECRET_ACCESS_KEY",
         "MUSIA_AUTH_JWT_SECRET",
+        "MUSIA_AUTH_PROVIDER_KEY",
     }
 
 
