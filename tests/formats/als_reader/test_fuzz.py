@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import os
 import time
 from pathlib import Path
 
@@ -57,7 +58,15 @@ def mutated(draw: st.DrawFn) -> tuple[bytes, bool]:
     return bytes(data), draw(st.booleans())
 
 
-@settings(max_examples=CASES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+# Derandomised: CI sees the same cases every run, so a red CI means a change broke something;
+# MUSIA_FUZZ_RANDOM=1 draws new cases each run (how the damaged-number bug was found).
+@settings(
+    max_examples=CASES,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+    derandomize=os.environ.get("MUSIA_FUZZ_RANDOM") != "1",
+)
 @given(case=mutated())
 def test_mutated_sets_are_read_or_refused_with_typed_errors(
     case: tuple[bytes, bool], tmp_path_factory: pytest.TempPathFactory

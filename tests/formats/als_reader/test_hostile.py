@@ -116,3 +116,16 @@ def test_other_encodings_and_missing_files(tmp_path: Path) -> None:
 def test_a_minimal_set_reads(tmp_path: Path) -> None:
     info = read_set(_write(tmp_path, gzip.compress(LIVE % b""))).info
     assert info.tempo == 120.0 and info.tracks == () and info.time_signature == (4, 4)
+
+
+def test_damaged_numbers_read_as_defaults_not_crashes(tmp_path: Path) -> None:
+    """Found by the fuzz test: a tempo automation event whose Value is not a number."""
+    from musia.formats.als import song_to_als_xml
+    from tests.helpers import make_song
+
+    xml = song_to_als_xml(make_song("house", seed=3, bpm=124))
+    tempo_event = xml.index(b'<FloatEvent Id="0" Time="-63072000" Value="124"')
+    damaged = xml[:tempo_event] + xml[tempo_event:].replace(b'Value="124"', b'Value="1;24"', 1)
+    assert damaged != xml
+    info = read_set(_write(tmp_path, damaged, "damaged.als")).info
+    assert info.tempo == 124.0  # the Manual value still stands

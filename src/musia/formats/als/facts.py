@@ -22,6 +22,9 @@ from musia.formats.als.tempo import (
     param_value,
     tempo_map,
 )
+from musia.formats.als.tempo import (
+    number as _number,
+)
 
 TRACK_TYPES = {
     "MidiTrack": "midi",
@@ -153,17 +156,17 @@ def read_track(track: Element, number: int, folder: Path) -> TrackInfo:
     kind = TRACK_TYPES[track.tag]
     name = track.value_of("Name/EffectiveName") or track.value_of("Name/UserName") or ""
     mixer = track.find("DeviceChain/Mixer")
-    volume = _float(mixer.value_of("Volume/Manual") if mixer else None, 1.0)
+    volume = _number(mixer.value_of("Volume/Manual") if mixer else None, 1.0)
     return TrackInfo(
         type=kind,
-        track_id=int(_float(track.get("Id"), -1)),
+        track_id=int(_number(track.get("Id"), -1)),
         name=name or f"{number + 1}-{_DEFAULT_NAMES[kind]}",
-        color=int(_float(track.value_of("Color") or track.value_of("ColorIndex"), 0)),
-        group_id=int(_float(track.value_of("TrackGroupId"), -1)),
+        color=int(_number(track.value_of("Color") or track.value_of("ColorIndex"), 0)),
+        group_id=int(_number(track.value_of("TrackGroupId"), -1)),
         muted=(mixer.value_of("Speaker/Manual") if mixer else None) == "false",
         solo=(mixer.value_of("SoloSink") if mixer else None) == "true",
         volume_db=20 * math.log10(volume) if volume > 0 else -math.inf,
-        pan=_float(mixer.value_of("Pan/Manual") if mixer else None, 0.0),
+        pan=_number(mixer.value_of("Pan/Manual") if mixer else None, 0.0),
         devices=tuple(read_devices(track)),
         clips=tuple(read_clips(track, folder)),
     )
@@ -208,14 +211,6 @@ def _scenes(live_set: Element) -> tuple[str, ...]:
 def _locators(live_set: Element, tmap: TempoMap) -> tuple[LocatorInfo, ...]:
     result = []
     for locator in live_set.findall("Locators/Locators/Locator"):
-        beats = _float(locator.value_of("Time"), 0.0)
+        beats = _number(locator.value_of("Time"), 0.0)
         result.append(LocatorInfo(locator.value_of("Name", "") or "", beats, tmap.seconds(beats)))
     return tuple(result)
-
-
-def _float(text: str | None, default: float) -> float:
-    try:
-        value = float(text) if text is not None else default
-    except ValueError:
-        return default
-    return value if math.isfinite(value) else default

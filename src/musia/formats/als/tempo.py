@@ -120,7 +120,17 @@ def float_events(param: Element) -> list[tuple[float, float]]:
 
 
 def _event(e: Element) -> tuple[float, float]:
-    return float(e.get("Time") or 0), float(e.get("Value") or 0)
+    return number(e.get("Time"), 0.0), number(e.get("Value"), 0.0)
+
+
+def number(text: str | None, default: float) -> float:
+    """A number attribute of a set; an unreadable or infinite one (a damaged set) reads as
+    `default`, as Live falls back to a parameter's default."""
+    try:
+        value = float(text) if text is not None else default
+    except ValueError:
+        return default
+    return value if math.isfinite(value) else default
 
 
 def envelope_events(track: Element, target_id: str | None) -> list[tuple[float, float]]:
@@ -145,7 +155,7 @@ def param_value(track: Element | None, param: Element | None) -> tuple[float | N
     events = envelope_events(track, target.get("Id") if target else None) or float_events(param)
     manual = param.value_of("Manual")
     if manual is not None:
-        return float(manual), events
+        return number(manual, events[0][1] if events else 0.0), events
     return (events[0][1] if events else None), events
 
 
