@@ -17,8 +17,12 @@ $(STAMP): pyproject.toml
 
 # The web service on its embedded defaults: SQLite and storage under ./data, the in-process
 # worker; OpenAPI docs at http://127.0.0.1:8000/docs.
+# Projects are composed and written in worker processes, one per core, so concurrent requests
+# use every core (threads share one interpreter lock): bench/api.py measures both.
+RENDER_PROCESSES ?= $(shell nproc 2>/dev/null || echo 2)
+
 run: $(STAMP)
-	$(BIN)/musia serve --host $(HOST) --port $(PORT)
+	MUSIA_JOBS_RENDER_PROCESSES=$(RENDER_PROCESSES) $(BIN)/musia serve --host $(HOST) --port $(PORT)
 
 test: lint typecheck unit
 

@@ -208,7 +208,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--projects", type=int, default=64)
     parser.add_argument("--workers", type=int, default=2, help="job worker threads (server)")
     parser.add_argument(
-        "--processes", type=int, default=0, help="render processes (server); 0: in the threads"
+        "--processes",
+        type=int,
+        default=os.cpu_count() or 2,
+        help="render processes of the server (default: one per core, as `make run`); 0: threads",
     )
     parser.add_argument("--url", help="use a running server instead of starting one")
     parser.add_argument("--json", action="store_true")

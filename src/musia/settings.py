@@ -163,7 +163,8 @@ class JobSettings(BaseSettings):
     max_attempts: int = Field(default=3, ge=1)
     """Attempts of a job whose worker died before it is marked FAILED."""
     render_processes: int = Field(default=0, ge=0, le=64)
-    """Worker processes that render audio previews (0: render in the job's own thread)."""
+    """Worker processes that compose, write and render projects (0: in the job's own thread;
+    `make run` sets one per core)."""
     # An audio preview costs about a second of CPU per minute of music: bound what one request buys.
     max_audio_minutes: float = Field(default=10.0, gt=0)
     """Longest audio preview one request may ask for, in minutes of music."""
