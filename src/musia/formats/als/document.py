@@ -21,6 +21,7 @@ from typing import Any
 from xml.parsers import expat
 
 from musia.errors import SetFormatError
+from musia.formats.als.node import ATTRIBUTE_ESCAPES
 
 _OPEN_TAG = ord("<")
 _CLOSE_TAG = ord(">")
@@ -36,17 +37,6 @@ _AFTER_NAME = frozenset(b" \t\r\n/>")
 _ENCODING = re.compile(rb"""encoding\s*=\s*["']([^"']+)["']""")
 _ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
-_ESCAPES = str.maketrans(
-    {
-        "&": "&amp;",
-        "<": "&lt;",
-        ">": "&gt;",
-        '"': "&quot;",
-        "\t": "&#9;",
-        "\n": "&#10;",
-        "\r": "&#13;",
-    }
-)
 
 
 class _Refused(Exception):
@@ -69,7 +59,7 @@ def unescape(text: str) -> str:
 
 
 def escape(text: str) -> str:
-    return text.translate(_ESCAPES)
+    return text.translate(ATTRIBUTE_ESCAPES)
 
 
 def check_xml(data: bytes, name: str) -> None:

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
-_ESCAPES = str.maketrans(
+# How Live escapes attribute values (tabs and newlines too); the reader escapes edits the same way.
+ATTRIBUTE_ESCAPES = str.maketrans(
     {
         "&": "&amp;",
         "<": "&lt;",
@@ -114,7 +115,7 @@ def values(*pairs: tuple[str, object]) -> list[Node]:
 def escape(text: str) -> str:
     """Text for an attribute value: XML's specials escaped, characters XML 1.0 cannot hold
     dropped (callers clean names first; this keeps the document well-formed whatever comes)."""
-    return _NOT_XML.sub("", text).translate(_ESCAPES)
+    return _NOT_XML.sub("", text).translate(ATTRIBUTE_ESCAPES)
 
 
 def serialize(root: Node) -> str:
