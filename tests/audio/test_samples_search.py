@@ -172,3 +172,12 @@ def test_the_shipped_training_table_is_what_the_synth_makes() -> None:
 def test_indexing_needs_a_folder_that_exists(tmp_path: Path) -> None:
     with SampleIndex(tmp_path / "s.sqlite") as index, pytest.raises(InvalidInput):
         index.update(tmp_path / "missing")
+
+
+def test_words_of_the_folders_above_the_library_do_not_match(library: SampleIndex) -> None:
+    """A CI run in /tmp/pytest-202/ matched "02" on every sample: only the path inside the
+    indexed folder counts."""
+    root = Path(str(library.search(SampleQuery.parse())[0]["root"]))
+    assert _names(library, text=root.name) == []
+    assert _names(library, text=root.parent.name) == []
+    assert _names(library, text="closed 02") == ["Musia Closed Hat 02.wav"]

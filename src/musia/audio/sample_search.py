@@ -3,12 +3,14 @@
 `--key Am`, `--key "F# minor"`, `--key Bb`, `--key "C major"`: a tonic with a mode matches that
 key only; a bare tonic (`F#`) matches both of its modes. `--bpm 120-128` (or one number, which
 means ±2 %) keeps loops in the range; one-shots have no tempo and drop out. `--text dark kick`
-keeps samples whose path or tags hold every word. Ranking: a text word in the file name first,
-then how sure the class is, then (with --bpm) how near the middle of the range, then the path.
+keeps samples whose path inside the indexed folder, or tags, hold every word. Ranking: a text
+word in the file name first, then how sure the class is, then (with --bpm) how near the middle
+of the range, then the path.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 
@@ -144,8 +146,15 @@ def matches(query: SampleQuery, row: dict[str, object]) -> bool:
         or (query.key.mode is not None and row["key_mode"] != query.key.mode)
     ):
         return False
-    haystack = f"{row['path']} {row['tags']}".lower()
+    haystack = f"{_library_path(row)} {row['tags']}".lower()
     return all(word in haystack for word in query.words)
+
+
+def _library_path(row: dict[str, object]) -> str:
+    """The path inside the indexed folder: words of the folders above it (a user name, a date,
+    a temporary folder) say nothing about the sample."""
+    path, root = str(row["path"]), str(row.get("root") or "")
+    return os.path.relpath(path, root) if root and path.startswith(root) else path
 
 
 def rank(query: SampleQuery, rows: list[dict[str, object]]) -> list[dict[str, object]]:
