@@ -100,6 +100,31 @@ def _save_task_id(context: JobContext, task_id: str) -> None:
 
 
 def _finish_asset(context: JobContext, stored: list[StoredFile], text: str | None) -> None:
+    first = stored[0] if stored else None
+    complete_asset(
+        context,
+        file_key=first.reference if first else None,
+        content_type=first.content_type if first else None,
+        size_bytes=first.size_bytes if first else None,
+        data={
+            "files": [f.reference for f in stored],
+            **({"text": text} if text is not None else {}),
+        },
+        keep_file=first is None,
+    )
+
+
+def complete_asset(
+    context: JobContext,
+    *,
+    file_key: str | None,
+    content_type: str | None,
+    size_bytes: int | None,
+    data: dict[str, Any],
+    keep_file: bool = False,
+) -> None:
+    """Mark the job's asset (if it has one) COMPLETED with its file and extra data; with
+    `keep_file` the asset keeps the file it had (an answer that stored none)."""
     asset_id = context.input.get("asset_id")
     if not asset_id:
         return
@@ -108,15 +133,13 @@ def _finish_asset(context: JobContext, stored: list[StoredFile], text: str | Non
         if asset is None:
             return
         asset.status = "COMPLETED"
-        if stored:
-            first = stored[0]
-            asset.file_key, asset.content_type = first.reference, first.content_type
-            asset.size_bytes = first.size_bytes
-        asset.data = {
-            **(asset.data or {}),
-            "files": [f.reference for f in stored],
-            **({"text": text} if text is not None else {}),
-        }
+        if not keep_file:
+            asset.file_key, asset.content_type, asset.size_bytes = (
+                file_key,
+                content_type,
+                size_bytes,
+            )
+        asset.data = {**(asset.data or {}), **data}
 
 
 def failed(context: JobContext, error: str) -> None:

@@ -7,9 +7,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from musia.db.engine import transaction
-from musia.db.models import AiModel, AiProvider, Asset
+from musia.db.models import AiModel, AiProvider
 from musia.errors import InvalidInput
+from musia.gateway.generation import complete_asset
 from musia.jobs.context import JobContext
 
 LOCAL_BASE_URL = "http://127.0.0.1/local"  # never called: the work happens in the worker
@@ -64,14 +64,11 @@ def generate_project(context: JobContext, model_row: AiModel) -> dict[str, Any]:
 
 
 def _finish(context: JobContext, als: str | None, files: dict[str, str]) -> None:
-    asset_id = context.input.get("asset_id")
-    if not asset_id:
-        return
-    with transaction(context.runtime.sessions) as session:
-        asset = session.get(Asset, asset_id)
-        if asset is None:
-            return
-        asset.status = "COMPLETED"
-        asset.file_key, asset.content_type = als, "application/gzip"
-        asset.size_bytes = context.runtime.storage.size(als) if als else None
-        asset.data = {**(asset.data or {}), "files": files}
+    size = context.runtime.storage.size(als) if als else None
+    complete_asset(
+        context,
+        file_key=als,
+        content_type="application/gzip",
+        size_bytes=size,
+        data={"files": files},
+    )
