@@ -19,7 +19,7 @@ from musia.core.plan import Plan
 from musia.db.models import ChatMessage, Job, Project
 from musia.db.repos.projects import Chat, Projects
 from musia.errors import InvalidInput
-from musia.hub import publish
+from musia.events import publish_owner
 from musia.services import projects as project_service
 from musia.services.uow import UnitOfWork
 from musia.settings import Settings
@@ -88,7 +88,7 @@ def process(
         shown.id if shown else None,
         started.version.number if started else None,
     )
-    publish(owner_id, reply_event(result, request_id))
+    publish_owner(uow.runtime.settings, owner_id, reply_event(result, request_id))
     return result
 
 
