@@ -110,7 +110,7 @@ def _respond(
         help_text = say(language, "help")
         return Outcome(f"{say(language, 'not_understood', error=exc.message)}\n{help_text}", "chat")
     if local.intent == "analyze":
-        return Outcome(analyse(uow, project, language, text), "analyze", project=project)
+        return Outcome(analyse(uow, owner_id, project, language, text), "analyze", project=project)
     if local.intent == "chat":
         answer = brain.talk(text, language) if brain else None
         planner = "model" if answer else "local"
