@@ -9,6 +9,7 @@ elsewhere; its warp markers then say the song's tempo."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -16,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from musia.core.model import Song
+from musia.core.plan import Plan
 from musia.core.sample_choice import LibrarySample, SampleChoice
+from musia.core.theory.key import Key
 from musia.formats.als import StemTrack, sample_file
 from musia.formats.als.audio import SampleFile
 
@@ -75,6 +78,42 @@ def place(
     return PlacedSamples(drums, loop_track, written, tuple(records))
 
 
+def from_index(index_path: Path, plan: Plan) -> ChosenSamples:
+    """The choice for `plan` among the samples of a `musia samples index` file (the command
+    line's library; its files are used where they lie)."""
+    from musia.audio.samples import SampleIndex
+    from musia.core.sample_choice import choose
+    from musia.errors import InvalidInput
+
+    if not Path(index_path).is_file():
+        raise InvalidInput(
+            f"no sample index at {index_path}: make one with `musia samples index DIR`",
+            field="samples",
+        )
+    with SampleIndex(Path(index_path)) as index:
+        rows = index.rows()
+    library = [_indexed(row) for row in rows if Path(row["path"]).is_file()]
+    choice = choose(plan, library)
+    return ChosenSamples(choice, {s.id: Path(s.id) for s in choice.samples})
+
+
+def _indexed(row: dict[str, Any]) -> LibrarySample:
+    tonic, mode = row.get("key_tonic_pc"), row.get("key_mode")
+    key = (
+        Key(int(tonic), "minor" if mode == "minor" else "major")
+        if tonic is not None and mode
+        else None
+    )
+    return LibrarySample(
+        id=str(row["path"]),
+        name=Path(str(row["path"])).name,
+        kind="loop" if row.get("kind") == "loop" else row.get("class_name"),
+        bpm=row.get("bpm"),
+        key=key,
+        duration_s=row.get("duration_s"),
+    )
+
+
 def _located(sample: SampleFile, folder: Path) -> SampleFile:
     where = (folder / sample.relative_path).absolute().as_posix()  # after the rename
     return replace(sample, absolute_path=where)
@@ -96,7 +135,9 @@ def _record(
 def _file_name(sample: LibrarySample, extension: str) -> str:
     stem = Path(sample.name).stem
     safe = re.sub(r"[^\w\- ]+", "_", stem).strip(" _") or "sample"
-    return f"{safe[:60]} {sample.id[:8]}.{extension}"
+    # The id's digest keeps two same-named samples apart (ids may be paths on the CLI).
+    digest = hashlib.sha256(sample.id.encode()).hexdigest()[:8]
+    return f"{safe[:60]} {digest}.{extension}"
 
 
 def _one_shot(source: Path, target: Path) -> Path:

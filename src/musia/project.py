@@ -79,13 +79,20 @@ def generate_project(
     progress: Callable[[str], None] | None = None,
     name: str | None = None,
     zip_archive: bool = False,
+    samples_index: Path | None = None,
 ) -> GeneratedProject:
+    """`samples_index`: a `musia samples index` file whose samples the song may use."""
     plan = plan_from_text(text, seed=seed)
     if plan.intent != "generate":
         raise NotUnderstood(
             f"this reads as a {plan.intent} request, not a description of music to make; "
             "try e.g. 'house track, 124 bpm, A minor'"
         )
+    library = None
+    if samples_index is not None:
+        from musia.library_samples import from_index
+
+        library = from_index(samples_index, plan)
     return write_project(
         plan,
         out_dir,
@@ -95,6 +102,7 @@ def generate_project(
         progress=progress,
         name=name,
         zip_archive=zip_archive,
+        library=library,
     )
 
 

@@ -1,6 +1,6 @@
 """Which samples of the producer's library a song uses: a one-shot for each drum sound the
 style plays (by General MIDI drum key), and at most one loop whose tempo is within ±5 BPM of the
-song's and whose key, when it has one, is the song's.
+song's and whose key, when it has one, is the song's (a keyless drum loop first).
 
 Pure: the library is described by metadata only (`LibrarySample`); the caller fetches the files
 of what was chosen. Among equal candidates the song's seed decides, so a version re-rendered
@@ -126,7 +126,9 @@ def _best_loop(plan: Plan, candidates: tuple[LibrarySample, ...]) -> LibrarySamp
         return None
 
     def rank(sample: LibrarySample) -> tuple[int, int, float, str]:
-        keyed = int(sample.key is None)  # a loop in the song's key before a keyless one
+        # A keyless (drum) loop first: it layers under the drum part; a loop in the song's key
+        # plays its own chords, which may not be the song's progression.
+        keyed = int(sample.key is not None)
         assert sample.bpm is not None
         nearness = abs(sample.bpm - plan.bpm)
         return (_style_miss(plan, sample), keyed, nearness, _shuffle(plan.seed, 0, sample.id))
