@@ -1,10 +1,11 @@
-"""A tiny in-process publish/subscribe of job events, keyed by the job's owner: what the chat's
-websockets read. (`musia.events` is the per-job bus that also crosses processes over Redis.)
+"""The chat's websockets in this process, keyed by the owner they belong to. Events reach it
+through `musia.events.publish_owner`: directly in-process, or relayed from Redis by
+`musia.events.OwnerBridge` when jobs run on Celery workers.
 
 Jobs publish from worker threads; subscribers (websocket connections) receive on their own event
 loop through a bounded queue. A subscriber that falls behind is marked `overflowed` and gets no
 more events (its connection closes) instead of slowing the publisher or other subscribers.
-A Celery backend can bridge Redis pub/sub into `publish` on the server side."""
+"""
 
 from __future__ import annotations
 
@@ -76,7 +77,3 @@ class Hub:
 
 
 HUB = Hub()
-
-
-def publish(owner_id: str, event: Event) -> None:
-    HUB.publish(owner_id, event)

@@ -30,6 +30,7 @@ from musia.formats.midi import write_midi
 
 if TYPE_CHECKING:
     from musia.formats.preview import Preview
+    from musia.library_samples import ChosenSamples, PlacedSamples
 
 MAX_NAME_CHARS = 80
 PREVIEW_FILE = "preview.wav"
@@ -44,6 +45,7 @@ class GeneratedProject:
     files: tuple[Path, ...]
     preview: Preview | None = None
     warnings: tuple[str, ...] = field(default=())
+    samples: tuple[dict[str, object], ...] = field(default=())  # library samples it uses
 
     def summary(self) -> dict[str, object]:
         return {
@@ -52,6 +54,7 @@ class GeneratedProject:
             "duration_s": round(self.song.duration_s, 3),
             "audio": self.preview.summary() if self.preview else None,
             "warnings": list(self.warnings),
+            "samples": list(self.samples),
             "tracks": [
                 {
                     "name": t.name,
@@ -76,13 +79,20 @@ def generate_project(
     progress: Callable[[str], None] | None = None,
     name: str | None = None,
     zip_archive: bool = False,
+    samples_index: Path | None = None,
 ) -> GeneratedProject:
+    """`samples_index`: a `musia samples index` file whose samples the song may use."""
     plan = plan_from_text(text, seed=seed)
     if plan.intent != "generate":
         raise NotUnderstood(
             f"this reads as a {plan.intent} request, not a description of music to make; "
             "try e.g. 'house track, 124 bpm, A minor'"
         )
+    library = None
+    if samples_index is not None:
+        from musia.library_samples import from_index
+
+        library = from_index(samples_index, plan)
     return write_project(
         plan,
         out_dir,
@@ -92,6 +102,7 @@ def generate_project(
         progress=progress,
         name=name,
         zip_archive=zip_archive,
+        library=library,
     )
 
 
@@ -105,11 +116,13 @@ def write_project(
     progress: Callable[[str], None] | None = None,
     name: str | None = None,
     zip_archive: bool = False,
+    library: ChosenSamples | None = None,
 ) -> GeneratedProject:
     """Compose and write the project into a hidden temporary folder, then rename it into place,
-    so a failure (full disk, no permission) never leaves a half-written project. `name` names
-    the project (default: the plan's title), made safe for any file system. Without the audio
-    extra the project is written without a preview, and a warning says so."""
+        so a failure (full disk, no permission) never leaves a half-written project. `name` names
+        the project (default: the plan's title), made safe for any file system. Without the audio
+        extra the project is written without a preview, and a warning says so. `library`: samples of
+    the producer's library chosen for this song (`musia.library_samples`), used in the set."""
     live_format(live_version)  # refuse an unknown Live version before anything is written
     song = compose(plan)
     name = safe_name(name or plan.title)
@@ -124,7 +137,10 @@ def write_project(
     stamp = timestamp_s()
     archive = out_dir / f"{folder.name}.zip" if zip_archive else None
     try:
-        written = _write_contents(staging, folder, song, plan, preview, name, live_version, stamp)
+        placed = _place_library(library, song, staging, folder, stamp)
+        written = _write_contents(
+            staging, folder, song, plan, preview, name, live_version, stamp, placed
+        )
         if archive is not None:
             files.write_zip_atomic(staging, archive, stamp, root_name=folder.name)
         _move_into_place(staging, folder)
@@ -136,7 +152,8 @@ def write_project(
             raise _not_writable(out_dir, exc) from exc
         raise
     paths = (*(folder / path for path in written), *((archive,) if archive else ()))
-    return GeneratedProject(plan, song, folder, paths, preview, warnings)
+    samples = tuple(placed.records) if placed else ()
+    return GeneratedProject(plan, song, folder, paths, preview, warnings, samples)
 
 
 def timestamp_s() -> int:
@@ -156,10 +173,13 @@ def _write_contents(
     name: str,
     live_version: int,
     stamp: int,
+    placed: PlacedSamples | None = None,
 ) -> list[Path]:
     """Everything the project holds, written into `staging`, to be renamed to `folder`; returns
     the paths relative to the folder."""
     stems = _write_audio(preview, song, staging, folder, stamp) if preview else []
+    if placed is not None and placed.loop is not None:
+        stems.append(placed.loop)
     write_als(song, staging / f"{name}.als", live_version=live_version, stems=stems)
     write_midi(song, staging / f"{name}.mid")
     plan_json = json.dumps(plan.model_dump(mode="json"), ensure_ascii=False, indent=2)
@@ -167,7 +187,19 @@ def _write_contents(
     written = [Path(f"{name}.als"), Path(f"{name}.mid"), Path("plan.json")]
     if preview:
         written += [Path(PREVIEW_FILE), *(Path(s.sample.relative_path) for s in stems)]
+    if placed is not None:
+        written += [p for p in placed.written if p not in written]
     return written
+
+
+def _place_library(
+    library: ChosenSamples | None, song: Song, staging: Path, folder: Path, stamp: int
+) -> PlacedSamples | None:
+    if library is None or not library.choice:
+        return None
+    from musia.library_samples import place
+
+    return place(library, song, staging, folder, stamp)
 
 
 def _write_audio(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from tests.audio.signals import RATE, cadence, clicks
 from tests.chat.conftest import token_of
 from tests.server.conftest import Headers, wait_for_job
 
@@ -40,3 +41,43 @@ def test_the_current_project_is_edited_and_analysed(client: TestClient) -> None:
     history = client.get("/api/v1/chat/history", headers=alice).json()
     assert [m["role"] for m in history] == ["user", "assistant"] * 3
     assert history[-1]["data"]["language"] == "ru" and history[-1]["data"]["intent"] == "analyze"
+
+
+def _upload_music(client: TestClient, headers: Headers, name: str, samples: object) -> str:
+    import io
+
+    import soundfile
+
+    buffer = io.BytesIO()
+    soundfile.write(buffer, samples, RATE, format="WAV")
+    files = {"file": (name, buffer.getvalue(), "audio/wav")}
+    started = client.post("/api/v1/music/upload", files=files, headers=headers)
+    assert started.status_code == 202, started.text
+    wait_for_job(client, headers, started.json()["job"]["id"])
+    return str(started.json()["music"]["id"])
+
+
+def test_analyse_reads_the_last_upload_or_the_set_whichever_came_last(client: TestClient) -> None:
+    alice = {"Authorization": f"Bearer {token_of(client, 'alice')}"}
+    assert _say(client, alice, "analyze my audio")["reply"]["content"].startswith(
+        "There is no uploaded audio yet"
+    )
+    first = _say(client, alice, "techno 130 bpm F minor, 8 bars")
+    wait_for_job(client, alice, first["job"]["id"])
+    _upload_music(client, alice, "groove.wav", clicks(120, 12.0))
+    # Nothing named: the upload is newer than the project.
+    latest = _say(client, alice, "analiza esto")["reply"]["content"]
+    assert latest.startswith("🔎 groove.wav: 12.0 s, 120.0 BPM"), latest
+    assert "LUFS" in latest
+    # Named: the set, although the upload is newer.
+    assert _say(client, alice, "analyse the set")["reply"]["content"].startswith(
+        "🔎 Techno 130 F minor: 130 BPM, 4/4"
+    )
+    _upload_music(client, alice, "chords.wav", cadence(57, "minor", repeats=4))
+    chords = _say(client, alice, "проаналізуй аудіо")["reply"]["content"]
+    assert chords.startswith("🔎 chords.wav:") and "тональність A minor" in chords, chords
+    again = _say(client, alice, "techno 126 bpm C minor, 8 bars")
+    wait_for_job(client, alice, again["job"]["id"])
+    assert _say(client, alice, "analyze it")["reply"]["content"].startswith(
+        "🔎 Techno 126 C minor: 126 BPM"
+    )

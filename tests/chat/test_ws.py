@@ -153,3 +153,25 @@ def test_a_slow_client_is_dropped_without_blocking_the_others(
     with client.websocket_connect(f"/ws/chat?token={token}") as fresh:
         fresh.send_json({"type": "ping"})
         assert fresh.receive_json() == {"type": "pong"}
+
+
+def test_with_a_sample_library_the_progress_says_samples_are_selected(client: TestClient) -> None:
+    from tests.server.media_data import wav_bytes
+
+    token = token_of(client, "alice")
+    headers = {"Authorization": f"Bearer {token}"}
+    files = {"file": ("Kick 1.wav", wav_bytes(0.3, 55.0), "audio/wav")}
+    assert client.post("/api/v1/samples/upload", files=files, headers=headers).status_code == 201
+    with client.websocket_connect(f"/ws/chat?token={token}") as ws:
+        ws.send_json(
+            {"type": "message", "text": "genera un house a 124 bpm en la menor, 8 compases"}
+        )
+        events = receive_until(ws, "result")
+    texts = [e["text"] for e in events if e["type"] == "progress"]
+    assert texts == [
+        "🎼 Analizando la estructura musical…",
+        "🥁 Seleccionando samples…",
+        "⚙️ Generando el set de Live…",
+    ]
+    project = client.get(f"/api/v1/projects/{events[-1]['project_id']}", headers=headers).json()
+    assert [s["name"] for s in project["version"]["samples"]] == ["Kick 1.wav"]

@@ -46,7 +46,9 @@ def _prerequisites(example: str) -> list[list[str]]:
     example reads what the `render` examples wrote: those run too."""
     examples = readme_examples()
     command = shlex.split(example)[1]
-    if command == "samples":  # a search reads the index that the samples examples above built
+    if command == "samples" or "--samples" in shlex.split(
+        example
+    ):  # a search reads the index that the samples examples above built
         earlier_samples = [shlex.split(e)[1:] for e in examples[: examples.index(example)]]
         return [args for args in earlier_samples if args[0] == "samples"]
     if command not in {"render", "analyze", "transform", "inspect", "export-midi", "edit"}:
@@ -55,7 +57,7 @@ def _prerequisites(example: str) -> list[list[str]]:
     setup = [
         args if "--no-audio" in args else [*args, "--no-audio"]
         for args in earlier
-        if args[0] == "generate"
+        if args[0] == "generate" and "--samples" not in args  # that one needs an index
     ]
     if command in {"analyze", "transform"}:
         setup += [args for args in earlier if args[0] == "render"]
@@ -230,3 +232,40 @@ def test_generate_writes_a_live_set_that_passes_the_checker(live: str, tmp_path:
     )
     assert check.returncode == 0, check.stdout + check.stderr
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no staging folder left"
+
+
+@pytest.mark.parametrize("live", ["11", "12"])
+def test_generate_with_a_sample_index_uses_the_library(live: str, tmp_path: Path) -> None:
+    index = tmp_path / "samples.sqlite"
+    made = run("samples", "index", str(tmp_path / "pack"), "--starter", "--index", str(index))
+    assert made.returncode == 0, made.stderr
+    result = run(
+        "generate",
+        "house 124 bpm A minor, 16 bars",
+        "--out",
+        str(tmp_path / "songs"),
+        "--samples",
+        str(index),
+        "--live",
+        live,
+        "--json",
+        "--no-audio",
+    )
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    used = {s["role"] + ":" + str(s["note"]): s for s in summary["samples"]}
+    assert {"drum:36", "drum:39", "drum:42", "loop:None"} <= set(used), sorted(used)
+    assert "kick" in used["drum:36"]["name"].lower()
+    assert "124" in used["loop:None"]["name"]  # the starter's drum loop, not its chord loop
+    folder = Path(summary["folder"])
+    assert all((folder / s["file"]).is_file() for s in summary["samples"])
+    als = next(Path(p) for p in summary["files"] if p.endswith(".als"))
+    check = subprocess.run(
+        [sys.executable, str(shared_path("tools", "als_check.py")), "--samples", str(als)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    missing = run("generate", "house", "--out", str(tmp_path), "--samples", str(tmp_path / "no"))
+    assert missing.returncode == 2 and "no sample index" in missing.stderr

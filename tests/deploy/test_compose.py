@@ -166,11 +166,13 @@ def test_compose_defaults_are_the_models_defaults(
 
 def test_env_example_documents_every_variable_the_stack_reads() -> None:
     documented = documented_names(ENV_EXAMPLE)
-    assert interpolated_names() == set(documented)
+    compose_own = {"COMPOSE_PROJECT_NAME"}  # read by Compose itself, not interpolated
+    assert interpolated_names() | compose_own == set(documented)
     for name, comment in documented.items():
         assert comment, f"{name} has no comment above it in .env.example"
     # The secrets must be set (the stack refuses to start without them); the rest are defaults.
     assert set(env_file(ENV_EXAMPLE)) == {
+        "COMPOSE_PROJECT_NAME",
         "POSTGRES_PASSWORD",
         "MUSIA_STORAGE_S3_SECRET_ACCESS_KEY",
         "MUSIA_AUTH_JWT_SECRET",
@@ -194,31 +196,29 @@ def test_the_readme_deployment_commands_match_the_stack() -> None:
     assert "cp .env.example .env" in section
 
 
-def _compose_plugin() -> str | None:
-    """Why `docker compose` cannot run here, or None when it can."""
-    if shutil.which("docker") is None:
-        return "no docker client on this machine"
-    probe = subprocess.run(
-        ["docker", "compose", "version"], capture_output=True, text=True, check=False, timeout=60
-    )
-    if probe.returncode != 0:
-        first_line = (probe.stderr.strip().splitlines() or ["?"])[0]
-        return f"the docker client has no compose plugin ({first_line})"
+def _compose_command() -> list[str] | None:
+    """`docker compose` (v2), else Debian's `docker-compose` (1.29, which .ci/run installs):
+    both validate a file without a Docker engine."""
+    if shutil.which("docker") is not None:
+        probe = subprocess.run(
+            ["docker", "compose", "version"], capture_output=True, check=False, timeout=60
+        )
+        if probe.returncode == 0:
+            return ["docker", "compose"]
+    if shutil.which("docker-compose") is not None:
+        return ["docker-compose"]
     return None
 
 
 def test_docker_compose_config_validates() -> None:
-    # Skipped, not failed, without the Compose plugin, also under CI=true: the rule that CI fails
-    # on a missing dependency is for services the project needs to run (PostgreSQL, Redis,
-    # ../shared); `docker compose` is only a second opinion on a file the tests above already
-    # check, the issue asks for it "where a Docker client is present", and CI machines (like this
-    # one, whose docker client has no compose plugin; Debian ships none for Docker 28) cannot
-    # get it from .ci/run without adding Docker's own apt repository.
-    missing = _compose_plugin()
-    if missing:
-        pytest.skip(f"docker compose config not run: {missing}")
+    command = _compose_command()
+    if command is None:
+        message = "neither `docker compose` nor `docker-compose` is installed (.ci/run installs it)"
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(message)
+        pytest.skip(message)
     result = subprocess.run(
-        ["docker", "compose", "--env-file", str(ENV_EXAMPLE), "-f", str(COMPOSE), "config", "-q"],
+        [*command, "--env-file", str(ENV_EXAMPLE), "-f", str(COMPOSE), "config", "-q"],
         capture_output=True,
         text=True,
         check=False,

@@ -19,7 +19,7 @@ from musia.core.plan import Plan
 from musia.db.models import ChatMessage, Job, Project
 from musia.db.repos.projects import Chat, Projects
 from musia.errors import InvalidInput
-from musia.hub import publish
+from musia.events import publish_owner
 from musia.services import projects as project_service
 from musia.services.uow import UnitOfWork
 from musia.settings import Settings
@@ -88,7 +88,7 @@ def process(
         shown.id if shown else None,
         started.version.number if started else None,
     )
-    publish(owner_id, reply_event(result, request_id))
+    publish_owner(uow.runtime.settings, owner_id, reply_event(result, request_id))
     return result
 
 
@@ -110,7 +110,7 @@ def _respond(
         help_text = say(language, "help")
         return Outcome(f"{say(language, 'not_understood', error=exc.message)}\n{help_text}", "chat")
     if local.intent == "analyze":
-        return Outcome(analyse(uow, project, language, text), "analyze", project=project)
+        return Outcome(analyse(uow, owner_id, project, language, text), "analyze", project=project)
     if local.intent == "chat":
         answer = brain.talk(text, language) if brain else None
         planner = "model" if answer else "local"

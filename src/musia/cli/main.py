@@ -98,10 +98,17 @@ def generate(
     zip_archive: Annotated[
         bool, typer.Option("--zip", help="Also pack the project folder as DIR/<Name> Project.zip.")
     ] = False,
+    samples: Annotated[
+        Path | None,
+        typer.Option(
+            help="A sample index (`musia samples index`): use its drum one-shots and a loop "
+            "within ±5 BPM in the song's key."
+        ),
+    ] = None,
 ) -> None:
     """Compose a song from a prompt and write its project folder: Live set, MIDI file, plan,
     the audio preview (preview.wav) and one stem per part (Samples/Imported/), which the set's
-    audio tracks play."""
+    audio tracks play; with --samples, the chosen library samples in Samples/Imported/Library/."""
     from musia.project import generate_project
 
     with _progress("rendering") as progress:
@@ -115,6 +122,7 @@ def generate(
             progress=progress,
             name=name,
             zip_archive=zip_archive,
+            samples_index=samples,
         )
     for warning in result.warnings:
         typer.echo(f"musia: warning: {warning}", err=True)

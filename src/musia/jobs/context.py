@@ -40,7 +40,8 @@ class JobContext:
             progress=fraction,
             message=message,
         )
-        from musia.hub import publish  # the chat's websockets of this owner see it at once
+        from musia.events import publish_owner  # the chat's websockets of this owner
 
-        event = {"type": "progress", "job_id": self.job_id, "kind": self.kind}
-        publish(self.owner_id, {**event, "fraction": fraction, "message": message})
+        event: dict[str, Any] = {"type": "progress", "job_id": self.job_id, "kind": self.kind}
+        event |= {"fraction": fraction, "message": message}
+        publish_owner(self.runtime.settings, self.owner_id, event)

@@ -9,7 +9,10 @@ import multiprocessing
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from musia.library_samples import ChosenSamples
 
 _pools: dict[str, ProcessPoolExecutor] = {}  # one per process, made on first use
 _lock = threading.Lock()
@@ -32,7 +35,11 @@ def shutdown() -> None:
 
 
 def write_project_files(
-    plan_json: str, folder: str, live_version: int, audio: bool
+    plan_json: str,
+    folder: str,
+    live_version: int,
+    audio: bool,
+    library: ChosenSamples | None = None,
 ) -> tuple[str, list[str], dict[str, Any]]:
     """In the child: compose and write; returns (project folder, files, summary) as plain data."""
     from musia.core.plan import Plan
@@ -43,5 +50,6 @@ def write_project_files(
         Path(folder),
         live_version=live_version,
         audio=audio,
+        library=library,
     )
     return str(project.folder), [str(p) for p in project.files], project.summary()

@@ -75,10 +75,12 @@ def _fail(runtime: Runtime, context: JobContext, error: str) -> JobStatus:
 
 
 def _announce(context: JobContext, status: JobStatus, **outcome: object) -> None:
-    from musia.hub import publish
+    from musia.events import publish_owner
 
     event = {"type": "finished", "job_id": context.job_id, "kind": context.kind}
-    publish(context.owner_id, {**event, "status": status.value, **outcome})
+    publish_owner(
+        context.runtime.settings, context.owner_id, event | {"status": status.value, **outcome}
+    )
 
 
 def recover(runtime: Runtime) -> list[str]:

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from musia import __version__
+from musia.events import OwnerBridge
 from musia.runtime import Runtime, open_runtime
 from musia.server import errors, logs, ws_chat
 from musia.server.limits import BodyLimit, route_limits
@@ -33,9 +34,12 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         assert current.queue is not None
+        bridge = _owner_bridge(current.settings)
         current.queue.start()
         yield
         current.queue.stop()
+        if bridge is not None:
+            bridge.stop()
 
     app = FastAPI(
         title="Musia",
@@ -54,6 +58,16 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(ws_chat.router)
     _middleware(app, current.settings)
     return app
+
+
+def _owner_bridge(settings: Settings) -> OwnerBridge | None:
+    """With Celery, job events come from worker processes over Redis: relay them to this
+    process's websockets (in-process jobs publish to the hub directly)."""
+    if settings.jobs.engine != "celery":
+        return None
+    bridge = OwnerBridge(settings.jobs.broker_url)
+    bridge.start()
+    return bridge
 
 
 def _middleware(app: FastAPI, settings: Settings) -> None:

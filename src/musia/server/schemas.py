@@ -99,6 +99,7 @@ class VersionOut(Output):
     formats: list[str]
     job_id: str | None
     created_at: datetime
+    samples: list[dict[str, Any]] = []  # samples of the user's library the version uses
 
 
 class ProjectOut(Output):

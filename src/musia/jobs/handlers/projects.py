@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from musia.core.plan import Plan
 from musia.db.engine import transaction
@@ -13,6 +13,9 @@ from musia.errors import NotFound
 from musia.jobs.context import JobContext
 from musia.jobs.registry import JobKind, register
 from musia.services.projects import RENDER_KIND, version_prefix
+
+if TYPE_CHECKING:
+    from musia.library_samples import ChosenSamples
 
 CONTENT_TYPES = {
     ".als": "application/gzip",
@@ -25,8 +28,12 @@ CONTENT_TYPES = {
 def render(context: JobContext) -> dict[str, Any]:
     plan, project_id, number = _load(context)
     context.progress(0.05, "composing")
-    with tempfile.TemporaryDirectory(prefix="musia-render-") as folder:
-        written, files_written, summary = _write(context, plan, Path(folder))
+    with (
+        tempfile.TemporaryDirectory(prefix="musia-render-") as folder,
+        tempfile.TemporaryDirectory(prefix="musia-library-") as library_folder,
+    ):
+        library = _library(context, plan, Path(library_folder))
+        written, files_written, summary = _write(context, plan, Path(folder), library)
         context.progress(0.9, "storing")
         prefix = version_prefix(project_id, number)
         files = _store(context, written, files_written, prefix)
@@ -36,8 +43,26 @@ def render(context: JobContext) -> dict[str, Any]:
     return {"project_id": project_id, "version": number, "files": sorted(files)}
 
 
+def _library(context: JobContext, plan: Plan, folder: Path) -> ChosenSamples | None:
+    """The owner's uploaded samples that fit the song (drum one-shots, a loop), fetched."""
+    from musia.formats.preview import audio_available
+    from musia.library_samples import ChosenSamples
+    from musia.services import library
+
+    if not audio_available():  # reading and laying out samples needs the audio extra
+        return None
+    with transaction(context.runtime.sessions) as session:
+        choice = library.choose_for(session, context.owner_id, plan)
+    if not choice:
+        return None
+    context.progress(0.08, "selecting samples")
+    with transaction(context.runtime.sessions) as session:
+        files = library.fetch(session, context.runtime.storage, choice, folder)
+    return ChosenSamples(choice, files)
+
+
 def _write(
-    context: JobContext, plan: Plan, folder: Path
+    context: JobContext, plan: Plan, folder: Path, library: ChosenSamples | None
 ) -> tuple[Path, tuple[Path, ...], dict[str, Any]]:
     live_version = int(context.input.get("live_version", 11))
     audio = bool(context.input.get("audio", False))
@@ -46,7 +71,12 @@ def _write(
         from musia.jobs import cpu
 
         future = cpu.pool(processes).submit(
-            cpu.write_project_files, plan.model_dump_json(), str(folder), live_version, audio
+            cpu.write_project_files,
+            plan.model_dump_json(),
+            str(folder),
+            live_version,
+            audio,
+            library,
         )
         written, paths, summary = future.result()
         return Path(written), tuple(Path(p) for p in paths), summary
@@ -59,7 +89,9 @@ def _write(
         rendered.append(part)
         context.progress(0.1 + 0.8 * len(rendered) / parts, f"rendering {part}")
 
-    project = write_project(plan, folder, live_version=live_version, audio=audio, progress=progress)
+    project = write_project(
+        plan, folder, live_version=live_version, audio=audio, progress=progress, library=library
+    )
     return project.folder, project.files, project.summary()
 
 
@@ -85,13 +117,20 @@ def _store(
 
 
 def _format(relative: str) -> str:
-    if relative.startswith("stems/"):
-        return f"stem:{Path(relative).stem}"
+    """The key a stored file is listed under: `als`, `mid`, `wav` (the preview), `plan`,
+    `stem:<Part>` for a part's stem in Samples/Imported/, and `file:<path>` for any other file
+    of the folder (library samples, instrument samples) — one key per file, so the zip download,
+    built from the list, holds everything the set references."""
+    path = Path(relative)
     if relative == "plan.json":
         return "plan"
     if relative == "preview.wav":
         return "wav"
-    return Path(relative).suffix.lstrip(".")
+    if len(path.parts) == 1 and path.suffix in {".als", ".mid"}:
+        return path.suffix.lstrip(".")
+    if path.parent.as_posix() in {"stems", "Samples/Imported"}:
+        return f"stem:{path.stem}"
+    return f"file:{relative}"
 
 
 def _save(context: JobContext, files: dict[str, str], summary: dict[str, Any], prefix: str) -> None:
@@ -103,6 +142,10 @@ def _save(context: JobContext, files: dict[str, str], summary: dict[str, Any], p
         version.files = files
         version.summary = summary
         version.status = "ready"
+        from musia.services.library import record
+
+        used = [str(s["sample_id"]) for s in summary.get("samples", [])]
+        record(session, version.project_id, used)
 
 
 def _failed(context: JobContext, error: str) -> None:

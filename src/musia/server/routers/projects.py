@@ -34,6 +34,7 @@ def version_out(version: ProjectVersion) -> schemas.VersionOut:
         formats=formats,
         job_id=version.job_id,
         created_at=version.created_at,
+        samples=list((version.summary or {}).get("samples", [])),
     )
 
 
