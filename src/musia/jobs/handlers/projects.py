@@ -85,7 +85,9 @@ def _store(
 
 
 def _format(relative: str) -> str:
-    if relative.startswith("stems/"):
+    # Stems sit in Samples/Imported/ (where the set's audio tracks find them): without this
+    # the last stem took the "wav" entry, and format=wav downloaded a stem, not the mix.
+    if relative.startswith(("stems/", "Samples/Imported/")):
         return f"stem:{Path(relative).stem}"
     if relative == "plan.json":
         return "plan"
