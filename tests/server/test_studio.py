@@ -16,6 +16,7 @@ from musia.formats.preview import TAIL_S
 from musia.runtime import Runtime
 from musia.server.security import hash_password
 from musia.services.accounts import create_account
+from tests.conftest import REPO
 from tests.server.conftest import Headers, register, wait_for_job
 from tests.server.media_data import wav_bytes
 
@@ -163,3 +164,25 @@ def test_the_admin_area_is_for_admins_only(client: TestClient, runtime: Runtime)
     assert "carol" in users and "argon2" not in users  # never a password hash
     me = client.get("/api/v1/auth/me", headers=register(client, "dave"))
     assert me.json()["is_admin"] is False
+
+
+def test_every_studio_file_ships_in_the_package() -> None:
+    """A non-editable install has the page: every file under server/web matches package-data."""
+    import fnmatch
+    import tomllib
+    from pathlib import Path
+
+    import musia
+
+    root = Path(musia.__file__).parent
+    patterns = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"][
+        "package-data"
+    ]["musia"]
+    shipped = [
+        path.relative_to(root).as_posix()
+        for path in (root / "server" / "web").rglob("*")
+        if path.is_file() and path.suffix not in {".py", ".pyc"}
+    ]
+    assert "server/web/static/app.js" in shipped
+    missing = [f for f in shipped if not any(fnmatch.fnmatch(f, p) for p in patterns)]
+    assert missing == []
