@@ -49,6 +49,40 @@ def _api(server: Server, path: str, token: str) -> Any:
         return json.loads(answer.read())
 
 
+def _progress_was_shown(page: Any, events: list[dict[str, Any]]) -> dict[str, Any]:
+    """The job's progress events reached the page, rising, and the page shows the last word."""
+    progress = [e for e in events if e["type"] == "progress"]
+    result = next(e for e in events if e["type"] == "result")
+    assert progress, "no progress event reached the page"
+    assert all(e["job_id"] == result["job_id"] for e in progress)
+    fractions = [e["fraction"] for e in progress]
+    assert all(later >= earlier - 1e-9 for earlier, later in itertools.pairwise(fractions))
+    assert 0 < fractions[-1] < 1 and len(set(fractions)) > 2
+    shown = page.locator(f'#chat-log [data-job="{result["job_id"]}"]')
+    assert shown.locator("progress").evaluate("bar => bar.value") == 1
+    assert shown.locator(".job-text").inner_text() == result["text"]
+    return result
+
+
+def _downloaded_set_passes_the_checker(page: Any, tmp_path: Path, checker: Path) -> None:
+    with page.expect_download() as started:
+        page.get_by_role("button", name="Project (.zip)").click()
+    archive = tmp_path / "project.zip"
+    started.value.save_as(archive)
+    with zipfile.ZipFile(archive) as packed:
+        packed.extractall(tmp_path / "unpacked")
+    sets = list((tmp_path / "unpacked").rglob("*.als"))
+    assert len(sets) == 1
+    checked = subprocess.run(
+        [sys.executable, str(checker), "--samples", str(sets[0])],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
 @pytest.mark.shared
 def test_a_sentence_in_the_chat_becomes_a_project_that_plays_and_downloads(
     page: Any, server: Server, tmp_path: Path
@@ -61,16 +95,7 @@ def test_a_sentence_in_the_chat_becomes_a_project_that_plays_and_downloads(
     page.get_by_label("Message").press("Enter")
     page.get_by_role("link", name="Open the project").wait_for(timeout=120_000)
 
-    progress = [e for e in events if e["type"] == "progress"]
-    result = next(e for e in events if e["type"] == "result")
-    assert progress, "no progress event reached the page"
-    assert all(e["job_id"] == result["job_id"] for e in progress)
-    fractions = [e["fraction"] for e in progress]
-    assert all(later >= earlier - 1e-9 for earlier, later in itertools.pairwise(fractions))
-    assert 0 < fractions[-1] < 1 and len(set(fractions)) > 2
-    shown = page.locator(f'#chat-log [data-job="{result["job_id"]}"]')
-    assert shown.locator("progress").evaluate("bar => bar.value") == 1
-    assert shown.locator(".job-text").inner_text() == result["text"]
+    result = _progress_was_shown(page, events)
     screenshot(page, "chat-result")
     at_phone_width(page, "chat-result")
 
@@ -100,27 +125,26 @@ def test_a_sentence_in_the_chat_becomes_a_project_that_plays_and_downloads(
         "() => [...document.querySelectorAll('.part img')]"
         ".every(i => i.complete && i.naturalWidth === 960)"
     )
-    assert page.locator(".part audio.stem").count() == len(view["stems"])
+    assert page.locator(".part .stem-load").count() == len(view["stems"])
+    player.evaluate("audio => audio.pause()")
+    page.get_by_role("button", name="Play the Bass stem").click()
+    page.wait_for_function(
+        "() => { const stem = document.querySelector('.part audio.stem');"
+        " return stem && stem.currentTime > 0.2; }"
+    )
     assert page.locator(".sections li").count() == len(view["sections"]) >= 1
     screenshot(page, "project")
     at_phone_width(page, "project")
 
-    with page.expect_download() as started:
-        page.get_by_role("button", name="Project (.zip)").click()
-    archive = tmp_path / "project.zip"
-    started.value.save_as(archive)
-    with zipfile.ZipFile(archive) as packed:
-        packed.extractall(tmp_path / "unpacked")
-    sets = list((tmp_path / "unpacked").rglob("*.als"))
-    assert len(sets) == 1
-    checked = subprocess.run(
-        [sys.executable, str(checker), "--samples", str(sets[0])],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert checked.returncode == 0, checked.stdout + checked.stderr
+    _downloaded_set_passes_the_checker(page, tmp_path, checker)
+
+    page.get_by_role("link", name="Projects", exact=True).click()
+    page.get_by_role("link", name=view["name"]).wait_for()
+    assert "version 1" in page.locator("#project-list").inner_text()
+    screenshot(page, "projects")
+    at_phone_width(page, "projects")
+    page.goto(server.url + "/#chat")  # a new page load shows the conversation so far
+    page.locator("#chat-log .msg.user", has_text=PROMPT).wait_for()
 
 
 def _live_set(folder: Path) -> Path:

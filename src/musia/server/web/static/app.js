@@ -69,6 +69,7 @@ async function signedIn() {
   if (inside) {
     $("#who-name").textContent = state.me.username;
     socket.open();
+    await loadHistory();
   }
   await route();
 }
@@ -134,6 +135,25 @@ function say(role, text, extra = []) {
   $("#chat-log").append(item);
   item.scrollIntoView({ block: "end" });
   return item;
+}
+
+// The conversation so far (the socket only brings what happens from now on).
+async function loadHistory() {
+  $("#chat-log").replaceChildren();
+  try {
+    const messages = await api("/chat/history?limit=50");
+    for (const message of messages) {
+      const item = say(message.role === "user" ? "user" : "assistant", message.content);
+      if (message.project_id) {
+        state.projectId = message.project_id;
+        if (message.role !== "user") {
+          item.append(el("p", {}, el("a", { href: `#project/${message.project_id}` }, "Project")));
+        }
+      }
+    }
+  } catch (error) {
+    showError($("#chat-form"), error);
+  }
 }
 
 function onSocketEvent(event) {

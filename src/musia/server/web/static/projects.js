@@ -111,16 +111,32 @@ async function pianoRolls(project, view, query) {
   const figures = [];
   for (const part of view.parts) {
     const src = await blobUrl(`/projects/${project.id}/pianoroll.png?part=${part.index}&${query}`);
-    const stem = view.stems.includes(part.name)
-      ? el("audio", { controls: true, preload: "none", class: "stem", "aria-label": `${part.name} stem`,
-        src: await blobUrl(`/projects/${project.id}/stems/${encodeURIComponent(part.name)}?${query}`) })
-      : null;
+    const stem = view.stems.includes(part.name) ? stemButton(project, part.name, query) : null;
     figures.push(el("figure", { class: "part" },
       el("figcaption", {}, el("strong", { text: part.name }), ` · ${part.notes} notes in ${part.clips} clips`),
       el("img", { src, alt: `Piano roll of ${part.name}: ${part.notes} notes; orange lines mark sections`, loading: "lazy" }),
       stem));
   }
   return el("section", { class: "parts", "aria-label": "Parts" }, el("h3", { text: "Parts" }), figures);
+}
+
+// A stem is fetched when asked for (six of them are tens of megabytes), then played.
+function stemButton(project, name, query) {
+  const button = el("button", { type: "button", class: "quiet stem-load" }, `▶ Play the ${name} stem`);
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      const src = await blobUrl(`/projects/${project.id}/stems/${encodeURIComponent(name)}?${query}`);
+      const player = el("audio", { controls: true, class: "stem", src, "aria-label": `${name} stem` });
+      button.replaceWith(player);
+      player.focus();
+      await player.play();
+    } catch (error) {
+      button.disabled = false;
+      button.after(el("p", { class: "error", role: "alert", text: error.message }));
+    }
+  });
+  return button;
 }
 
 function editForm(section, project) {
