@@ -9,7 +9,9 @@ from typing import Any
 
 import numpy as np
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from musia.db.models import User
 from musia.formats.pictures import NOTE_LOUD, NOTE_SOFT, WAVE
 from musia.formats.png import decode_rgb
 from musia.formats.preview import TAIL_S
@@ -162,6 +164,10 @@ def test_the_admin_area_is_for_admins_only(client: TestClient, runtime: Runtime)
         assert listed.status_code == 200, page
     users = client.get("/admin/user/list").text
     assert "carol" in users and "argon2" not in users  # never a password hash
+    user_id = runtime.sessions().scalar(select(User.id).where(User.username == "carol"))
+    details = client.get(f"/admin/user/details/{user_id}")
+    assert details.status_code == 200 and "carol" in details.text and "argon2" not in details.text
+    assert client.get("/admin/user/export/csv").status_code in {403, 404}
     me = client.get("/api/v1/auth/me", headers=register(client, "dave"))
     assert me.json()["is_admin"] is False
 

@@ -71,6 +71,7 @@ class UserAdmin(ModelView, model=User):
     name_plural = "Users"
     can_create = False  # accounts are made by sign-up or `musia users create`
     can_delete = False
+    can_export = False
     column_list: ClassVar[Any] = [User.username, User.email, User.is_active, User.is_admin]
     column_searchable_list: ClassVar[Any] = [User.username, User.email]
     column_details_exclude_list: ClassVar[Any] = [User.password_hash]
@@ -79,6 +80,7 @@ class UserAdmin(ModelView, model=User):
 
 class ProviderAdmin(ModelView, model=AiProvider):
     name_plural = "Providers"
+    can_export = False
     column_list: ClassVar[Any] = [
         AiProvider.name,
         AiProvider.base_url,
@@ -98,6 +100,7 @@ class ProviderAdmin(ModelView, model=AiProvider):
 
 class ModelAdmin(ModelView, model=AiModel):
     name_plural = "Models"
+    can_create = False  # a model needs its request schema and answer map: presets or the CLI
     column_list: ClassVar[Any] = [AiModel.name, AiModel.kind, AiModel.endpoint, AiModel.is_active]
     form_columns: ClassVar[Any] = [AiModel.name, AiModel.kind, AiModel.endpoint, AiModel.is_active]
 
