@@ -21,7 +21,7 @@ TABLES = {
 def test_upgrade_builds_every_table_and_matches_the_models(database_url: str) -> None:
     engine = make_engine(database_url)
     assert set(inspect(engine).get_table_names()) >= TABLES
-    assert current(engine) == "0002"
+    assert current(engine) == "0003"
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
@@ -42,5 +42,5 @@ def test_a_second_upgrade_is_a_no_op(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'n.db'}")
     upgrade(engine)
     upgrade(engine)
-    assert current(engine) == "0002"
+    assert current(engine) == "0003"
     engine.dispose()

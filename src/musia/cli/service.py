@@ -68,6 +68,9 @@ def create_user(
         ),
     ],
     email: Annotated[str | None, typer.Option(help="Optional e-mail address.")] = None,
+    admin: Annotated[
+        bool, typer.Option("--admin", help="May open /admin (providers, models, users, jobs).")
+    ] = False,
     data_dir: DataDir = None,
 ) -> None:
     """Create an account (the password is asked for when not given)."""
@@ -90,8 +93,8 @@ def create_user(
     runtime = open_runtime(load_settings(data_dir))
     try:
         user = create_account(
-            runtime, wanted.username, hash_password(wanted.password), wanted.email
+            runtime, wanted.username, hash_password(wanted.password), wanted.email, admin=admin
         )
     finally:
         runtime.close()
-    typer.echo(f"created user {user.username} ({user.id})")
+    typer.echo(f"created {'admin' if admin else 'user'} {user.username} ({user.id})")

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Integer, String, Text
 from sqlalchemy import UniqueConstraint as Unique
+from sqlalchemy import false as sa_false
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -39,6 +40,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = created_column()
+    # Admins may open /admin (providers, models, users, jobs); granted by the CLI only (0003).
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
 
 class ApiToken(Base):

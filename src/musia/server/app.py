@@ -1,5 +1,6 @@
 """The application factory: one runtime (database, storage, job queue), the routers under
-/api/v1, one error mapping, body limits, request ids and CORS."""
+/api/v1, the web studio at / (static files under /static), the admin at /admin, one error
+mapping, body limits, request ids and CORS."""
 
 from __future__ import annotations
 
@@ -12,9 +13,19 @@ from fastapi.middleware.cors import CORSMiddleware
 from musia import __version__
 from musia.events import OwnerBridge
 from musia.runtime import Runtime, open_runtime
-from musia.server import errors, logs, ws_chat
+from musia.server import admin, errors, logs, web, ws_chat
 from musia.server.limits import BodyLimit, route_limits
-from musia.server.routers import auth, boxes, chat, health, job_control, jobs, media, projects
+from musia.server.routers import (
+    auth,
+    boxes,
+    chat,
+    health,
+    job_control,
+    jobs,
+    media,
+    projects,
+    studio,
+)
 from musia.server.security import RateLimiter
 from musia.settings import Settings, load_settings
 
@@ -54,8 +65,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         app.include_router(router, prefix=API)
     app.include_router(job_control.router, prefix=API)
     app.include_router(boxes.router, prefix=API)
+    app.include_router(studio.router, prefix=API)
     app.include_router(health.router)
     app.include_router(ws_chat.router)
+    web.install(app)
+    admin.install(app, current)
     _middleware(app, current.settings)
     return app
 

@@ -31,6 +31,7 @@ class UserOut(Output):
     username: str
     email: str | None
     created_at: datetime
+    is_admin: bool = False
 
 
 class AccessToken(BaseModel):
@@ -138,6 +139,7 @@ class Started(BaseModel):
 class ChatIn(Input):
     message: str = Field(min_length=1, max_length=MAX_PROMPT_CHARS)
     project_id: str | None = Field(default=None, max_length=32)
+    audio: bool = Field(default=False, description="A started render also writes the preview.")
 
 
 class ChatMessageOut(Output):

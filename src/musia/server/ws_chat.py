@@ -1,5 +1,6 @@
 """The chat over a websocket, `/ws/chat`: authenticate (a JWT as `?token=` or in a first
-`{"type": "auth", "token": …}` frame), send `{"type": "message", "text": …}` frames, receive
+`{"type": "auth", "token": …}` frame), send `{"type": "message", "text": …}` frames (with
+`"audio": true` a started render also writes the preview and stems), receive
 typed events (`message`, `progress`, `result`, `error`) for every job of the user.
 
 Each connection reads hub events through its own bounded queue and sends them from its own
@@ -147,11 +148,14 @@ def _check_message(body: dict[str, Any]) -> str | None:
     request_id = body.get("request_id")
     if request_id is not None and (not isinstance(request_id, str) or len(request_id) > 64):
         return "'request_id' must be a string of at most 64 characters"
+    if not isinstance(body.get("audio", False), bool):
+        return "'audio' must be true or false"
     return None
 
 
 def _process(runtime: Runtime, user_id: str, body: dict[str, Any]) -> None:
     from musia.chat.processor import brain_for, process
+    from musia.services.projects import RenderOptions
     from musia.services.uow import UnitOfWork
 
     with UnitOfWork(runtime) as uow:  # the reply reaches the hub, then the job is queued
@@ -161,6 +165,7 @@ def _process(runtime: Runtime, user_id: str, body: dict[str, Any]) -> None:
             body["text"],
             body.get("project_id"),
             brain=brain_for(runtime.settings),
+            options=RenderOptions(audio=bool(body.get("audio", False))),
             request_id=body.get("request_id"),
         )
 

@@ -8,6 +8,10 @@ from musia.runtime import Runtime
 from musia.services.uow import UnitOfWork
 
 
-def create_account(runtime: Runtime, username: str, password_hash: str, email: str | None) -> User:
+def create_account(
+    runtime: Runtime, username: str, password_hash: str, email: str | None, *, admin: bool = False
+) -> User:
     with UnitOfWork(runtime) as uow:
-        return Users(uow.session).create(username, password_hash, email)
+        user = Users(uow.session).create(username, password_hash, email)
+        user.is_admin = admin
+        return user

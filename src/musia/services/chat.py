@@ -18,8 +18,14 @@ class Answer:
     job: Job | None
 
 
-def answer(uow: UnitOfWork, owner_id: str, text: str, project_id: str | None) -> Answer:
+def answer(
+    uow: UnitOfWork, owner_id: str, text: str, project_id: str | None, audio: bool = False
+) -> Answer:
+    """`audio`: a started render also writes the preview and stems."""
     from musia.chat.processor import brain_for, process
+    from musia.services.projects import RenderOptions
 
-    reply = process(uow, owner_id, text, project_id, brain=brain_for(uow.runtime.settings))
+    brain = brain_for(uow.runtime.settings)
+    options = RenderOptions(audio=audio)
+    reply = process(uow, owner_id, text, project_id, brain=brain, options=options)
     return Answer(reply.message, reply.reply, reply.plan, reply.job)

@@ -84,3 +84,8 @@ class Music:
 
     def get_any(self, music_id: str) -> MusicFile | None:
         return self.session.get(MusicFile, music_id)
+
+    def newest(self, owner_id: str, limit: int) -> list[MusicFile]:
+        rows = select(MusicFile).where(MusicFile.owner_id == owner_id)
+        rows = rows.order_by(MusicFile.uploaded_at.desc(), MusicFile.id.desc()).limit(limit)
+        return list(self.session.scalars(rows))

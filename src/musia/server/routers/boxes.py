@@ -39,7 +39,8 @@ class GenerateIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     prompt: str = Field(min_length=1, max_length=MAX_PROMPT_CHARS)
     ai_model_id: str = Field(min_length=1, max_length=32)
-    parent_asset_id: str | None = Field(default=None, max_length=32)
+    # an id, never a path: it goes into the parent asset's URL (a "/" made url_for raise, a 500)
+    parent_asset_id: str | None = Field(default=None, max_length=32, pattern=r"^[0-9A-Za-z_-]+$")
     generation_config: dict[str, Any] = Field(default_factory=dict, max_length=64)
 
 

@@ -16,7 +16,7 @@ router = APIRouter(prefix="/chat", tags=["chat"])
 
 @router.post("/message", response_model=schemas.ChatReply)
 def message(body: schemas.ChatIn, user: CurrentUser, uow: Work) -> schemas.ChatReply:
-    answer = service.answer(uow, user.id, body.message, body.project_id)
+    answer = service.answer(uow, user.id, body.message, body.project_id, body.audio)
     return schemas.ChatReply(
         message=schemas.ChatMessageOut.model_validate(answer.message),
         reply=schemas.ChatMessageOut.model_validate(answer.reply),
