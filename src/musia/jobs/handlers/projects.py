@@ -74,7 +74,8 @@ def _load(context: JobContext) -> tuple[Plan, str, int]:
 def _store(
     context: JobContext, folder: Path, written: tuple[Path, ...], prefix: str
 ) -> dict[str, str]:
-    """Upload every file; `files` maps a format (als, mid, plan, wav, stem:<Part>) to its key."""
+    """Upload every file; `files` maps a format (als, mid, plan, wav, stem:<Part>,
+    sample:Instruments/<file>) to its key."""
     files: dict[str, str] = {}
     for path in written:
         relative = path.relative_to(folder).as_posix()
@@ -85,8 +86,10 @@ def _store(
 
 
 def _format(relative: str) -> str:
-    if relative.startswith("stems/"):
+    if relative.startswith(("stems/", "Samples/Imported/")):
         return f"stem:{Path(relative).stem}"
+    if relative.startswith("Samples/"):  # the instruments' one-shots, by their path
+        return f"sample:{relative.removeprefix('Samples/')}"
     if relative == "plan.json":
         return "plan"
     if relative == "preview.wav":
