@@ -89,7 +89,7 @@ def generate(
     ] = 11,
     as_json: AsJson = False,
     no_audio: Annotated[
-        bool, typer.Option("--no-audio", help="Skip the audio preview and stems.")
+        bool, typer.Option("--no-audio", help="Skip the preview and stems (not the one-shots).")
     ] = False,
     soundfont: SoundFontPath = None,
     name: Annotated[
@@ -99,9 +99,10 @@ def generate(
         bool, typer.Option("--zip", help="Also pack the project folder as DIR/<Name> Project.zip.")
     ] = False,
 ) -> None:
-    """Compose a song from a prompt and write its project folder: Live set, MIDI file, plan,
-    the audio preview (preview.wav) and one stem per part (Samples/Imported/), which the set's
-    audio tracks play."""
+    """Compose a song from a prompt and write its project folder: Live set (its MIDI tracks
+    play Drum Rack and Simpler instruments loaded with one-shots in Samples/Instruments/), MIDI
+    file, plan, the audio preview (preview.wav) and one stem per part (Samples/Imported/, on a
+    muted group of reference tracks)."""
     from musia.project import generate_project
 
     with _progress("rendering") as progress:
