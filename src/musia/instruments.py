@@ -2,10 +2,11 @@
 
 Drums get a Drum Rack with one pad per General MIDI drum note the part uses, each pad a Simpler
 in one-shot mode playing that drum as the project's SoundFont sounds it. Every other part gets a
-Simpler in Classic mode playing one note of the part's General MIDI program, rendered at the
-median pitch of the part (its root key, so the notes around it are transposed least), with an
-envelope for the kind of part. The samples are `Samples/Instruments/<Track> <Sound>.wav` in the
-project: short (seconds), mono 16-bit, peak-normalised, rendered once per process and sound.
+Simpler in Classic mode playing one note of the part's General MIDI program, rendered at the C
+or F# nearest the part's median pitch (its root key: no note of the part's middle is shifted by
+more than a tritone), with an envelope for the kind of part. The samples are
+`Samples/Instruments/<Track> <Sound>.wav` in the project: short (seconds), mono 16-bit,
+peak-normalised, rendered once per sound (cached in the process and on disk).
 
 `plan_instruments` (pure) says which one-shots a song needs; `render_one_shot` renders one (the
 audio extra); `instruments_for` turns the written files into the set's devices.
@@ -13,7 +14,9 @@ audio extra); `instruments_for` turns the written files into the set's devices.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
 import statistics
 import wave
 from collections.abc import Mapping, Sequence
@@ -22,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from musia.core.model import Song, Track
-from musia.files import safe_name
+from musia.files import safe_name, write_bytes_atomic
 from musia.formats.als.audio import SampleFile
 from musia.formats.als.drumrack import SENDING_NOTE
 from musia.formats.als.instruments import DrumKit, Instrument
@@ -36,6 +39,9 @@ SILENCE_DB = -60.0  # the sample ends where it falls this far under its peak
 PEAK = 0.89  # -1 dBFS
 FADE_S = 0.01
 VELOCITY = 100
+ROOT_STEP = 6  # semitones between the pitches one-shots are rendered at (every C and F#)
+CACHE_ENV = "MUSIA_CACHE_DIR"
+RENDER_VERSION = 1  # part of the cache key: bump when the rendering changes
 
 # General MIDI percussion (channel 10) names, for the pads and file names.
 GM_DRUMS: dict[int, str] = {
@@ -116,10 +122,18 @@ def plan_instruments(song: Song) -> list[TrackInstrument]:
             planned.append(TrackInstrument(index, pads=pads))
             continue
         voice = VOICES.get(track.part, DEFAULT_VOICE)
-        root = round(statistics.median(pitches))
+        root = root_key(pitches)
         shot = OneShot(f"{label}.wav", track.name, track.program, False, root, voice.note_s)
         planned.append(TrackInstrument(index, shot=shot, voice=voice))
     return planned
+
+
+def root_key(pitches: Sequence[int]) -> int:
+    """The pitch to sample a part at: the C or F# nearest the part's median note. A Simpler then
+    shifts no note of the part's middle by more than a tritone, and songs share their samples
+    (a cache of a few dozen one-shots serves every song of a style)."""
+    median = statistics.median(pitches)
+    return max(0, min(127, ROOT_STEP * round(median / ROOT_STEP)))
 
 
 def _unique(label: str, used: set[str]) -> str:
@@ -170,17 +184,45 @@ def _pad_sound(shot: OneShot, sample: SampleFile) -> SimplerSound:
 
 
 def render_one_shot(font_path: Path, shot: OneShot) -> bytes:
-    """The WAV file's bytes for `shot`, rendered with the SoundFont at `font_path`; cached."""
+    """The WAV file's bytes for `shot`, rendered with the SoundFont at `font_path`. Cached in
+    the process and on disk (`$MUSIA_CACHE_DIR`, else `$XDG_CACHE_HOME/musia` or
+    `~/.cache/musia`, in `one-shots/`), so a command run does not render again what an earlier
+    one did; a cache that cannot be read or written is skipped."""
     stat = font_path.stat()
-    return _rendered(
-        str(font_path), stat.st_mtime_ns, shot.program, shot.drums, shot.pitch, shot.note_s
+    return _cached(
+        str(font_path.resolve()),
+        stat.st_size,
+        stat.st_mtime_ns,
+        (shot.program, shot.drums, shot.pitch, shot.note_s),
     )
 
 
 @lru_cache(maxsize=512)
-def _rendered(
-    font_path: str, mtime_ns: int, program: int, drums: bool, pitch: int, note_s: float
-) -> bytes:
+def _cached(font_path: str, size: int, mtime_ns: int, sound: tuple[int, bool, int, float]) -> bytes:
+    name = f"{RENDER_VERSION}|{font_path}|{size}|{mtime_ns}|{sound}"
+    path = _cache_folder() / f"{hashlib.sha256(name.encode()).hexdigest()[:32]}.wav"
+    try:
+        return path.read_bytes()
+    except OSError:
+        pass
+    data = _rendered(font_path, *sound)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(path, data)
+    except OSError:
+        pass  # a read-only home: render again next time
+    return data
+
+
+def _cache_folder() -> Path:
+    explicit = os.environ.get(CACHE_ENV)
+    if explicit:
+        return Path(explicit) / "one-shots"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "musia" / "one-shots"
+
+
+def _rendered(font_path: str, program: int, drums: bool, pitch: int, note_s: float) -> bytes:
     import numpy as np
 
     from musia.audio.soundfont import load_soundfont

@@ -45,7 +45,9 @@ def _build(b: Build, item: Item, overrides: Overrides, prefix: str) -> Node | No
     tag = item[1]
     path = f"{prefix}{tag}"
     if kind == "G":
-        return el(tag, *build_items(b, item[2], overrides, f"{path}/"))
+        if _has_targets(item) or any(key.startswith(f"{path}/") for key in overrides):
+            return el(tag, *build_items(b, item[2], overrides, f"{path}/"))
+        return _static_group(b, item)
     if kind == "L":
         return lom(tag)
     value = overrides.get(path, item[2])
@@ -60,6 +62,36 @@ def _build(b: Build, item: Item, overrides: Overrides, prefix: str) -> Node | No
     if kind == "e":
         return enum_param(tag, b, int(value))
     raise ValueError(f"unknown device item kind {kind!r}")
+
+
+# Groups without automation targets are the same elements in every device of a format: built
+# once and shared (nothing changes a built element). The cache holds each item too, so that an
+# item's id is never reused for another while its entry lives.
+_STATIC_GROUPS: dict[tuple[int, bool], tuple[Item, Node]] = {}
+_TARGET_KINDS = frozenset("FfBEe")
+_HAS_TARGETS: dict[int, tuple[Item, bool]] = {}
+
+
+def _static_group(b: Build, item: Item) -> Node:
+    key = (id(item), b.fmt.is12)
+    cached = _STATIC_GROUPS.get(key)
+    if cached is None:
+        cached = _STATIC_GROUPS[key] = (item, el(item[1], *build_items(b, item[2])))
+    return cached[1]
+
+
+def _has_targets(item: Item) -> bool:
+    cached = _HAS_TARGETS.get(id(item))
+    if cached is None:
+        kind = item[0]
+        if kind in ("11", "12"):
+            found = _has_targets(item[1])
+        elif kind == "G":
+            found = any(_has_targets(child) for child in item[2])
+        else:
+            found = kind in _TARGET_KINDS
+        cached = _HAS_TARGETS[id(item)] = (item, found)
+    return cached[1]
 
 
 def repeated(items: tuple[Item, ...], tag: str, count: int) -> tuple[Item, ...]:
