@@ -222,6 +222,12 @@ def _cache_folder() -> Path:
     return Path(base) / "musia" / "one-shots"
 
 
+def wav_shape(data: bytes) -> tuple[int, int]:
+    """Frames and sample rate of a WAV file's bytes."""
+    with wave.open(io.BytesIO(data), "rb") as reader:
+        return reader.getnframes(), reader.getframerate()
+
+
 def _rendered(font_path: str, program: int, drums: bool, pitch: int, note_s: float) -> bytes:
     import numpy as np
 

@@ -36,6 +36,7 @@ from musia.instruments import (
     instruments_for,
     plan_instruments,
     render_one_shot,
+    wav_shape,
 )
 
 if TYPE_CHECKING:
@@ -241,11 +242,19 @@ def write_one_shots(
     (staging / INSTRUMENTS_FOLDER).mkdir(parents=True, exist_ok=True)
     samples = {}
     for shot, data in rendered.items():
-        path = files.write_bytes_atomic(staging / INSTRUMENTS_FOLDER / shot.file_name, data)
+        relative = INSTRUMENTS_FOLDER / shot.file_name
+        path = staging / relative
+        path.write_bytes(data)  # the staging folder is renamed into place as a whole
         os.utime(path, (stamp, stamp))
-        sample = sample_file(path, staging, stamp)
-        where = (folder / sample.relative_path).absolute().as_posix()  # after the rename
-        samples[shot] = replace(sample, absolute_path=where)
+        frames, rate = wav_shape(data)
+        samples[shot] = SampleFile(
+            relative_path=relative.as_posix(),
+            absolute_path=(folder / relative).absolute().as_posix(),  # after the rename
+            size_bytes=len(data),
+            frames=frames,
+            sample_rate=rate,
+            modified_s=stamp,
+        )
     return samples
 
 
