@@ -1,8 +1,9 @@
 """The song model as a Live set: one `LiveSet` element built from a `Song`.
 
-What the set holds: one MIDI track per song track (named, coloured, with its volume and pan),
-each clip both in the arrangement at its start and in the session slot of its section's scene;
-with stems, a folded group "Stems" of one audio track per rendered part;
+What the set holds: one MIDI track per song track (named, coloured, with its volume and pan, and
+with `instruments` its Simpler or Drum Rack), each clip both in the arrangement at its start and
+in the session slot of its section's scene; with stems, a folded group "Stems" of one audio
+track per rendered part (muted when instruments play);
 one scene and one locator per section, named after it; two return tracks (A Reverb, B Delay, as
 in Live's default set); the main track with the tempo and time signature and their default
 automation envelopes; the pre-listen track; and every set-wide setting at Live's default.
@@ -157,7 +158,7 @@ def _stem_tracks(
 ) -> list[Node]:
     """The stem tracks inside one folded group track, "Stems": the set looks like the MIDI
     project it is, with one row that plays; the group's fader, mute or solo acts on every stem
-    at once (mute it when instruments on the MIDI tracks take over)."""
+    at once (`muted` when instruments on the MIDI tracks play the parts)."""
     if not stems:
         return []
     group_id = b.ids.tracks.take()
