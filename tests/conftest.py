@@ -20,3 +20,10 @@ def shared_path(*parts: str) -> Path:
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_shot_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The instruments' rendered one-shots are cached on disk: in the tests, in a folder of the
+    run (the CLI subprocesses inherit it), never in the user's home."""
+    os.environ["MUSIA_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))

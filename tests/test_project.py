@@ -11,7 +11,9 @@ import resource
 import signal
 import subprocess
 import sys
+import wave
 import zipfile
+from array import array
 from pathlib import Path
 
 import pytest
@@ -59,7 +61,11 @@ def test_the_set_plays_the_stems_it_ships(rendered: GeneratedProject) -> None:
     assert [p.stem for p in stems] == sorted(t.name for t in rendered.song.tracks)
     assert not (folder / "stems").exists(), "stems live in Samples/ only"
     root = read_set(next(folder.glob("*.als")))
-    refs = {value(r, "FileRef/RelativePath"): r for r in root.iter("SampleRef")}
+    refs = {
+        value(r, "FileRef/RelativePath"): r
+        for t in root.findall("LiveSet/Tracks/AudioTrack")
+        for r in t.iter("SampleRef")
+    }
     assert {folder / rel for rel in refs} == set(stems)
     for rel, ref in refs.items():
         path = folder / rel
@@ -70,18 +76,44 @@ def test_the_set_plays_the_stems_it_ships(rendered: GeneratedProject) -> None:
     assert names == [f"{t.name} Audio" for t in rendered.song.tracks]
 
 
-def test_without_audio_the_set_has_only_midi_tracks(tmp_path: Path) -> None:
+def test_the_midi_tracks_play_one_shots_the_project_ships(rendered: GeneratedProject) -> None:
+    folder = rendered.folder
+    root = read_set(next(folder.glob("*.als")))
+    tracks = root.findall("LiveSet/Tracks/MidiTrack")
+    assert len(tracks) == len(rendered.song.tracks)
+    for track, part in zip(tracks, rendered.song.tracks, strict=True):
+        devices = [d.tag for d in track.findall("DeviceChain/DeviceChain/Devices/*")]
+        assert devices == ["DrumGroupDevice" if part.is_drums else "OriginalSimpler"]
+    shots = sorted((folder / "Samples" / "Instruments").glob("*.wav"))
+    refs = {value(r, "FileRef/RelativePath") for t in tracks for r in t.iter("SampleRef")}
+    assert {folder / rel for rel in refs} == set(shots)
+    for path in shots:
+        with wave.open(str(path), "rb") as reader:
+            assert (reader.getframerate(), reader.getsampwidth()) == (44100, 2)
+            frames = reader.readframes(reader.getnframes())
+        assert 0 < reader.getnframes() <= 44100 * 12  # a one-shot: seconds, not a song
+        assert max(abs(x) for x in array("h", frames)) > 20000  # peak-normalised, not silence
+    (group,) = root.findall("LiveSet/Tracks/GroupTrack")
+    assert value(group, "DeviceChain/Mixer/Speaker/Manual") == "false"  # stems: reference only
+    assert str(folder / "Samples" / "Instruments" / shots[0].name) in map(str, rendered.files)
+
+
+def test_without_audio_the_set_has_instruments_but_no_audio_tracks(tmp_path: Path) -> None:
     result = run("generate", PROMPT, "--out", str(tmp_path), "--no-audio", "--json")
     assert result.returncode == 0, result.stderr
     folder = Path(json.loads(result.stdout)["folder"])
     root = read_set(next(folder.glob("*.als")))
     assert root.findall("LiveSet/Tracks/AudioTrack") == []
     assert root.findall("LiveSet/Tracks/GroupTrack") == []
-    assert root.findall("LiveSet/Tracks/MidiTrack")
-    assert not (folder / "Samples").exists()
+    tracks = root.findall("LiveSet/Tracks/MidiTrack")
+    assert tracks and all(t.findall("DeviceChain/DeviceChain/Devices/*") for t in tracks)
+    assert [p.name for p in (folder / "Samples").iterdir()] == ["Instruments"]
+    name = folder.name.removesuffix(" Project")
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [f"{folder.name.removesuffix(' Project')}.{ext}" for ext in ("als", "mid")] + ["plan.json"]
+        [f"{name}.als", f"{name}.mid", "plan.json", "Samples"]
     )
+    done = _checker(next(folder.glob("*.als")))
+    assert done.returncode == 0, done.stdout[-3000:]
 
 
 def _zip(out: Path, *extra: str) -> tuple[Path, subprocess.CompletedProcess[str]]:
@@ -100,14 +132,17 @@ def _zip(out: Path, *extra: str) -> tuple[Path, subprocess.CompletedProcess[str]
 
 
 def test_zip_packs_the_folder_deterministically(tmp_path: Path) -> None:
-    first, _ = _zip(tmp_path / "a", "--no-audio", "--seed", "2")
-    again, _ = _zip(tmp_path / "b", "--no-audio", "--seed", "2")
+    # The same place both times: a set names its samples by absolute path too, as Live does.
+    first, _ = _zip(tmp_path / "out", "--no-audio", "--seed", "2")
+    first_bytes = first.read_bytes()
+    (tmp_path / "out").rename(tmp_path / "first")
+    again, _ = _zip(tmp_path / "out", "--no-audio", "--seed", "2")
     assert first.name == "Deep House 122 D minor Project.zip" == again.name
-    assert first.read_bytes() == again.read_bytes()
-    with zipfile.ZipFile(first) as archive:
+    assert first_bytes == again.read_bytes()
+    with zipfile.ZipFile(again) as archive:
         names = archive.namelist()
         assert names == sorted(names)
-        folder = first.with_suffix("")
+        folder = again.with_suffix("")
         expected = sorted(
             f"{folder.name}/{p.relative_to(folder).as_posix()}"
             for p in folder.rglob("*")
@@ -117,7 +152,7 @@ def test_zip_packs_the_folder_deterministically(tmp_path: Path) -> None:
         for info in archive.infolist():
             assert info.date_time == (2023, 11, 14, 22, 13, 20)
             assert archive.read(info) == (folder.parent / info.filename).read_bytes()
-    assert not [p for p in first.parent.iterdir() if p.name.startswith(".")]
+    assert not [p for p in again.parent.iterdir() if p.name.startswith(".")]
 
 
 @pytest.mark.shared

@@ -22,6 +22,7 @@ from musia.core.sample_choice import LibrarySample, SampleChoice
 from musia.core.theory.key import Key
 from musia.formats.als import StemTrack, sample_file
 from musia.formats.als.audio import SampleFile
+from musia.formats.als.instruments import DrumKit, Instrument
 
 LIBRARY_FOLDER = Path("Samples", "Imported", "Library")
 LOOP_TRACK = "Library Loop"
@@ -71,7 +72,7 @@ def place(
         )
         os.utime(path, (stamp, stamp))
         located = _located(sample_file(path, staging, stamp), folder)
-        loop_track = StemTrack(LOOP_TRACK, "drums", LOOP_COLOR, located)
+        loop_track = StemTrack(LOOP_TRACK, "drums", LOOP_COLOR, located, grouped=False)
         records.append(_record(sample, "loop", located, None))
     drums = tuple((note, files[sample.id]) for note, sample in chosen.choice.drums)
     written = tuple(sorted({Path(r["file"]) for r in records}))
@@ -112,6 +113,28 @@ def _indexed(row: dict[str, Any]) -> LibrarySample:
         key=key,
         duration_s=row.get("duration_s"),
     )
+
+
+def with_library_drums(
+    instruments: Mapping[int, Instrument], placed: PlacedSamples
+) -> dict[int, Instrument]:
+    """The Drum Rack's pads play the library's one-shot where one was chosen for their note
+    (the pad keeps its one-shot mode and level; the name becomes the sample's)."""
+    chosen = dict(placed.drums)
+    names = {r["note"]: Path(str(r["name"])).stem for r in placed.records if r["note"] is not None}
+    out: dict[int, Instrument] = dict(instruments)
+    for index, instrument in instruments.items():
+        if not isinstance(instrument, DrumKit):
+            continue
+        pads = tuple(
+            (
+                note,
+                replace(sound, name=names[note], sample=chosen[note]) if note in chosen else sound,
+            )
+            for note, sound in instrument.pads
+        )
+        out[index] = DrumKit(pads)
+    return out
 
 
 def _located(sample: SampleFile, folder: Path) -> SampleFile:

@@ -1,8 +1,10 @@
 """A generated project on disk: plan → song → files in one folder, the way a producer receives it.
 
 `DIR/<Title> Project/` holds `<Title>.als` (the Live set), `<Title>.mid`, `plan.json` (what
-was asked and decided) and, unless audio is turned off, `preview.wav` (the mix) and
-`Samples/Imported/<Part>.wav` (one stem per part, which the set's audio tracks play). With
+was asked and decided), `Samples/Instruments/` (the one-shots the set's Simplers and Drum Rack
+play, see `musia.instruments`; written with `audio=False` too: they are small, and without them
+the MIDI tracks are silent) and, unless audio is turned off, `preview.wav` (the mix) and
+`Samples/Imported/<Part>.wav` (one stem per part, on the set's muted "Stems" group). With
 `zip_archive` the folder is also packed as `DIR/<Title> Project.zip`. An existing project folder
 is never overwritten: the new one gets a number.
 """
@@ -25,8 +27,17 @@ from musia.core.plan import Plan
 from musia.core.plan_builder import plan_from_text
 from musia.errors import AudioUnavailable, InvalidInput, NotUnderstood, OutputNotWritable
 from musia.files import staging_folder
-from musia.formats.als import StemTrack, live_format, sample_file, write_als
+from musia.formats.als import SampleFile, StemTrack, live_format, sample_file, write_als
 from musia.formats.midi import write_midi
+from musia.instruments import (
+    INSTRUMENTS_FOLDER,
+    OneShot,
+    TrackInstrument,
+    instruments_for,
+    plan_instruments,
+    render_one_shot,
+    wav_shape,
+)
 
 if TYPE_CHECKING:
     from musia.formats.preview import Preview
@@ -128,6 +139,8 @@ def write_project(
     name = safe_name(name or plan.title)
     _check_folder(out_dir)  # before the render: a refusal should come at once
     preview, warnings = _render(song, soundfont, progress) if audio else (None, ())
+    shots, shot_warnings = render_instruments(song, soundfont)
+    warnings = (*warnings, *shot_warnings)
     try:
         _ensure_folder(out_dir)
         folder = _free_folder(out_dir, name, zip_archive)
@@ -139,7 +152,7 @@ def write_project(
     try:
         placed = _place_library(library, song, staging, folder, stamp)
         written = _write_contents(
-            staging, folder, song, plan, preview, name, live_version, stamp, placed
+            staging, folder, song, plan, preview, shots, name, live_version, stamp, placed
         )
         if archive is not None:
             files.write_zip_atomic(staging, archive, stamp, root_name=folder.name)
@@ -170,6 +183,7 @@ def _write_contents(
     song: Song,
     plan: Plan,
     preview: Preview | None,
+    shots: Shots,
     name: str,
     live_version: int,
     stamp: int,
@@ -180,11 +194,20 @@ def _write_contents(
     stems = _write_audio(preview, song, staging, folder, stamp) if preview else []
     if placed is not None and placed.loop is not None:
         stems.append(placed.loop)
-    write_als(song, staging / f"{name}.als", live_version=live_version, stems=stems)
+    planned, rendered = shots
+    samples = write_one_shots(rendered, staging, folder, stamp)
+    instruments = instruments_for(planned, samples)
+    if placed is not None:
+        from musia.library_samples import with_library_drums
+
+        instruments = with_library_drums(instruments, placed)
+    als = staging / f"{name}.als"
+    write_als(song, als, live_version=live_version, stems=stems, instruments=instruments)
     write_midi(song, staging / f"{name}.mid")
     plan_json = json.dumps(plan.model_dump(mode="json"), ensure_ascii=False, indent=2)
     files.write_bytes_atomic(staging / "plan.json", (plan_json + "\n").encode("utf-8"))
     written = [Path(f"{name}.als"), Path(f"{name}.mid"), Path("plan.json")]
+    written += [Path(sample.relative_path) for sample in samples.values()]
     if preview:
         written += [Path(PREVIEW_FILE), *(Path(s.sample.relative_path) for s in stems)]
     if placed is not None:
@@ -221,6 +244,52 @@ def _write_audio(
         sample = replace(sample, absolute_path=where)
         stems.append(StemTrack(f"{track.name} Audio", track.part, track.color_index, sample))
     return stems
+
+
+Shots = tuple[list[TrackInstrument], dict[OneShot, bytes]]
+
+
+def render_instruments(song: Song, soundfont: Path | None) -> tuple[Shots, tuple[str, ...]]:
+    """The one-shots of every track's instrument (rendered once per process and sound), or none
+    and a warning when no SoundFont can render them (the MIDI tracks are then silent)."""
+    from musia.formats.preview import audio_available, find_soundfont
+
+    planned = plan_instruments(song)
+    if not planned:
+        return ([], {}), ()
+    try:
+        if not audio_available():
+            raise AudioUnavailable("audio needs the audio extra: pip install 'musia[audio]'")
+        font = find_soundfont(soundfont)
+    except AudioUnavailable as exc:
+        return ([], {}), (f"no instruments on the MIDI tracks: {exc.message}",)
+    rendered = {shot: render_one_shot(font, shot) for item in planned for shot in item.shots}
+    return (planned, rendered), ()
+
+
+def write_one_shots(
+    rendered: dict[OneShot, bytes], staging: Path, folder: Path, stamp: int
+) -> dict[OneShot, SampleFile]:
+    """The one-shots in `Samples/Instruments/`, dated `stamp` as the set says."""
+    if not rendered:
+        return {}
+    (staging / INSTRUMENTS_FOLDER).mkdir(parents=True, exist_ok=True)
+    samples = {}
+    for shot, data in rendered.items():
+        relative = INSTRUMENTS_FOLDER / shot.file_name
+        path = staging / relative
+        path.write_bytes(data)  # the staging folder is renamed into place as a whole
+        os.utime(path, (stamp, stamp))
+        frames, rate = wav_shape(data)
+        samples[shot] = SampleFile(
+            relative_path=relative.as_posix(),
+            absolute_path=(folder / relative).absolute().as_posix(),  # after the rename
+            size_bytes=len(data),
+            frames=frames,
+            sample_rate=rate,
+            modified_s=stamp,
+        )
+    return samples
 
 
 def _not_writable(out_dir: Path, exc: OSError) -> OutputNotWritable:

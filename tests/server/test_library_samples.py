@@ -8,6 +8,7 @@ import gzip
 import io
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
@@ -76,7 +77,17 @@ def test_uploaded_samples_are_chosen_recorded_and_collected(
     for sample in used.values():
         assert (folder / sample["file"]).is_file(), sample["file"]
     xml = gzip.decompress(als.read_bytes()).decode()
-    assert 'Value="Library Loop"' in xml
+    root = ET.fromstring(xml)
+    (loop_track,) = [
+        t
+        for t in root.iter("AudioTrack")
+        if t.find("Name/EffectiveName").get("Value") == "Library Loop"  # type: ignore[union-attr]
+    ]
+    assert loop_track.find("TrackGroupId").get("Value") == "-1"  # type: ignore[union-attr]
+    assert loop_track.find("DeviceChain/Mixer/Speaker/Manual").get("Value") == "true"  # type: ignore[union-attr]
+    (rack,) = root.iter("DrumGroupDevice")
+    rack_files = {Path(r.get("Value", "")).name for r in rack.iter("RelativePath")}
+    assert {Path(used[kick]["file"]).name, Path(used[clap]["file"]).name} <= rack_files
     checker = shared_path("tools", "als_check.py")
     run = subprocess.run(
         [sys.executable, str(checker), "--samples", str(als)],

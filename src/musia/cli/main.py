@@ -89,7 +89,7 @@ def generate(
     ] = 11,
     as_json: AsJson = False,
     no_audio: Annotated[
-        bool, typer.Option("--no-audio", help="Skip the audio preview and stems.")
+        bool, typer.Option("--no-audio", help="Skip the preview and stems (not the one-shots).")
     ] = False,
     soundfont: SoundFontPath = None,
     name: Annotated[
@@ -106,9 +106,11 @@ def generate(
         ),
     ] = None,
 ) -> None:
-    """Compose a song from a prompt and write its project folder: Live set, MIDI file, plan,
-    the audio preview (preview.wav) and one stem per part (Samples/Imported/), which the set's
-    audio tracks play; with --samples, the chosen library samples in Samples/Imported/Library/."""
+    """Compose a song from a prompt and write its project folder: Live set (its MIDI tracks
+    play Drum Rack and Simpler instruments loaded with one-shots in Samples/Instruments/), MIDI
+    file, plan, the audio preview (preview.wav) and one stem per part (Samples/Imported/, on a
+    muted group of reference tracks); with --samples, the chosen library samples in
+    Samples/Imported/Library/ (drum pads and a loop track)."""
     from musia.project import generate_project
 
     with _progress("rendering") as progress:

@@ -17,6 +17,8 @@ from musia.core.theory.key import Key
 from musia.core.theory.meter import Meter
 from musia.files import safe_name
 from musia.formats.als import StemTrack, sample_file
+from musia.formats.als.instruments import Instrument
+from musia.instruments import INSTRUMENTS_FOLDER, instruments_for, plan_instruments
 from tests.helpers import make_song
 
 POINTEE_TAGS = ("AutomationTarget", "ModulationTarget", "Pointee")
@@ -187,6 +189,29 @@ def tiny_stems(song: Song, project: Path, modified_s: int = 1_700_000_000) -> li
         sample = sample_file(path, project, modified_s)
         stems.append(StemTrack(f"{track.name} Audio", track.part, track.color_index, sample))
     return stems
+
+
+TINY_SHOT_FRAMES = 100
+
+
+def tiny_instruments(
+    song: Song, project: Path, modified_s: int = 1_700_000_000
+) -> dict[int, Instrument]:
+    """The instruments `write_project` gives `song` (same plan: pads per drum note, one Simpler
+    per other part), each one-shot a real, tiny, silent WAV in `project/Samples/Instruments/`."""
+    folder = project / INSTRUMENTS_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    planned = plan_instruments(song)
+    samples = {}
+    for shot in (shot for item in planned for shot in item.shots):
+        path = folder / shot.file_name
+        with wave.open(str(path), "wb") as writer:
+            writer.setnchannels(1)
+            writer.setsampwidth(1)
+            writer.setframerate(TINY_RATE)
+            writer.writeframes(b"\x80" * TINY_SHOT_FRAMES)
+        samples[shot] = sample_file(path, project, modified_s)
+    return instruments_for(planned, samples)
 
 
 def audio_tracks(root: ET.Element) -> list[ET.Element]:

@@ -2,9 +2,10 @@
 by Live 11.3 / 12.3 (children, order, attributes, value kinds) and every invariant Live keeps.
 
 Every `generate` prompt of `dev.jsonl` is written with seeds 1–3 in both Live formats with one
-stem track per part (real WAV files in the set's `Samples/`, tiny and silent so that 168 sets
-need no render; `tests/test_project.py` checks projects with rendered stems), and once each
-without audio. The style and meter matrix is sampled (seed 1) to stay fast;
+stem track per part and each MIDI track's instrument (a Drum Rack or a Simpler; real WAV files
+in the set's `Samples/`, tiny and silent so that 168 sets need no render; `tests/test_project.py`
+checks projects with rendered stems and one-shots), and once each without audio (instruments
+only). The style and meter matrix is sampled (seed 1) to stay fast;
 `MUSIA_ALS_FULL=1` runs every style with seeds 1–3.
 """
 
@@ -32,6 +33,7 @@ from tests.formats.als.helpers import (
     hostile_song,
     problems,
     run_checker,
+    tiny_instruments,
     tiny_stems,
     with_tempo,
 )
@@ -145,7 +147,11 @@ def _write_case(case: Case, project: Path) -> Path:
     project.mkdir()
     song = case.make()
     stems = tiny_stems(song, project) if case.stems else []
-    return write_als(song, project / "set.als", live_version=case.live_version, stems=stems)
+    instruments = tiny_instruments(song, project)  # as write_project: with or without audio
+    set_path = project / "set.als"
+    return write_als(
+        song, set_path, live_version=case.live_version, stems=stems, instruments=instruments
+    )
 
 
 @pytest.fixture(scope="module")

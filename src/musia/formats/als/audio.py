@@ -64,6 +64,9 @@ class StemTrack:
     part: str
     color_index: int
     sample: SampleFile
+    # A part's stem sits in the "Stems" group (muted when instruments play); a track of its own,
+    # such as a library loop, plays on its own row.
+    grouped: bool = True
 
 
 def sample_file(path: Path, project: Path, modified_s: int) -> SampleFile:
@@ -135,18 +138,26 @@ def _audio_clip(
     return node
 
 
-def sample_ref(b: Build, sample: SampleFile) -> Node:
-    file_ref = el(
+def file_ref(b: Build, sample: SampleFile, **attrs: object) -> Node:
+    """A `FileRef` naming `sample` by its path from the project folder (and its absolute path)."""
+    node = el(
         "FileRef",
         *values(("RelativePathType", RELATIVE_TO_PROJECT), ("RelativePath", sample.relative_path)),
         val("Path", sample.absolute_path),
         val("Type", PATH_TYPE_WINDOWS if sample.absolute_path[1:2] == ":" else PATH_TYPE_POSIX),
         *values(("LivePackName", ""), ("LivePackId", "")),
         *values(("OriginalFileSize", sample.size_bytes), ("OriginalCrc", UNMEASURED_CRC)),
+        **attrs,
     )
     if b.fmt.is12:
-        file_ref.children.append(val("SourceHint", ""))
-    node = el("SampleRef", file_ref, val("LastModDate", sample.modified_s), el("SourceContext"))
+        node.children.append(val("SourceHint", ""))
+    return node
+
+
+def sample_ref(b: Build, sample: SampleFile) -> Node:
+    node = el(
+        "SampleRef", file_ref(b, sample), val("LastModDate", sample.modified_s), el("SourceContext")
+    )
     node.children += values(
         ("SampleUsageHint", 0),
         ("DefaultDuration", sample.frames),

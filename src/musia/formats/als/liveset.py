@@ -1,8 +1,9 @@
 """The song model as a Live set: one `LiveSet` element built from a `Song`.
 
-What the set holds: one MIDI track per song track (named, coloured, with its volume and pan),
-each clip both in the arrangement at its start and in the session slot of its section's scene;
-with stems, a folded group "Stems" of one audio track per rendered part;
+What the set holds: one MIDI track per song track (named, coloured, with its volume and pan, and
+with `instruments` its Simpler or Drum Rack), each clip both in the arrangement at its start and
+in the session slot of its section's scene; with stems, a folded group "Stems" of one audio
+track per rendered part (muted when instruments play);
 one scene and one locator per section, named after it; two return tracks (A Reverb, B Delay, as
 in Live's default set); the main track with the tempo and time signature and their default
 automation envelopes; the pre-listen track; and every set-wide setting at Live's default.
@@ -10,7 +11,7 @@ automation envelopes; the pre-listen track; and every set-wide setting at Live's
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from musia.core.model import Section, Song, Track, on_grid
@@ -19,6 +20,7 @@ from musia.formats.als.audio import StemTrack, arrangement_audio_clip, session_a
 from musia.formats.als.clips import ClipPlacement, follow_action, midi_clip, notes_element
 from musia.formats.als.devices import stock_device
 from musia.formats.als.ids import sibling_ids
+from musia.formats.als.instruments import Instrument, instrument_device
 from musia.formats.als.mixer import (
     db_to_gain,
     main_mixer,
@@ -68,11 +70,19 @@ EMPTY_TRACK = Track(name="MIDI", part="", program=0, channel=0, color_index=20, 
 
 
 def build_live_set(
-    song: Song, fmt: LiveFormat, *, effects: bool = False, stems: Sequence[StemTrack] = ()
+    song: Song,
+    fmt: LiveFormat,
+    *,
+    effects: bool = False,
+    stems: Sequence[StemTrack] = (),
+    instruments: Mapping[int, Instrument] | None = None,
 ) -> Node:
     """The root `Ableton` element of the set for `song`.
 
     `stems` adds one audio track per rendered part after the MIDI tracks (see `_audio_track`).
+    `instruments` gives the MIDI track at an index of `song.tracks` its instrument (a Simpler or
+    a Drum Rack playing the project's samples); with instruments the stems' group is muted, so
+    the stems stay in the set as reference bounces instead of doubling the sound.
 
     `effects` puts Live's Reverb and Delay on the return tracks and sends the parts to them. It is
     off by default: Live always saves these devices with a `LastPresetRef` naming the preset file
@@ -83,8 +93,13 @@ def build_live_set(
     scenes = max(1, len(song.sections))
     # Live's sets always hold a MIDI track: a song without tracks gets an empty one, as new sets do.
     parts = song.tracks or (EMPTY_TRACK,)
-    tracks = [_midi_track(b, song, track, effects) for track in parts]
-    tracks += _stem_tracks(b, song, stems)
+    playing = instruments or {}
+    tracks = [
+        _midi_track(b, song, track, effects, playing.get(index))
+        for index, track in enumerate(parts)
+    ]
+    tracks += _stem_tracks(b, song, [s for s in stems if s.grouped], muted=bool(playing))
+    tracks += [_audio_track(b, song, stem) for stem in stems if not stem.grouped]
     tracks += [_return_track(b, i, spec, effects) for i, spec in enumerate(RETURNS)]
     body = [
         *values(("OverwriteProtectionNumber", fmt.overwrite_protection)),
@@ -106,7 +121,9 @@ def section_label(section: Section) -> str:
     return clean_name(section.name.title(), "Section")
 
 
-def _midi_track(b: Build, song: Song, track: Track, effects: bool) -> Node:
+def _midi_track(
+    b: Build, song: Song, track: Track, effects: bool, instrument: Instrument | None
+) -> Node:
     name = clean_name(track.name, track.part.title() or "MIDI")
     color = min(PALETTE_MAX, max(0, track.color_index))
     head = TrackHead("MidiTrack", name, name, color, b.ids.tracks.take(), unfolded=True)
@@ -129,28 +146,31 @@ def _midi_track(b: Build, song: Song, track: Track, effects: bool) -> Node:
             place = ClipPlacement(0, 0.0, in_arrangement=False)
             session[slot] = midi_clip(b, clip, place, color=color, meter=song.meter, notes=notes)
     sequencer = midi_main_sequencer(b, session, arrangement)
-    return midi_track(b, head, mixer, sequencer, len(session))
+    devices = [instrument_device(b, instrument, song)] if instrument is not None else []
+    return midi_track(b, head, mixer, sequencer, len(session), devices)
 
 
 STEMS_GROUP_NAME = "Stems"
 STEMS_GROUP_COLOR = 13
 
 
-def _stem_tracks(b: Build, song: Song, stems: Sequence[StemTrack]) -> list[Node]:
+def _stem_tracks(
+    b: Build, song: Song, stems: Sequence[StemTrack], *, muted: bool = False
+) -> list[Node]:
     """The stem tracks inside one folded group track, "Stems": the set looks like the MIDI
     project it is, with one row that plays; the group's fader, mute or solo acts on every stem
-    at once (mute it when instruments on the MIDI tracks take over)."""
+    at once (`muted` when instruments on the MIDI tracks play the parts)."""
     if not stems:
         return []
     group_id = b.ids.tracks.take()
     name = STEMS_GROUP_NAME
     head = TrackHead("GroupTrack", name, name, STEMS_GROUP_COLOR, group_id, unfolded=False)
-    mixer = track_mixer(b, volume=1.0, pan=0.0, sends=_send_levels(""))
+    mixer = track_mixer(b, volume=1.0, pan=0.0, sends=_send_levels(""), speaker=not muted)
     group = group_track(b, head, mixer, max(1, len(song.sections)))
     return [group, *(_audio_track(b, song, stem, group_id) for stem in stems)]
 
 
-def _audio_track(b: Build, song: Song, stem: StemTrack, group_id: int) -> Node:
+def _audio_track(b: Build, song: Song, stem: StemTrack, group_id: int = -1) -> Node:
     """A part's stem, at unity gain and centred: the stem already carries the part's level and pan
     from the preview mix, so the stem tracks at 0 dB add up to `preview.wav`. The stem plays from
     bar 1 in the arrangement (Live 11 format), and each scene's slot holds the stem's stretch of

@@ -50,12 +50,14 @@ def track_mixer(
     sends: Sequence[float],
     sends_enabled: bool = True,
     timeable_index: int = 0,
+    speaker: bool = True,
 ) -> Node:
-    """A track's mixer. `sends` holds one linear level per return track."""
+    """A track's mixer. `sends` holds one linear level per return track; `speaker` off mutes
+    the track (Live's track activator)."""
     mixer = el("Mixer", *device_header(b, timeable_index=timeable_index))
     mixer.children += [
         el("Sends", *(_send_holder(b, i, level, sends_enabled) for i, level in _indexed(sends))),
-        *_mixer_body(b, volume=volume, pan=pan),
+        *_mixer_body(b, volume=volume, pan=pan, speaker=speaker),
     ]
     return mixer
 
@@ -98,10 +100,10 @@ def _send_holder(b: Build, index: int, level: float, enabled: bool) -> Node:
     )
 
 
-def _mixer_body(b: Build, *, volume: float, pan: float) -> list[Node]:
+def _mixer_body(b: Build, *, volume: float, pan: float, speaker: bool = True) -> list[Node]:
     width_tag = "ViewStateSessionTrackWidth" if b.fmt.is12 else "ViewStateSesstionTrackWidth"
     return [
-        bool_param("Speaker", b, True),
+        bool_param("Speaker", b, speaker),
         val("SoloSink", False),
         val("PanMode", 0),
         float_param("Pan", b, pan, -1.0, 1.0),

@@ -76,14 +76,22 @@ def track_element(b: Build, head: TrackHead) -> Node:
     return node
 
 
-def midi_track(b: Build, head: TrackHead, mixer: Node, main_sequencer: Node, scenes: int) -> Node:
+def midi_track(
+    b: Build,
+    head: TrackHead,
+    mixer: Node,
+    main_sequencer: Node,
+    scenes: int,
+    devices: Sequence[Node] = (),
+) -> Node:
+    """A MIDI track; `devices` is its device chain (an instrument, or none: a silent track)."""
     node = track_element(b, head)
     node.children += values(("SavedPlayingSlot", -1), ("SavedPlayingOffset", 0), ("Freeze", False))
     if not b.fmt.is12:
         node.children.append(val("VelocityDetail", 0))
     node.children += values(("NeedArrangerRefreeze", True), ("PostProcessFreezeClips", 0))
     chain = [*_chain_head(b, MIDI_LANE_HEIGHT, output=_to_main(b)), mixer, main_sequencer]
-    chain += [freeze_sequencer(b, scenes, show_preset_name=b.fmt.is12), devices_chain(())]
+    chain += [freeze_sequencer(b, scenes, show_preset_name=b.fmt.is12), devices_chain(devices)]
     node.children.append(el("DeviceChain", *chain))
     node.children += _midi_track_tail(b)
     return node

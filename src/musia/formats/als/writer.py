@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import gc
 import gzip
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from musia.core.model import Song
 from musia.files import write_bytes_atomic
 from musia.formats.als.audio import StemTrack
+from musia.formats.als.instruments import Instrument
 from musia.formats.als.liveset import build_live_set
 from musia.formats.als.node import serialize
 from musia.formats.als.versions import live_format
@@ -26,11 +27,17 @@ GZIP_LEVEL = 3  # twice as fast as the default 6 on a three-minute song, for a 2
 
 
 def song_to_als_xml(
-    song: Song, live_version: int = DEFAULT_LIVE_VERSION, *, stems: Sequence[StemTrack] = ()
+    song: Song,
+    live_version: int = DEFAULT_LIVE_VERSION,
+    *,
+    stems: Sequence[StemTrack] = (),
+    instruments: Mapping[int, Instrument] | None = None,
 ) -> bytes:
-    """The set's XML document (what Live gzips into the .als); `stems` adds audio tracks."""
+    """The set's XML document (what Live gzips into the .als); `stems` adds audio tracks,
+    `instruments` (by track index) puts a Simpler or a Drum Rack on MIDI tracks."""
     with _no_collector_pauses():
-        root = build_live_set(song, live_format(live_version), stems=stems)
+        fmt = live_format(live_version)
+        root = build_live_set(song, fmt, stems=stems, instruments=instruments)
         return serialize(root).encode("utf-8")
 
 
@@ -48,10 +55,14 @@ def _no_collector_pauses() -> Iterator[None]:
 
 
 def song_to_als(
-    song: Song, live_version: int = DEFAULT_LIVE_VERSION, *, stems: Sequence[StemTrack] = ()
+    song: Song,
+    live_version: int = DEFAULT_LIVE_VERSION,
+    *,
+    stems: Sequence[StemTrack] = (),
+    instruments: Mapping[int, Instrument] | None = None,
 ) -> bytes:
     """The .als file's bytes."""
-    xml = song_to_als_xml(song, live_version, stems=stems)
+    xml = song_to_als_xml(song, live_version, stems=stems, instruments=instruments)
     return gzip.compress(xml, compresslevel=GZIP_LEVEL, mtime=0)
 
 
@@ -61,6 +72,8 @@ def write_als(
     *,
     live_version: int = DEFAULT_LIVE_VERSION,
     stems: Sequence[StemTrack] = (),
+    instruments: Mapping[int, Instrument] | None = None,
 ) -> Path:
     """Write the set to `path` (its folder must exist) and return `path`."""
-    return write_bytes_atomic(Path(path), song_to_als(song, live_version, stems=stems))
+    data = song_to_als(song, live_version, stems=stems, instruments=instruments)
+    return write_bytes_atomic(Path(path), data)

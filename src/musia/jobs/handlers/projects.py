@@ -106,7 +106,8 @@ def _load(context: JobContext) -> tuple[Plan, str, int]:
 def _store(
     context: JobContext, folder: Path, written: tuple[Path, ...], prefix: str
 ) -> dict[str, str]:
-    """Upload every file; `files` maps a format (als, mid, plan, wav, stem:<Part>) to its key."""
+    """Upload every file; `files` maps a format (als, mid, plan, wav, stem:<Part>,
+    file:<path>) to its key."""
     files: dict[str, str] = {}
     for path in written:
         relative = path.relative_to(folder).as_posix()
