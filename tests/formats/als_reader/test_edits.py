@@ -192,3 +192,28 @@ def test_add_part_to_a_set_without_clips_uses_musias_clip_writer(tmp_path: Path)
         save_set(editor.to_bytes(), out, gzipped=True)
         before, after = _check_failures(corpus_dir() / name), _check_failures(out)
         assert after[0] <= before[0] and after[1] <= before[1], (name, before, after)
+
+
+@pytest.mark.parametrize("live", [11, 12])
+def test_adding_parts_to_musias_own_sets_keeps_them_fully_conformant(
+    live: int, tmp_path: Path
+) -> None:
+    """The whole checker, not only its invariants: a Live 12.3 note event has fewer attributes
+    than a Live 11 one, and an added part must write the set's own kind."""
+    from musia.core.compose import compose
+    from musia.core.plan_builder import plan_from_text
+    from musia.formats.als import write_als
+
+    song = compose(plan_from_text("techno 130 bpm F minor, 8 bars, no lead, no pad", seed=2))
+    source = write_als(song, tmp_path / "source.als", live_version=live)
+    editor = SetEditor(read_set(source))
+    for part in ("lead", "pad"):
+        add_part(editor, part, key=None, seed=3)
+    out = tmp_path / "added.als"
+    save_set(editor.to_bytes(), out, gzipped=True)
+    tool = shared_path("tools", "als_check.py")
+    report = subprocess.run(
+        [sys.executable, str(tool), str(out)], capture_output=True, text=True, check=False
+    )
+    assert report.returncode == 0, report.stdout[-1500:]
+    assert {"Lead", "Pad"} <= {t.name for t in read_set(out).info.tracks}
