@@ -17,6 +17,11 @@
 - **Baselines** in the same run on the same audio: librosa's plain beat tracker
   (`librosa.beat.beat_track`, its tempo) and mean `chroma_cqt` with Krumhansl–Schmuckler
   (Krumhansl–Kessler and Temperley profiles).
+- **Cross-validation of the key settings**: the profile pair (Albrecht–Shanahan, Temperley,
+  Krumhansl–Kessler) and the final-chord weight (0, 0.5, 1, 2) are what could be tuned on these
+  chorales, so the run also picks the setting with the most hits on 4 of 5 folds and scores it
+  on the fifth: the held-out accuracy is the figure a setting chosen on chorales earns on
+  chorales it never saw. Every setting's accuracy on all chorales is printed too.
 
     .venv/bin/python bench/analysis_accuracy.py [--limit N] [--seed S] [--json]
 
