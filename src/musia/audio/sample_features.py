@@ -26,6 +26,11 @@ MFCC_COUNT = 13
 AIR_HZ = 11000.0
 BAND_EDGES_HZ = (0.0, 120.0, 300.0, 1000.0, 3000.0, 7000.0, ANALYSIS_RATE / 2)
 _EPS = 1e-10
+# How the sound changes in the hit, the body and the ring: the spectrum of each window after the
+# onset, and the level at fixed times after the peak (a shaker and a snare differ there).
+WINDOWS_S = ((0.0, 0.05), (0.05, 0.15), (0.15, 0.4))
+WINDOW_MFCCS = 8
+LEVEL_TIMES_S = (0.01, 0.025, 0.05, 0.1, 0.2, 0.4, 0.8)
 
 FEATURE_NAMES: tuple[str, ...] = (
     "log_duration_s",
@@ -46,8 +51,18 @@ FEATURE_NAMES: tuple[str, ...] = (
     *(f"band_{int(lo)}_{int(hi)}" for lo, hi in itertools.pairwise(BAND_EDGES_HZ)),
     *(f"mfcc{i}_mean" for i in range(1, MFCC_COUNT)),
     *(f"mfcc{i}_std" for i in range(1, MFCC_COUNT)),
+    *(
+        f"{name}_{int(1000 * lo)}_{int(1000 * hi)}ms"
+        for lo, hi in WINDOWS_S
+        for name in (
+            "level_db", "centroid_log_hz", "bandwidth_log_hz", "flatness", "rolloff_log_hz",
+            *(f"band_{int(a)}_{int(b)}" for a, b in itertools.pairwise(BAND_EDGES_HZ)),
+            *(f"mfcc{i}" for i in range(1, WINDOW_MFCCS + 1)),
+        )
+    ),
+    *(f"level_db_at_{int(1000 * t)}ms" for t in LEVEL_TIMES_S),
     "air_ratio",
-)
+)  # fmt: skip
 
 
 def to_mono(samples: npt.NDArray[np.floating], sample_rate: int) -> Vector:
@@ -151,7 +166,53 @@ def describe(mono: Vector) -> Vector:
     cepstra = mfcc(power)[:, 1:]
     mean = weights @ cepstra
     spread = np.sqrt(weights @ (cepstra - mean) ** 2)
-    return np.concatenate([envelope, spectrum, bands, mean, spread])
+    windows = [_window_features(power, cepstra, freqs, lo, hi) for lo, hi in WINDOWS_S]
+    levels = _levels_after_peak(energy)
+    return np.concatenate([envelope, spectrum, bands, mean, spread, *windows, levels])
+
+
+def _window_features(power: Vector, cepstra: Vector, freqs: Vector, lo: float, hi: float) -> Vector:
+    """Level (dB re the whole sound), centroid, bandwidth, flatness, roll-off, band ratios and
+    the first `WINDOW_MFCCS` MFCCs of the frames from `lo` to `hi` seconds after the onset."""
+    first = round(lo * ANALYSIS_RATE / HOP)
+    last = max(round(hi * ANALYSIS_RATE / HOP), first + 1)
+    spectrum = (
+        np.full(power.shape[1], _EPS)
+        if first >= len(power)
+        else power[first:last].sum(axis=0) + _EPS
+    )
+    total = float(spectrum.sum())
+    centroid = float(spectrum @ freqs / total)
+    bandwidth = float(np.sqrt(spectrum @ (freqs - centroid) ** 2 / total))
+    flatness = float(np.exp(np.mean(np.log(spectrum))) / spectrum.mean())
+    cumulative = np.cumsum(spectrum)
+    rolloff = float(freqs[np.argmax(cumulative >= 0.85 * cumulative[-1])])
+    level_db = 10 * math.log10(total / (float(power.sum()) + _EPS))
+    cepstrum = (
+        cepstra[first:last].mean(axis=0) if first < len(cepstra) else np.zeros(cepstra.shape[1])
+    )
+    return np.concatenate(
+        [
+            [
+                max(level_db, -100.0),
+                _log_hz(centroid),
+                _log_hz(bandwidth),
+                flatness,
+                _log_hz(rolloff),
+            ],
+            _band_ratios(spectrum, freqs),
+            cepstrum[:WINDOW_MFCCS],
+        ]
+    )
+
+
+def _levels_after_peak(energy: Vector) -> Vector:
+    level_db = 10 * np.log10(energy / energy.max())
+    peak = int(np.argmax(level_db))
+    frames = [peak + round(t * ANALYSIS_RATE / HOP) for t in LEVEL_TIMES_S]
+    return np.array(
+        [max(float(level_db[f]), -80.0) if f < len(level_db) else -80.0 for f in frames]
+    )
 
 
 def _envelope_features(energy: Vector, total_frames: int) -> Vector:
