@@ -46,12 +46,14 @@ def test_generate_json_reports_the_audio(tmp_path: Path) -> None:
     assert audio["peak_dbfs"] <= -1.0
 
 
-def test_no_audio_writes_no_wav(tmp_path: Path) -> None:
+def test_no_audio_writes_no_preview_and_no_stems(tmp_path: Path) -> None:
     result = run("generate", PROMPT, "--out", str(tmp_path), "--no-audio", "--json")
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert summary["audio"] is None
-    assert not list(tmp_path.rglob("*.wav"))
+    # Only the instruments' one-shots: without them the set's MIDI tracks would be silent.
+    wavs = list(tmp_path.rglob("*.wav"))
+    assert wavs and all(w.parent.name == "Instruments" for w in wavs), wavs
 
 
 def test_render_a_project_folder_and_its_plan_alike(project: Path, tmp_path: Path) -> None:
