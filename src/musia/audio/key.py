@@ -33,73 +33,11 @@ KRUMHANSL_MAJOR = (6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2
 KRUMHANSL_MINOR = (6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17)
 # Albrecht & Shanahan (2013), C major and C minor: pitch-class shares in their corpus.
 ALBRECHT_MAJOR = (
-    0.238,
-    0.006,
-    0.111,
-    0.006,
-    0.137,
-    0.094,
-    0.016,
-    0.214,
-    0.009,
-    0.080,
-    0.008,
-    0.081,
-)
+    0.238, 0.006, 0.111, 0.006, 0.137, 0.094, 0.016, 0.214, 0.009, 0.080, 0.008, 0.081,
+)  # fmt: skip
 ALBRECHT_MINOR = (
-    0.220,
-    0.006,
-    0.104,
-    0.123,
-    0.019,
-    0.103,
-    0.012,
-    0.214,
-    0.062,
-    0.022,
-    0.061,
-    0.052,
-)
-KEY_RATE = 11_025  # fundamentals and first harmonics up to C7 fit under its Nyquist
-KEY_HOP = 1024
-BINS_PER_OCTAVE = 36
-OCTAVES = 6
-FMIN_MIDI = 36  # C2
-FINAL_CHORD_S = 1.0
-FINAL_SOUND = 0.1  # the sound has stopped where the frame energy falls under this share of its peak
-FINAL_CHORD_WEIGHT = 1.0
-COMPRESSION = 10.0  # log(1 + 10 x): loud chords count more, not ten times more
-
-
-# Albrecht & Shanahan (2013), C major and C minor: pitch-class shares in their corpus.
-ALBRECHT_MAJOR = (
-    0.238,
-    0.006,
-    0.111,
-    0.006,
-    0.137,
-    0.094,
-    0.016,
-    0.214,
-    0.009,
-    0.080,
-    0.008,
-    0.081,
-)
-ALBRECHT_MINOR = (
-    0.220,
-    0.006,
-    0.104,
-    0.123,
-    0.019,
-    0.103,
-    0.012,
-    0.214,
-    0.062,
-    0.022,
-    0.061,
-    0.052,
-)
+    0.220, 0.006, 0.104, 0.123, 0.019, 0.103, 0.012, 0.214, 0.062, 0.022, 0.061, 0.052,
+)  # fmt: skip
 KEY_RATE = 11_025  # fundamentals and first harmonics up to C7 fit under its Nyquist
 KEY_HOP = 1024
 BINS_PER_OCTAVE = 36
