@@ -2,7 +2,7 @@
 import { ApiError, ChatSocket, api, forgetBlobs, token } from "./api.js";
 import { showProject, showProjects } from "./projects.js";
 import { setupAudio, setupSamples, setupSets, showAudio, showSamples } from "./media.js";
-import { busy, clearError, el, jobEvent, jobWidget, showError } from "./ui.js";
+import { clearError, el, jobEvent, jobWidget, onSubmit, showError } from "./ui.js";
 
 const $ = (selector) => document.querySelector(selector);
 const socket = new ChatSocket();
@@ -81,32 +81,18 @@ async function logIn(username, password) {
 }
 
 function setupAuth() {
-  $("#sign-in").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const form = event.currentTarget;
-    clearError(form);
-    try {
-      await busy(form, () => logIn(form.username.value, form.password.value));
-      if (!location.hash || location.hash === "#auth") location.hash = "#chat";
-    } catch (error) {
-      showError(form, error);
-    }
+  const signIn = $("#sign-in");
+  onSubmit(signIn, async () => {
+    await logIn(signIn.username.value, signIn.password.value);
+    if (!location.hash || location.hash === "#auth") location.hash = "#chat";
   });
-  $("#sign-up").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const form = event.currentTarget;
-    clearError(form);
-    const body = { username: form.username.value.trim(), password: form.password.value };
-    if (form.email.value.trim()) body.email = form.email.value.trim();
-    try {
-      await busy(form, async () => {
-        await api("/auth/register", { method: "POST", json: body });
-        await logIn(body.username, body.password);
-      });
-      location.hash = "#chat";
-    } catch (error) {
-      showError(form, error);
-    }
+  const signUp = $("#sign-up");
+  onSubmit(signUp, async () => {
+    const body = { username: signUp.username.value.trim(), password: signUp.password.value };
+    if (signUp.email.value.trim()) body.email = signUp.email.value.trim();
+    await api("/auth/register", { method: "POST", json: body });
+    await logIn(body.username, body.password);
+    location.hash = "#chat";
   });
   $("#sign-out").addEventListener("click", () => {
     token.clear();

@@ -1,6 +1,6 @@
 // Uploaded Live sets (inspect, edit), uploaded audio (analyse, transform) and the sample library.
 import { api, blobUrl } from "./api.js";
-import { busy, clearError, definitionList, el, followJob, seconds, showError } from "./ui.js";
+import { clearError, definitionList, el, followJob, onSubmit, seconds, showError } from "./ui.js";
 
 function upload(form) {
   const file = form.file.files[0];
@@ -16,18 +16,10 @@ function upload(form) {
 
 export function setupSets(section) {
   const form = section.querySelector("#set-upload");
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    clearError(form);
-    try {
-      await busy(form, async () => {
-        const started = await api("/projects/import", { method: "POST", form: upload(form) });
-        await followJob(started.job, form.querySelector(".job"));
-        await showInspection(section, started.project.id, started.version.number);
-      });
-    } catch (error) {
-      showError(form, error);
-    }
+  onSubmit(form, async () => {
+    const started = await api("/projects/import", { method: "POST", form: upload(form) });
+    await followJob(started.job, form.querySelector(".job"));
+    await showInspection(section, started.project.id, started.version.number);
   });
 }
 
@@ -72,19 +64,11 @@ function editSet(section, projectId) {
     el("button", { type: "submit" }, "Apply"),
     el("div", { class: "job", hidden: true }),
     el("p", { class: "error", role: "alert", hidden: true }));
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    clearError(form);
-    try {
-      await busy(form, async () => {
-        const body = { instruction: form.instruction.value.trim() };
-        const started = await api(`/projects/${projectId}/modify`, { method: "POST", json: body });
-        await followJob(started.job, form.querySelector(".job"));
-        await showInspection(section, projectId, started.version.number);
-      });
-    } catch (error) {
-      showError(form, error);
-    }
+  onSubmit(form, async () => {
+    const body = { instruction: form.instruction.value.trim() };
+    const started = await api(`/projects/${projectId}/modify`, { method: "POST", json: body });
+    await followJob(started.job, form.querySelector(".job"));
+    await showInspection(section, projectId, started.version.number);
   });
   return form;
 }
@@ -93,19 +77,11 @@ function editSet(section, projectId) {
 
 export function setupAudio(section) {
   const form = section.querySelector("#audio-upload");
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    clearError(form);
-    try {
-      await busy(form, async () => {
-        const started = await api("/music/upload", { method: "POST", form: upload(form) });
-        await followJob(started.job, form.querySelector(".job"));
-        await showAnalysis(section, started.music.id);
-        await listMusic(section);
-      });
-    } catch (error) {
-      showError(form, error);
-    }
+  onSubmit(form, async () => {
+    const started = await api("/music/upload", { method: "POST", form: upload(form) });
+    await followJob(started.job, form.querySelector(".job"));
+    await showAnalysis(section, started.music.id);
+    await listMusic(section);
   });
 }
 
@@ -152,20 +128,12 @@ function transformForm(section, music) {
     el("button", { type: "submit" }, "Transform"),
     el("div", { class: "job", hidden: true }),
     el("p", { class: "error", role: "alert", hidden: true }));
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    clearError(form);
-    try {
-      await busy(form, async () => {
-        const body = { music_id: music.id, instruction: form.instruction.value.trim() };
-        const started = await api("/music/modify", { method: "POST", json: body });
-        const job = await followJob(started.job, form.querySelector(".job"));
-        await showAnalysis(section, job.result.music_id);
-        await listMusic(section);
-      });
-    } catch (error) {
-      showError(form, error);
-    }
+  onSubmit(form, async () => {
+    const body = { music_id: music.id, instruction: form.instruction.value.trim() };
+    const started = await api("/music/modify", { method: "POST", json: body });
+    const job = await followJob(started.job, form.querySelector(".job"));
+    await showAnalysis(section, job.result.music_id);
+    await listMusic(section);
   });
   return form;
 }
@@ -179,22 +147,14 @@ export function setupSamples(section) {
     await showSamples(section);
   });
   const form = section.querySelector("#sample-upload");
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    clearError(form);
-    try {
-      await busy(form, async () => {
-        const data = upload(form);
-        for (const name of ["type", "bpm", "key"]) {
-          if (form[name].value.trim()) data.append(name, form[name].value.trim());
-        }
-        await api("/samples/upload", { method: "POST", form: data });
-        form.reset();
-        await showSamples(section);
-      });
-    } catch (error) {
-      showError(form, error);
+  onSubmit(form, async () => {
+    const data = upload(form);
+    for (const name of ["type", "bpm", "key"]) {
+      if (form[name].value.trim()) data.append(name, form[name].value.trim());
     }
+    await api("/samples/upload", { method: "POST", form: data });
+    form.reset();
+    await showSamples(section);
   });
 }
 

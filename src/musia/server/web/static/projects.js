@@ -1,7 +1,7 @@
 // Projects: the list, and one project's versions with players, piano rolls, sections,
 // downloads and an edit form.
 import { api, blobUrl, download } from "./api.js";
-import { busy, clearError, definitionList, el, followJob, seconds, showError } from "./ui.js";
+import { clearError, definitionList, el, followJob, onSubmit, seconds, showError } from "./ui.js";
 
 export async function showProjects(section) {
   clearError(section);
@@ -149,20 +149,12 @@ function editForm(section, project) {
     el("button", { type: "submit" }, "Make a new version"),
     el("div", { class: "job", hidden: true }),
     el("p", { class: "error", role: "alert", hidden: true }));
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    clearError(form);
-    try {
-      await busy(form, async () => {
-        const body = { instruction: form.instruction.value.trim() };
-        if (project.source !== "imported") body.audio = form.audio.checked;
-        const started = await api(`/projects/${project.id}/modify`, { method: "POST", json: body });
-        await followJob(started.job, form.querySelector(".job"));
-        await showProject(section, project.id, started.version.number);
-      });
-    } catch (error) {
-      showError(form, error);
-    }
+  onSubmit(form, async () => {
+    const body = { instruction: form.instruction.value.trim() };
+    if (project.source !== "imported") body.audio = form.audio.checked;
+    const started = await api(`/projects/${project.id}/modify`, { method: "POST", json: body });
+    await followJob(started.job, form.querySelector(".job"));
+    await showProject(section, project.id, started.version.number);
   });
   return form;
 }

@@ -57,6 +57,19 @@ export async function busy(form, work) {
   }
 }
 
+// A form's submit: clear its old error, run `work` with the form busy, show what went wrong.
+export function onSubmit(form, work) {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearError(form);
+    try {
+      await busy(form, work);
+    } catch (error) {
+      showError(form, error);
+    }
+  });
+}
+
 const FINISHED = new Set(["COMPLETED", "FAILED", "CANCELED"]);
 const listeners = new Map(); // job id -> callbacks for the socket's events
 
