@@ -62,7 +62,7 @@ def place(
         if sample.id not in files:
             path = _one_shot(chosen.files[sample.id], out / _file_name(sample, "wav"))
             os.utime(path, (stamp, stamp))
-            files[sample.id] = _located(sample_file(path, staging, stamp), folder)
+            files[sample.id] = sample_file(path, staging, stamp, moved_to=folder)
         records.append(_record(sample, "drum", files[sample.id], note))
     loop_track = None
     if chosen.choice.loop is not None:
@@ -71,7 +71,7 @@ def place(
             chosen.files[sample.id], sample, song, out / _file_name(sample, "wav")
         )
         os.utime(path, (stamp, stamp))
-        located = _located(sample_file(path, staging, stamp), folder)
+        located = sample_file(path, staging, stamp, moved_to=folder)
         loop_track = StemTrack(LOOP_TRACK, "drums", LOOP_COLOR, located, grouped=False)
         records.append(_record(sample, "loop", located, None))
     drums = tuple((note, files[sample.id]) for note, sample in chosen.choice.drums)
@@ -135,11 +135,6 @@ def with_library_drums(
         )
         out[index] = DrumKit(pads)
     return out
-
-
-def _located(sample: SampleFile, folder: Path) -> SampleFile:
-    where = (folder / sample.relative_path).absolute().as_posix()  # after the rename
-    return replace(sample, absolute_path=where)
 
 
 def _record(

@@ -16,7 +16,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -239,9 +239,7 @@ def _write_audio(
     rendered = [t for t in song.tracks if any(c.notes for c in t.clips)]  # as render_song does
     stems = []
     for track, path in zip(rendered, paths, strict=True):
-        sample = sample_file(path, staging, stamp)
-        where = (folder / sample.relative_path).absolute().as_posix()  # after the rename
-        sample = replace(sample, absolute_path=where)
+        sample = sample_file(path, staging, stamp, moved_to=folder)
         stems.append(StemTrack(f"{track.name} Audio", track.part, track.color_index, sample))
     return stems
 

@@ -69,16 +69,21 @@ class StemTrack:
     grouped: bool = True
 
 
-def sample_file(path: Path, project: Path, modified_s: int) -> SampleFile:
-    """Describe a WAV file that lies inside `project` (its header gives frames and rate)."""
+def sample_file(
+    path: Path, project: Path, modified_s: int, *, moved_to: Path | None = None
+) -> SampleFile:
+    """Describe a WAV file that lies inside `project` (its header gives frames and rate).
+    `moved_to`: the folder `project` is renamed to once written (a staging folder's final
+    place), where the set's absolute path must point."""
     try:
         with wave.open(str(path), "rb") as reader:
             frames, rate = reader.getnframes(), reader.getframerate()
     except (wave.Error, EOFError) as exc:
         raise FileFormatError(f"{path.name} is not a WAV file: {exc}") from exc
-    absolute = path.resolve()
+    relative = path.relative_to(project)
+    absolute = (moved_to / relative).absolute() if moved_to is not None else path.resolve()
     return SampleFile(
-        relative_path=path.relative_to(project).as_posix(),
+        relative_path=relative.as_posix(),
         absolute_path=absolute.as_posix(),
         size_bytes=path.stat().st_size,
         frames=frames,
