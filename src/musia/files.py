@@ -97,3 +97,16 @@ def write_zip_atomic(
                     shutil.copyfileobj(source, entry, 1 << 20)
 
     return write_atomic(target, write)
+
+
+CACHE_ENV = "MUSIA_CACHE_DIR"
+
+
+def cache_folder(kind: str) -> Path:
+    """Where Musia keeps what it can make again (`kind` is a sub-folder): `$MUSIA_CACHE_DIR`,
+    else `$XDG_CACHE_HOME/musia`, else `~/.cache/musia`."""
+    explicit = os.environ.get(CACHE_ENV)
+    if explicit:
+        return Path(explicit) / kind
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "musia" / kind

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import statistics
 import wave
 from collections.abc import Mapping, Sequence
@@ -25,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from musia.core.model import Song, Track
-from musia.files import safe_name, write_bytes_atomic
+from musia.files import cache_folder, safe_name, write_bytes_atomic
 from musia.formats.als.audio import SampleFile
 from musia.formats.als.drumrack import SENDING_NOTE
 from musia.formats.als.instruments import DrumKit, Instrument
@@ -40,7 +39,6 @@ PEAK = 0.89  # -1 dBFS
 FADE_S = 0.01
 VELOCITY = 100
 ROOT_STEP = 6  # semitones between the pitches one-shots are rendered at (every C and F#)
-CACHE_ENV = "MUSIA_CACHE_DIR"
 RENDER_VERSION = 1  # part of the cache key: bump when the rendering changes
 
 # General MIDI percussion (channel 10) names, for the pads and file names.
@@ -200,7 +198,7 @@ def render_one_shot(font_path: Path, shot: OneShot) -> bytes:
 @lru_cache(maxsize=512)
 def _cached(font_path: str, size: int, mtime_ns: int, sound: tuple[int, bool, int, float]) -> bytes:
     name = f"{RENDER_VERSION}|{font_path}|{size}|{mtime_ns}|{sound}"
-    path = _cache_folder() / f"{hashlib.sha256(name.encode()).hexdigest()[:32]}.wav"
+    path = cache_folder("one-shots") / f"{hashlib.sha256(name.encode()).hexdigest()[:32]}.wav"
     try:
         return path.read_bytes()
     except OSError:
@@ -212,14 +210,6 @@ def _cached(font_path: str, size: int, mtime_ns: int, sound: tuple[int, bool, in
     except OSError:
         pass  # a read-only home: render again next time
     return data
-
-
-def _cache_folder() -> Path:
-    explicit = os.environ.get(CACHE_ENV)
-    if explicit:
-        return Path(explicit) / "one-shots"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "musia" / "one-shots"
 
 
 def wav_shape(data: bytes) -> tuple[int, int]:
