@@ -99,6 +99,15 @@ def audio_available() -> bool:
         return False
 
 
+def bundled_soundfont() -> Path | None:
+    """The TimGM6mb.sf2 that the pretty_midi wheel ships, when it is installed."""
+    spec = find_spec("pretty_midi")  # located, not imported: only its data file is used
+    if spec is None or not spec.origin:
+        return None
+    bundled = Path(spec.origin).with_name("TimGM6mb.sf2")
+    return bundled if bundled.is_file() else None
+
+
 def find_soundfont(explicit: Path | None = None) -> Path:
     """The SoundFont to render with: `explicit`, else $MUSIA_SOUNDFONT, else a system General
     MIDI SoundFont, else the TimGM6mb.sf2 that the pretty_midi wheel ships."""
@@ -112,11 +121,9 @@ def find_soundfont(explicit: Path | None = None) -> Path:
     for path in SYSTEM_SOUNDFONTS:
         if path.is_file():
             return path
-    spec = find_spec("pretty_midi")  # located, not imported: only its data file is used
-    if spec is not None and spec.origin:
-        bundled = Path(spec.origin).with_name("TimGM6mb.sf2")
-        if bundled.is_file():
-            return bundled
+    bundled = bundled_soundfont()
+    if bundled is not None:
+        return bundled
     raise AudioUnavailable(
         f"no General MIDI SoundFont found: install the audio extra (pip install 'musia[audio]'), "
         f"or point {SOUNDFONT_ENV} at a .sf2 file"
