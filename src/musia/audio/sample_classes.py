@@ -212,7 +212,7 @@ def synthetic_training_set(
 
 
 TRAINING_TABLE = Path(__file__).with_name("data") / "sample_training.json"
-TRAINING_VERSION = 3  # bump when the recipes or the features change, then run this module
+TRAINING_VERSION = 4  # bump when the recipes or the features change, then run this module
 
 
 def write_training_table(path: Path = TRAINING_TABLE) -> Path:

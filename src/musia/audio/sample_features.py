@@ -31,6 +31,13 @@ _EPS = 1e-10
 WINDOWS_S = ((0.0, 0.05), (0.05, 0.15), (0.15, 0.4))
 WINDOW_MFCCS = 8
 LEVEL_TIMES_S = (0.01, 0.025, 0.05, 0.1, 0.2, 0.4, 0.8)
+# How each band rings on: a snare's wires hiss as long as its head sounds, a bongo's slap dies
+# at once while its tone goes on. Levels re the band's own loudest frame, at times after the hit.
+BAND_LEVEL_TIMES_S = (0.01, 0.03, 0.06, 0.12, 0.25, 0.5)
+# Where the strongest partial between 30 Hz and 1.5 kHz sits in the hit, just after and in the
+# body, and how far it stands above the rest: a kick's and a tom's pitch falls, a conga's holds.
+PARTIAL_WINDOWS_S = ((0.0, 0.03), (0.03, 0.08), (0.08, 0.2))
+PARTIAL_RANGE_HZ = (30.0, 1500.0)
 
 FEATURE_NAMES: tuple[str, ...] = (
     "log_duration_s",
@@ -61,6 +68,24 @@ FEATURE_NAMES: tuple[str, ...] = (
         )
     ),
     *(f"level_db_at_{int(1000 * t)}ms" for t in LEVEL_TIMES_S),
+    *(
+        name
+        for lo, hi in itertools.pairwise(BAND_EDGES_HZ)
+        for name in (
+            f"band_{int(lo)}_{int(hi)}_peak_s",
+            *(f"band_{int(lo)}_{int(hi)}_db_at_{int(1000 * t)}ms" for t in BAND_LEVEL_TIMES_S),
+            f"band_{int(lo)}_{int(hi)}_log_decay20_s",
+        )
+    ),
+    *(
+        name
+        for lo, hi in PARTIAL_WINDOWS_S
+        for name in (
+            f"partial_log_hz_{int(1000 * lo)}_{int(1000 * hi)}ms",
+            f"partial_prominence_{int(1000 * lo)}_{int(1000 * hi)}ms",
+        )
+    ),
+    "log_body_crest",
     "air_ratio",
 )  # fmt: skip
 
@@ -168,7 +193,64 @@ def describe(mono: Vector) -> Vector:
     spread = np.sqrt(weights @ (cepstra - mean) ** 2)
     windows = [_window_features(power, cepstra, freqs, lo, hi) for lo, hi in WINDOWS_S]
     levels = _levels_after_peak(energy)
-    return np.concatenate([envelope, spectrum, bands, mean, spread, *windows, levels])
+    band_envelopes = _band_envelopes(power, freqs)
+    partials = _partials(sound)
+    crest = _body_crest(power)
+    return np.concatenate(
+        [envelope, spectrum, bands, mean, spread, *windows, levels, band_envelopes, partials, crest]
+    )
+
+
+def _band_envelopes(power: Vector, freqs: Vector) -> Vector:
+    """Per band of `BAND_EDGES_HZ`: when it peaks (s), its level at `BAND_LEVEL_TIMES_S` after
+    the whole sound's peak (dB re its own peak) and the log of its time to fall 20 dB."""
+    edges = np.asarray(BAND_EDGES_HZ)
+    index = np.clip(np.searchsorted(edges, freqs, side="right") - 1, 0, len(edges) - 2)
+    per_band = np.stack([power[:, index == b].sum(axis=1) for b in range(len(edges) - 1)], 1)
+    per_band += _EPS
+    frame_s = HOP / ANALYSIS_RATE
+    peak = int(np.argmax(per_band.sum(axis=1)))
+    result = []
+    for level in (10 * np.log10(band / band.max()) for band in per_band.T):
+        own_peak = int(np.argmax(level))
+        frames = [peak + round(t / frame_s) for t in BAND_LEVEL_TIMES_S]
+        below = np.nonzero(level[own_peak:] < -20.0)[0]
+        decay_frames = below[0] if len(below) else len(level) - own_peak
+        result += [
+            own_peak * frame_s,
+            *(max(float(level[f]), -80.0) if f < len(level) else -80.0 for f in frames),
+            math.log(decay_frames * frame_s + 0.005),
+        ]
+    return np.array(result)
+
+
+def _partials(sound: Vector) -> Vector:
+    """For each of `PARTIAL_WINDOWS_S`: the log frequency of the strongest partial in
+    `PARTIAL_RANGE_HZ` and its prominence (its magnitude over the range's mean)."""
+    size = 16384
+    freqs = np.fft.rfftfreq(size, 1 / ANALYSIS_RATE)
+    in_range = (freqs >= PARTIAL_RANGE_HZ[0]) & (freqs <= PARTIAL_RANGE_HZ[1])
+    result: list[float] = []
+    for lo, hi in PARTIAL_WINDOWS_S:
+        segment = sound[round(lo * ANALYSIS_RATE) : round(hi * ANALYSIS_RATE)]
+        if len(segment) < 128:
+            result += [_log_hz(0.0), 0.0]
+            continue
+        magnitude = np.abs(np.fft.rfft(segment * np.hanning(len(segment)), size))[in_range]
+        strongest = int(np.argmax(magnitude))
+        result += [
+            _log_hz(float(freqs[in_range][strongest])),
+            float(magnitude[strongest] / (magnitude.mean() + _EPS)),
+        ]
+    return np.array(result)
+
+
+def _body_crest(power: Vector) -> Vector:
+    """How peaked the spectrum of the body is (max over mean, frames 2-19), on a log scale:
+    tonal drums and bells stand out from noisy snares and shakers."""
+    body = power[2:20] if len(power) > 20 else power
+    crest = float((body.max(axis=1) / (body.mean(axis=1) + _EPS)).mean())
+    return np.array([math.log(crest + 1e-6)])
 
 
 def _window_features(power: Vector, cepstra: Vector, freqs: Vector, lo: float, hi: float) -> Vector:
