@@ -56,6 +56,8 @@ def test_stand_in_kits_print_figures_that_parse(capsys: pytest.CaptureFixture[st
     assert 0 <= float(baseline.group(1)) <= 100
     # our own synthesised drums, held out kit by kit: the features must tell them apart
     assert float(ours.group(1)) >= 70 and float(shipped.group(1)) >= 90
+    assert re.search(r"^SoundFont drums learnt from: TimGM6mb\.sf2 \d+", out, re.M), out
+    assert re.search(r"^  ours, other kits only \(no SoundFont\)\s+[\d.]+ %$", out, re.M), out
     assert re.search(r"^  kick\s+3\s+[\d.]+ %\s+[\d.]+ %$", out, re.M), out
 
 
@@ -63,7 +65,8 @@ def test_json_report(capsys: pytest.CaptureFixture[str]) -> None:
     assert bench.main(["--stand-in", "--limit", "8", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["files"] == 24
-    assert set(report["accuracy"]) >= {"ours", "baseline_mfcc_rf", "shipped_synth_only"}
+    assert set(report["accuracy"]) >= {"ours", "ours_kits_only", "baseline_mfcc_rf", "shipped"}
+    assert report["soundfont_drums"]["TimGM6mb.sf2"] >= 100
     assert sum(sum(row.values()) for row in report["confusion_ours"].values()) == 24
     assert set(report["per_class"]["ours"]) == set(bench.DRUM_CLASSES)
 
@@ -72,3 +75,10 @@ def test_missing_kits_say_so_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFi
     assert bench.main(["--kits", str(tmp_path / "none")]) == 2
     assert "no Hydrogen drum kits" in capsys.readouterr().err
     assert bench.main(["--kits", str(tmp_path)]) == 2
+
+
+def test_a_missing_soundfont_says_so_and_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert bench.main(["--stand-in", "--soundfont", str(tmp_path / "none.sf2")]) == 2
+    assert "no such SoundFont" in capsys.readouterr().err

@@ -8,8 +8,9 @@ folders, and a later token of a name outranks an earlier one only when it is mor
 
 Sound: a random forest over `sample_features.describe_sound` (attack, decay, brightness, noise, band
 ratios, MFCC stats). The shipped forest is trained on sounds Musia synthesises itself
-(`sample_synth`, other seeds than the starter pack), never on sounds recorded by anyone else;
-the training set is made on first use and kept in memory.
+(`sample_synth`, other seeds than the starter pack; their features ship in `data/`) and on the
+recorded drums of the General MIDI SoundFont that renders the previews, labelled by the GM
+percussion map (`soundfont_drum_set`: rendered on first use and cached on disk).
 
 Verdict: the name's class is a prior (0.85 for the file name, 0.7 for a folder), the forest's
 probabilities are the likelihood, and their product decides; so a clear name wins over a
@@ -18,6 +19,7 @@ hesitant sound and a clear sound can overrule a vague folder.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -25,7 +27,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from musia.errors import AudioUnavailable
+from musia.errors import AudioUnavailable, MusiaError
+from musia.files import cache_folder, write_bytes_atomic
 
 if TYPE_CHECKING:
     import numpy as np
@@ -170,16 +173,29 @@ def combine(name: NameEvidence, audio: dict[str, float] | None) -> Verdict:
 
 
 class SoundModel:
-    """A random forest over `describe_sound` vectors, with class probabilities for every sound."""
+    """A random forest over `describe_sound` vectors, with class probabilities for every sound.
 
-    def __init__(self, features: npt.NDArray[np.float64], labels: list[str], seed: int = 0):
+    `weights` say how much each training sound counts (1 when omitted); the classes are then
+    balanced by weight, so the rare classes (claps) are not outvoted by the many cymbals and hats.
+    """
+
+    def __init__(
+        self,
+        features: npt.NDArray[np.float64],
+        labels: list[str],
+        seed: int = 0,
+        weights: npt.NDArray[np.float64] | None = None,
+    ):
+        import numpy as np
         from sklearn.ensemble import RandomForestClassifier
 
-        # Balanced: the rare classes (claps) are not outvoted by the many cymbals and hats.
-        self.forest: Any = RandomForestClassifier(
-            n_estimators=300, class_weight="balanced", random_state=seed, n_jobs=1
-        )
-        self.forest.fit(features, labels)
+        classes = np.asarray(labels)
+        balanced = np.ones(len(classes)) if weights is None else np.asarray(weights, float).copy()
+        for name in np.unique(classes):
+            balanced[classes == name] *= len(classes) / balanced[classes == name].sum()
+        self.training_rows = len(classes)
+        self.forest: Any = RandomForestClassifier(n_estimators=300, random_state=seed, n_jobs=1)
+        self.forest.fit(features, classes, sample_weight=balanced)
 
     def probabilities(self, features: npt.NDArray[np.float64]) -> list[dict[str, float]]:
         table = self.forest.predict_proba(features)
@@ -218,10 +234,20 @@ TRAINING_VERSION = 4  # bump when the recipes or the features change, then run t
 def write_training_table(path: Path = TRAINING_TABLE) -> Path:
     """Synthesise the training sounds and store their features (`python -m
     musia.audio.sample_classes` after changing a recipe or a feature)."""
-    from musia.audio.sample_features import FEATURE_NAMES
-    from musia.files import write_bytes_atomic
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return write_bytes_atomic(path, _table_bytes(*synthetic_training_set()))
 
-    features, labels = synthetic_training_set()
+
+def read_training_table(path: Path = TRAINING_TABLE) -> tuple[npt.NDArray[np.float64], list[str]]:
+    table = _read_table(path)
+    if table is None:
+        raise AudioUnavailable(f"{path} is stale: run python -m musia.audio.sample_classes")
+    return table
+
+
+def _table_bytes(features: npt.NDArray[np.float64], labels: list[str]) -> bytes:
+    from musia.audio.sample_features import FEATURE_NAMES
+
     body = {
         "version": TRAINING_VERSION,
         "features": list(FEATURE_NAMES),
@@ -230,27 +256,112 @@ def write_training_table(path: Path = TRAINING_TABLE) -> Path:
             for label, row in zip(labels, features, strict=True)
         ],
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return write_bytes_atomic(path, json.dumps(body, separators=(",", ":")).encode())
+    return json.dumps(body, separators=(",", ":")).encode()
 
 
-def read_training_table(path: Path = TRAINING_TABLE) -> tuple[npt.NDArray[np.float64], list[str]]:
+def _read_table(path: Path) -> tuple[npt.NDArray[np.float64], list[str]] | None:
+    """The table at `path`, or None when it was made by other recipes or features."""
+    return _parse_table(path.read_bytes())
+
+
+def _parse_table(data: bytes) -> tuple[npt.NDArray[np.float64], list[str]] | None:
     import numpy as np
 
     from musia.audio.sample_features import FEATURE_NAMES
 
-    body = json.loads(path.read_text(encoding="utf-8"))
+    body = json.loads(data)
     if body.get("version") != TRAINING_VERSION or body.get("features") != list(FEATURE_NAMES):
-        raise AudioUnavailable(f"{path} is stale: run python -m musia.audio.sample_classes")
-    return np.array([row[1:] for row in body["rows"]], dtype=np.float64), [
-        row[0] for row in body["rows"]
-    ]
+        return None
+    rows = body["rows"]
+    return np.array([row[1:] for row in rows], dtype=np.float64), [row[0] for row in rows]
+
+
+# Recorded drums the shipped model learns from besides Musia's own sounds: every key of the General
+# MIDI percussion map, in every drum kit of the SoundFont that renders the previews, struck softly,
+# firmly and hard. The GM map names each key's instrument, so the labels are known.
+GM_DRUM_KEYS = range(35, 82)
+TRAINING_VELOCITIES = (60, 100, 127)
+TRAINING_NOTE_S = 1.5
+TRAINING_FRAMES_S = 3.0
+RENDER_RATE = 44_100
+SOUNDFONT_SET_VERSION = 1  # part of the cache key: bump when the rendering changes
+SOUNDFONT_WEIGHT = 0.5
+"""How much a SoundFont drum counts against a drum of the kits a model is also trained on."""
+
+
+def soundfont_drum_set(font_path: Path) -> tuple[npt.NDArray[np.float64], list[str]]:
+    """Feature vectors and classes of the drums in every drum kit (bank 128) of the SoundFont:
+    `GM_DRUM_KEYS` at `TRAINING_VELOCITIES`, classed by `core.sample_choice.drum_class`. A render
+    heard before (kits share samples, soft hits may play the same layer) is kept once. Cached on
+    disk per SoundFont file; a cache that cannot be read or written is skipped."""
+    stat = font_path.stat()
+    key = f"{SOUNDFONT_SET_VERSION}|{font_path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    path = cache_folder("training") / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.json"
+    try:
+        cached = _read_table(path)  # None when the features changed since
+    except (OSError, ValueError, KeyError, TypeError):
+        cached = None
+    if cached is not None:
+        return cached
+    table = _table_bytes(*_render_soundfont_drums(font_path))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(path, table)
+    except OSError:
+        pass  # a read-only home: render again next time
+    rendered = _parse_table(table)  # as rounded in the cache, so a model is the same either way
+    assert rendered is not None
+    return rendered
+
+
+def _render_soundfont_drums(font_path: Path) -> tuple[npt.NDArray[np.float64], list[str]]:
+    import numpy as np
+
+    from musia.audio.sample_features import describe_sound
+    from musia.audio.soundfont import DRUM_BANK, load_soundfont
+    from musia.audio.synth import NoteEvent, render_track
+    from musia.core.sample_choice import drum_class
+
+    font = load_soundfont(font_path)
+    kits = sorted(program for bank, program in font.presets if bank == DRUM_BANK)
+    frames = round(TRAINING_FRAMES_S * RENDER_RATE)
+    rows, labels, heard = [], [], set()
+    for kit in kits:
+        for note in GM_DRUM_KEYS:
+            for velocity in TRAINING_VELOCITIES:
+                audio = render_track(
+                    font,
+                    [NoteEvent(0.0, TRAINING_NOTE_S, note, velocity)],
+                    program=kit,
+                    drums=True,
+                    frames=frames,
+                    sample_rate=RENDER_RATE,
+                ).T
+                peak = float(np.max(np.abs(audio)))
+                fingerprint = np.round(audio[:20000] / max(peak, 1e-9), 3).tobytes()
+                if peak < 1e-4 or fingerprint in heard:
+                    continue
+                heard.add(fingerprint)
+                rows.append(describe_sound(audio, RENDER_RATE))
+                labels.append(drum_class(note))
+    return np.array(rows), labels
 
 
 @cache
 def shipped_model() -> SoundModel:
-    """The model `musia samples index` uses: trained on Musia's own synthesised sounds."""
-    return SoundModel(*read_training_table())
+    """The model `musia samples index` uses: trained on Musia's own synthesised sounds and on
+    the drums of the SoundFont that renders the previews (`soundfont_drum_set`, made on first
+    use and cached); on the synthesised sounds alone when there is no SoundFont."""
+    import numpy as np
+
+    from musia.formats.preview import find_soundfont
+
+    features, labels = read_training_table()
+    try:
+        drums, drum_labels = soundfont_drum_set(find_soundfont())
+    except MusiaError:  # no SoundFont, or one that does not read: the synth still teaches
+        return SoundModel(features, labels)
+    return SoundModel(np.vstack([features, drums]), [*labels, *drum_labels])
 
 
 if __name__ == "__main__":
