@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,6 +16,8 @@ from musia.core.theory.key import Key
 from musia.db.models import ProjectSample, Sample
 from musia.errors import InvalidInput
 from musia.storage import Storage
+
+T = TypeVar("T")
 
 MAX_CANDIDATES = 5000  # the newest; a library larger than this is searched by its tags first
 
@@ -43,15 +47,20 @@ def _described(row: Sample) -> LibrarySample:
     )
 
 
+def _parsed(parse: Callable[[str], T], text: str | None) -> T | None:
+    """What `parse` reads in a library tag, or None when the tag is empty or unreadable."""
+    if not text:
+        return None
+    try:
+        return parse(text)
+    except InvalidInput:
+        return None
+
+
 def _kind(type_text: str | None) -> str | None:
     from musia.audio.sample_search import parse_type
 
-    if not type_text:
-        return None
-    try:
-        kind = parse_type(type_text)
-    except InvalidInput:
-        return None
+    kind = _parsed(parse_type, type_text)
     return None if kind == "one-shot" else kind
 
 
@@ -59,13 +68,8 @@ def _key(text: str | None) -> Key | None:
     """'Am', 'F# minor' → the key; a bare tonic or an unreadable tag counts as no key."""
     from musia.audio.sample_search import parse_key
 
-    if not text:
-        return None
-    try:
-        found = parse_key(text)
-    except InvalidInput:
-        return None
-    if found.mode is None:
+    found = _parsed(parse_key, text)
+    if found is None or found.mode is None:
         return None
     return Key(found.tonic_pc, "minor" if found.mode == "minor" else "major")
 
