@@ -9,12 +9,14 @@ instrument it cannot name ("15", "Drum 1", "Zap") is left out and counted.
 Leave-one-kit-out: for every kit, the models learn from all the other kits and classify the
 held-out kit's files from their sound alone (file names are never read). Printed:
 - ours: Musia's features (`sample_features.describe_sound`) and its random forest, learning from
-  the other kits and from the drums of General MIDI SoundFonts (`soundfont_drum_set`: every GM
-  key of every drum kit, labelled by the GM map, counting half as much as a kit's drum); the
+  the other kits, from the drums of General MIDI SoundFonts (`soundfont_drum_set`: every GM
+  key of every drum kit, labelled by the GM map) and from folders of drum samples labelled by
+  their file names (`FILE_RULES`), each of those counting half as much as a kit's drum. The
   SoundFonts are the one the pretty_midi wheel ships and the Debian ones found
   (`fluid-soundfont-gm`, `musescore-general-soundfont-lossless`, `csound-soundfont`), or those
-  given with `--soundfont`;
-- ours on the other kits alone, as before the SoundFont drums;
+  given with `--soundfont`; the folders are the Debian ones found (`sonic-pi-samples`,
+  `lmms-common`), or those given with `--sample-folder`;
+- ours on the other kits alone, as before the SoundFont drums and the sample folders;
 - the baseline: the mean of 13 MFCCs and a 200-tree random forest (71.9 % measured here before);
 - the shipped model (Musia's synthesised sounds and the drums of the SoundFont that renders the
   previews), on every kit file;
@@ -22,7 +24,7 @@ held-out kit's files from their sound alone (file names are never read). Printed
 Target: ≥ 85 % leave-one-kit-out.
 
     .venv/bin/python bench/sample_classes.py [--kits DIR] [--limit N] [--json] [--stand-in]
-        [--soundfont FILE.sf2 ...] [--seeds N]
+        [--soundfont FILE.sf2 ...] [--sample-folder DIR ...] [--seeds N]
 
 `--limit N` reads at most N files per kit (spread over its instruments); `--stand-in` writes
 three small kits of Musia's own synthesised drums in Hydrogen's format and measures on those
@@ -53,6 +55,13 @@ SYSTEM_SOUNDFONTS = (
     Path("/usr/share/sounds/sf2/MuseScore_General_Full.sf2"),
     Path("/usr/share/sounds/sf2/sf_GMbank.sf2"),
 )
+# Folders of drum one-shots named by what they are, whose drums the bench learns from when
+# installed: Sonic Pi's samples ("bd_haus", "drum_tom_lo_hard", "tabla_ghe1") and LMMS's drums
+# ("hihat_opened01", "snare_muffled02"). Only the files of the folder itself are read.
+SAMPLE_FOLDERS = (
+    Path("/usr/share/sonic-pi/samples"),
+    Path("/usr/share/lmms/samples/drums"),
+)
 BASELINE_REFERENCE = 71.9
 TARGET = 85.0
 DRUM_CLASSES = ("kick", "snare", "clap", "hat", "cymbal", "tom", "perc")
@@ -75,9 +84,35 @@ CLASS_RULES: tuple[tuple[str, str], ...] = (
 )  # fmt: skip
 
 
+# A sample file's stem (lower-cased) → class, or None to leave the file out; the first rule that
+# matches wins, and a stem no rule matches is read as an instrument name (`class_of`, trailing
+# digits and underscores dropped). Sonic Pi's "drum_cymbal_closed/open/pedal" are the positions
+# of a hi-hat; its "drum_cymbal_hard/soft", bells, rolls and loops are left out, as they could
+# be either or are no one-shot. LMMS's "clav" is a clave.
+FILE_RULES: tuple[tuple[str, str | None], ...] = (
+    (r"^loop|_loop|^drum_roll|(?<!cow)bell|^drum_cymbal_(hard|soft)$|^nasty_bass", None),
+    (r"^(bd_|drum_bass_|drum_heavy_kick|elec_.*kick)", "kick"),
+    (r"^(sn_|drum_snare_|elec_.*snare)", "snare"),
+    (r"^perc_snap", "clap"),
+    (r"^drum_cymbal_(closed|pedal|open)$|^hihat_foot", "hat"),
+    (r"^(drum_splash_|elec_cymbal)", "cymbal"),
+    (r"^(drum_tom_|elec_fuzz_tom)", "tom"),
+    (r"^(drum_cowbell|tabla_|elec_triangle|elec_wood|clav\d|rim\d|nasty_rim|sidestick)", "perc"),
+    (r"^(elec|perc|glitch|misc|ambi|bass|guit|vinyl|mehackit)_", None),
+)  # fmt: skip
+
+
 def class_of(instrument: str) -> str | None:
     name = instrument.lower()
     return next((label for pattern, label in CLASS_RULES if re.search(pattern, name)), None)
+
+
+def class_of_file(stem: str) -> str | None:
+    name = stem.lower()
+    for pattern, label in FILE_RULES:
+        if re.search(pattern, name):
+            return label
+    return class_of(re.sub(r"\d+$", "", name).replace("_", " "))
 
 
 @dataclass(frozen=True)
@@ -180,8 +215,35 @@ def soundfont_drums(fonts: list[Path]) -> tuple[Any, list[str], dict[str, int]]:
     )
 
 
+def folder_drums(folders: list[Path]) -> tuple[Any, list[str], dict[str, int]]:
+    """The drums of every sample folder that `class_of_file` names, and how many each gave
+    (files that do not read are left out)."""
+    import numpy as np
+
+    from musia.audio.io import read_audio
+    from musia.audio.sample_features import FEATURE_NAMES, describe_sound
+    from musia.errors import MusiaError
+
+    rows, labels, counts = [], [], {}
+    for folder in folders:
+        counts[str(folder)] = 0
+        for path in sorted(p for p in folder.iterdir() if p.is_file()):
+            label = class_of_file(path.stem)
+            if label is None:
+                continue
+            try:
+                samples, rate = read_audio(path, max_duration_s=60.0)
+            except MusiaError:
+                continue  # LMMS's kick04.ogg is a WAV file named .ogg, and a broken one
+            rows.append(describe_sound(samples, rate))
+            labels.append(label)
+            counts[str(folder)] += 1
+    return np.array(rows).reshape(-1, len(FEATURE_NAMES)), labels, counts
+
+
 def our_model(extra_features: Any, extra_labels: list[str], seed: int = 0) -> Any:
-    """Musia's forest, learning from the kits given and, at `SOUNDFONT_WEIGHT`, the extra drums."""
+    """Musia's forest, learning from the kits given and, at `SOUNDFONT_WEIGHT`, the extra drums
+    (of the SoundFonts and the sample folders)."""
     import numpy as np
 
     from musia.audio.sample_classes import SOUNDFONT_WEIGHT, SoundModel
@@ -236,7 +298,13 @@ def confusion(labels: Any, predicted: Any) -> dict[str, dict[str, int]]:
     return {t: {p: int(((labels == t) & (predicted == p)).sum()) for p in present} for t in present}
 
 
-def bench(folder: Path, limit: int | None, fonts: list[Path], seeds: int = 1) -> dict[str, Any]:
+def bench(
+    folder: Path,
+    limit: int | None,
+    fonts: list[Path],
+    seeds: int = 1,
+    sample_folders: Sequence[Path] = (),
+) -> dict[str, Any]:
     import numpy as np
 
     from musia.formats.preview import find_soundfont
@@ -245,6 +313,9 @@ def bench(folder: Path, limit: int | None, fonts: list[Path], seeds: int = 1) ->
     start = time.perf_counter()
     font_features, font_labels, font_counts = soundfont_drums(fonts)
     soundfont_s = time.perf_counter() - start
+    sample_features, sample_labels, sample_counts = folder_drums(list(sample_folders))
+    font_features = np.vstack([font_features, sample_features])
+    font_labels = [*font_labels, *sample_labels]
     start = time.perf_counter()
     kept, ours, base, failures = extract(items)
     extract_s = time.perf_counter() - start
@@ -277,6 +348,7 @@ def bench(folder: Path, limit: int | None, fonts: list[Path], seeds: int = 1) ->
         "feature_seconds": round(extract_s, 2),
         "soundfont_drums": font_counts,
         "soundfont_seconds": round(soundfont_s, 2),
+        "sample_folder_drums": sample_counts,
         "shipped_soundfont": str(find_soundfont()),
         "accuracy": {
             "ours": _percent((mine == labels).mean()),
@@ -310,6 +382,8 @@ def print_report(report: dict[str, Any]) -> None:
     accuracy = report["accuracy"]
     fonts = ", ".join(f"{name} {n}" for name, n in report["soundfont_drums"].items()) or "none"
     print(f"SoundFont drums learnt from: {fonts} (in {report['soundfont_seconds']} s)")
+    folders = ", ".join(f"{name} {n}" for name, n in report["sample_folder_drums"].items())
+    print(f"sample folder drums learnt from: {folders or 'none'}")
     print("leave-one-kit-out accuracy (sound only, whole kits held out):")
     print(
         f"  ours (Musia features + random forest)   {accuracy['ours']:5.1f} %   "
@@ -320,7 +394,7 @@ def print_report(report: dict[str, Any]) -> None:
         mean = sum(by_seed) / len(by_seed)
         each = ", ".join(f"{a:.1f}" for a in by_seed)
         print(f"  ours over forest seeds 0-{len(by_seed) - 1}: mean {mean:.1f} % ({each})")
-    print(f"  ours, other kits only (no SoundFont)    {accuracy['ours_kits_only']:5.1f} %")
+    print(f"  ours, other kits only (no extra drums)  {accuracy['ours_kits_only']:5.1f} %")
     print(
         f"  baseline (MFCC mean + random forest)    {accuracy['baseline_mfcc_rf']:5.1f} %   "
         f"({report['baseline_reference']} % measured before)"
@@ -389,6 +463,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="append",
         help="a GM SoundFont whose drums the model learns from (repeat; default: those found)",
     )
+    parser.add_argument(
+        "--sample-folder",
+        type=Path,
+        action="append",
+        help="a folder of drum samples named by what they are (repeat; default: those found)",
+    )
     args = parser.parse_args(argv)
     if args.limit is not None and args.limit < 1:
         print("--limit must be at least 1", file=sys.stderr)
@@ -407,7 +487,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if missing:
             print(f"no such SoundFont: {', '.join(missing)}", file=sys.stderr)
             return 2
-        report = bench(folder, args.limit, fonts, max(1, args.seeds))
+        sample_folders = (
+            args.sample_folder
+            if args.sample_folder is not None
+            else [p for p in SAMPLE_FOLDERS if p.is_dir()]
+        )
+        missing = [str(f) for f in sample_folders if not f.is_dir()]
+        if missing:
+            print(f"no such folder: {', '.join(missing)}", file=sys.stderr)
+            return 2
+        report = bench(folder, args.limit, fonts, max(1, args.seeds), sample_folders)
     if args.json:
         print(json.dumps(report, indent=2))
     else:

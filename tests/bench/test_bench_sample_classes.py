@@ -57,7 +57,7 @@ def test_stand_in_kits_print_figures_that_parse(capsys: pytest.CaptureFixture[st
     # our own synthesised drums, held out kit by kit: the features must tell them apart
     assert float(ours.group(1)) >= 70 and float(shipped.group(1)) >= 90
     assert re.search(r"^SoundFont drums learnt from: TimGM6mb\.sf2 \d+", out, re.M), out
-    assert re.search(r"^  ours, other kits only \(no SoundFont\)\s+[\d.]+ %$", out, re.M), out
+    assert re.search(r"^  ours, other kits only \(no extra drums\)\s+[\d.]+ %$", out, re.M), out
     assert re.search(r"^  kick\s+3\s+[\d.]+ %\s+[\d.]+ %$", out, re.M), out
 
 
@@ -82,3 +82,40 @@ def test_a_missing_soundfont_says_so_and_exits_2(
 ) -> None:
     assert bench.main(["--stand-in", "--soundfont", str(tmp_path / "none.sf2")]) == 2
     assert "no such SoundFont" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("stem", "label"),
+    [("bd_haus", "kick"), ("drum_heavy_kick", "kick"), ("elec_hollow_kick", "kick"),
+     ("bassdrum_acoustic01", "kick"), ("sn_dub", "snare"), ("elec_hi_snare", "snare"),
+     ("snare_rim01", "snare"), ("perc_snap2", "clap"), ("clap03", "clap"),
+     ("drum_cymbal_closed", "hat"), ("drum_cymbal_open", "hat"), ("hihat_foot_pedal01", "hat"),
+     ("hihat_opened02", "hat"), ("drum_splash_soft", "cymbal"), ("ride01", "cymbal"),
+     ("drum_tom_lo_hard", "tom"), ("tom_hi01", "tom"), ("drum_cowbell", "perc"),
+     ("tabla_na_o", "perc"), ("clav01", "perc"), ("rim01", "perc"), ("shaker02", "perc"),
+     ("drum_cymbal_hard", None), ("perc_bell", None), ("elec_blip", None), ("loop_amen", None),
+     ("drum_roll", None), ("nasty_bass01", None), ("bass_hit_c", None), ("ambi_choir", None)],
+)  # fmt: skip
+def test_sample_file_names_map_to_drum_classes(stem: str, label: str | None) -> None:
+    assert bench.class_of_file(stem) == label
+
+
+def test_a_sample_folder_adds_the_drums_its_names_state(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from musia.audio.io import write_audio
+    from musia.audio.sample_synth import SAMPLE_RATE, render_voice
+
+    folder = tmp_path / "samples"
+    folder.mkdir()
+    for stem, voice in [("bd_one", "kick"), ("hihat_closed01", "hat"), ("loop_amen", "snare")]:
+        write_audio(folder / f"{stem}.wav", render_voice(voice, 7)[:, None], SAMPLE_RATE)
+    (folder / "kick04.ogg").write_bytes(b"RIFF not really an ogg file")  # left out, not fatal
+    (folder / "nested").mkdir()  # only the folder's own files are read
+    args = ["--stand-in", "--limit", "8", "--json", "--sample-folder", str(folder)]
+    assert bench.main(args) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["sample_folder_drums"] == {str(folder): 2}
+    assert report["files"] == 24  # the kits are what is measured, the folder only teaches
+    assert bench.main([*args[:3], "--sample-folder", str(tmp_path / "none")]) == 2
+    assert "no such folder" in capsys.readouterr().err
