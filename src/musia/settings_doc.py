@@ -3,8 +3,8 @@ from it: `python -m musia.settings_doc` prints it, `--readme README.md` rewrites
 copy (between the two marker comments), and a test checks that the copy is current.
 
 A row per field of each group in `musia.settings.Settings` (the variable is the group's prefix
-plus the field name), plus the two variables read outside the model: the data folder, which
-`load_settings` reads before the groups, and the renderer's SoundFont.
+plus the field name), plus the three variables read outside the model: the data folder, which
+`load_settings` reads before the groups, the renderer's SoundFont and the cache folder.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings
 
 from musia.errors import InvalidInput, MusiaError
-from musia.files import write_bytes_atomic
+from musia.files import CACHE_ENV, write_bytes_atomic
 from musia.settings import DATA_DIR_VARIABLE, DEFAULT_DATA_DIR, Settings
 
 SOUNDFONT_VARIABLE = "MUSIA_SOUNDFONT"  # musia.formats.preview.SOUNDFONT_ENV (a test pins it)
@@ -52,6 +52,14 @@ def setting_rows() -> list[SettingRow]:
             "(none)",
             "General MIDI SoundFont (.sf2) that renders previews and stems; none means a "
             "system `FluidR3_GM.sf2`, else the `TimGM6mb.sf2` of the `audio` extra.",
+        )
+    )
+    rows.append(
+        SettingRow(
+            CACHE_ENV,
+            "(none)",
+            "Folder for what Musia can make again (rendered one-shots, the sound model's "
+            "SoundFont drums); none means `$XDG_CACHE_HOME/musia`, else `~/.cache/musia`.",
         )
     )
     return rows

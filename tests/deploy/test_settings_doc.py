@@ -40,7 +40,7 @@ def test_every_field_of_every_group_has_a_documented_row() -> None:
         if isinstance(group, type) and issubclass(group, BaseSettings):
             fields += len(group.model_fields)
     rows = setting_rows()
-    assert len(rows) == fields + 2  # plus MUSIA_DATA_DIR and MUSIA_SOUNDFONT
+    assert len(rows) == fields + 3  # plus MUSIA_DATA_DIR, MUSIA_SOUNDFONT and MUSIA_CACHE_DIR
     assert all(row.meaning and row.default for row in rows)
     assert len(setting_variables()) == len(rows)
     by_name = {row.variable: row for row in rows}
@@ -50,6 +50,7 @@ def test_every_field_of_every_group_has_a_documented_row() -> None:
     assert by_name["MUSIA_AUTH_JWT_SECRET"].default == "(none)"
     assert by_name["MUSIA_DATA_DIR"].default == "`data`"
     assert SOUNDFONT_VARIABLE == SOUNDFONT_ENV
+    assert by_name["MUSIA_CACHE_DIR"].default == "(none)"
 
 
 def test_the_rewrite_fixes_a_stale_table_and_keeps_the_rest(tmp_path: Path) -> None:
