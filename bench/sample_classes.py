@@ -314,8 +314,8 @@ def bench(
     font_features, font_labels, font_counts = soundfont_drums(fonts)
     soundfont_s = time.perf_counter() - start
     sample_features, sample_labels, sample_counts = folder_drums(list(sample_folders))
-    font_features = np.vstack([font_features, sample_features])
-    font_labels = [*font_labels, *sample_labels]
+    extra_features = np.vstack([font_features, sample_features])
+    extra_labels = [*font_labels, *sample_labels]
     start = time.perf_counter()
     kept, ours, base, failures = extract(items)
     extract_s = time.perf_counter() - start
@@ -323,12 +323,12 @@ def bench(
     groups = np.array([i.kit for i in kept])
     if len(np.unique(groups)) < 2:
         raise SystemExit("need at least two readable kits to hold one out")
-    mine = leave_one_kit_out(ours, labels, groups, our_model(font_features, font_labels))
-    kits_only = leave_one_kit_out(ours, labels, groups, our_model(font_features[:0], []))
+    mine = leave_one_kit_out(ours, labels, groups, our_model(extra_features, extra_labels))
+    kits_only = leave_one_kit_out(ours, labels, groups, our_model(extra_features[:0], []))
     # The forest's seed moves the figure by a point or so: other seeds, to show how far.
     other_seeds = [
         _percent(
-            (leave_one_kit_out(ours, labels, groups, our_model(font_features, font_labels, seed))
+            (leave_one_kit_out(ours, labels, groups, our_model(extra_features, extra_labels, seed))
              == labels).mean()
         )
         for seed in range(1, seeds)
