@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from musia.audio import sample_classes
-from musia.audio.sample_classes import SoundModel, shipped_model, soundfont_drum_set
+from musia.audio.sample_classes import Blend, SoundModel, shipped_model, soundfont_drum_set
 from musia.audio.sample_features import FEATURE_NAMES
 from musia.formats.preview import bundled_soundfont
 
@@ -57,16 +57,35 @@ def test_an_unwritable_cache_is_skipped(
 
 def test_weights_decide_how_much_a_sound_counts() -> None:
     """Kicks at 0 and at 1, toms at 1: at 1 the toms are more likely, and more so when the kicks
-    there hardly count. Classes are balanced by their total weight."""
+    there hardly count. Classes are balanced by their total weight. The forest alone (a blend
+    that is all forest) splits on the feature, so it follows the weights most closely."""
     features = np.r_[np.zeros((10, 2)), np.ones((20, 2))]
     labels = ["kick"] * 20 + ["tom"] * 10
     at_one = np.ones((1, 2))
-    plain = SoundModel(features, labels).probabilities(at_one)[0]
     weights = np.r_[np.ones(10), np.full(10, 0.01), np.ones(10)]
+    plain = SoundModel(features, labels).probabilities(at_one)[0]
     weighted = SoundModel(features, labels, weights=weights).probabilities(at_one)[0]
     assert 0.55 < plain["tom"] < 0.8, plain
-    assert weighted["tom"] > 0.9, weighted
+    assert weighted["tom"] > plain["tom"] + 0.15, (plain, weighted)
     assert SoundModel(features, labels, weights=weights).predict(np.zeros((1, 2))) == ["kick"]
+    forest = Blend(forest_share=1.0)
+    assert 0.55 < SoundModel(features, labels, blend=forest).probabilities(at_one)[0]["tom"] < 0.8
+    forest_weighted = SoundModel(features, labels, weights=weights, blend=forest)
+    assert forest_weighted.probabilities(at_one)[0]["tom"] > 0.9
+
+
+def test_the_model_knows_every_class_it_learnt_and_sums_to_one() -> None:
+    """Three learners, one table: every class of the training sounds, probabilities that sum to
+    1 for each sound, and the right class for sounds like those it learnt."""
+    rng = np.random.default_rng(3)
+    centres = {"kick": (0.0, 0.0), "snare": (4.0, 0.0), "hat": (0.0, 4.0)}
+    features = np.vstack([rng.normal(c, 0.5, (30, 2)) for c in centres.values()])
+    labels = [name for name in centres for _ in range(30)]
+    model = SoundModel(features, labels)
+    table = model.probabilities(np.array(list(centres.values())))
+    assert [set(row) for row in table] == [set(centres)] * 3
+    assert all(abs(sum(row.values()) - 1.0) < 1e-9 for row in table)
+    assert model.predict(np.array(list(centres.values()))) == list(centres)
 
 
 def test_the_shipped_model_learns_the_soundfont_drums_and_does_without_them(

@@ -49,7 +49,7 @@ def test_stand_in_kits_print_figures_that_parse(capsys: pytest.CaptureFixture[st
     assert bench.main(["--stand-in", "--limit", "8"]) == 0
     out = capsys.readouterr().out
     assert len(re.findall(r"^  Stand-in Kit \d\s+8 files read", out, re.M)) == 3, out
-    ours = re.search(r"^  ours \(Musia features \+ random forest\)\s+([\d.]+) %", out, re.M)
+    ours = re.search(r"^  ours \(Musia features, forest\+SVM\+LR\)\s+([\d.]+) %", out, re.M)
     baseline = re.search(r"^  baseline \(MFCC mean \+ random forest\)\s+([\d.]+) %", out, re.M)
     shipped = re.search(r"^  any class\s+([\d.]+) %", out, re.M)
     assert ours and baseline and shipped, out
@@ -59,6 +59,12 @@ def test_stand_in_kits_print_figures_that_parse(capsys: pytest.CaptureFixture[st
     assert re.search(r"^SoundFont drums learnt from: TimGM6mb\.sf2 \d+", out, re.M), out
     assert re.search(r"^  ours, other kits only \(no extra drums\)\s+[\d.]+ %$", out, re.M), out
     assert re.search(r"^  kick\s+3\s+[\d.]+ %\s+[\d.]+ %$", out, re.M), out
+    assert re.search(
+        r"^  blend chosen without the held-out kit\s+[\d.]+ %\s+\(of 27 blends; best on all kits: "
+        r"forest [\d.]+ svm C [\d.]+ logistic C [\d.]+, [\d.]+ %\)$",
+        out,
+        re.M,
+    ), out
 
 
 def test_json_report(capsys: pytest.CaptureFixture[str]) -> None:
@@ -69,6 +75,29 @@ def test_json_report(capsys: pytest.CaptureFixture[str]) -> None:
     assert report["soundfont_drums"]["TimGM6mb.sf2"] >= 100
     assert sum(sum(row.values()) for row in report["confusion_ours"].values()) == 24
     assert set(report["per_class"]["ours"]) == set(bench.DRUM_CLASSES)
+    assert len(report["blends"]["settings"]) == 27
+    assert set(report["blends"]["chosen_per_kit"]) == set(report["kits"])
+    assert 0 <= report["accuracy"]["ours_blend_cross_validated"] <= 100
+
+
+def test_the_blend_is_chosen_without_the_held_out_kit() -> None:
+    """Kit C (10 files) is right only with SVM C=1, kits A and B only with C=3: on all kits C=1
+    wins (10 of 12), but each kit held out picks the blend the others favour, and loses."""
+    import numpy as np
+
+    labels = np.array(["b"] * 12)
+    kits = np.array(["A", "B", *["C"] * 10])
+    classes = np.array(["a", "b"])
+    even = np.full((12, 2), 0.5)  # a tie reads as "a": wrong
+    on_c = np.array([[1.0, 0.0]] * 2 + [[0.0, 1.0]] * 10)
+    uninformed = ["forest", "svm0.3", "logistic0.03", "logistic0.1", "logistic0.3"]
+    tables = dict.fromkeys(uninformed, even)
+    tables |= {"svm1.0": on_c, "svm3.0": on_c[:, ::-1]}
+    chosen = bench.choose_blend(labels, kits, classes, tables)
+    assert chosen["settings"]["forest 0.5 svm C 1.0 logistic C 0.03"] == 83.3
+    assert max(chosen["settings"].values()) == 83.3
+    assert chosen["chosen_per_kit"]["C"][1] == 3.0 and chosen["chosen_per_kit"]["A"][1] == 1.0
+    assert chosen["cross_validated"] == 0.0
 
 
 def test_missing_kits_say_so_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
