@@ -9,7 +9,15 @@ import numpy as np
 import pyloudnorm
 import pytest
 
-from musia.audio.loudness import integrated_loudness, limiter_gain
+from musia.audio.loudness import (
+    block_peaks,
+    gated_loudness,
+    integrated_loudness,
+    k_weighted,
+    limiter_gain,
+    peak_limiter_gain,
+    step_powers,
+)
 from musia.audio.soundfont import DRUM_BANK, SoundFont, load_soundfont
 from musia.audio.synth import NoteEvent, render_track
 from musia.errors import FileFormatError
@@ -121,11 +129,27 @@ def _signals() -> list[np.ndarray]:
     return [np.stack((tone, tone * 0.5)), np.stack((bursts, bursts[::-1])), np.stack((bass, bass))]
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("index", range(3))
-def test_loudness_agrees_with_pyloudnorm(index: int) -> None:
+def test_loudness_agrees_with_pyloudnorm(index: int, dtype: type) -> None:
     signal = _signals()[index]
     reference = pyloudnorm.Meter(RATE).integrated_loudness(signal.T)
-    assert integrated_loudness(signal, RATE) == pytest.approx(reference, abs=0.02)
+    assert integrated_loudness(signal.astype(dtype), RATE) == pytest.approx(reference, abs=0.02)
+
+
+def test_float32_audio_is_weighted_in_float32_as_loud_as_in_float64() -> None:
+    signal = np.concatenate([s[:, : 5 * RATE] for s in _signals()], axis=1)  # with quiet parts
+    single = k_weighted(signal.astype(np.float32), RATE)
+    assert single.dtype == np.float32
+    assert gated_loudness(step_powers(single, RATE), RATE) == pytest.approx(
+        integrated_loudness(signal, RATE), abs=0.001
+    )
+
+
+def test_step_powers_with_a_gain_are_those_of_the_gained_signal() -> None:
+    signal = _signals()[1].astype(np.float32)
+    gain = np.linspace(0.2, 1.5, signal.shape[-1], dtype=np.float32)
+    assert np.allclose(step_powers(signal, RATE, gain=gain), step_powers(signal * gain, RATE))
 
 
 def test_silence_has_no_loudness() -> None:
@@ -141,3 +165,15 @@ def test_the_limiter_holds_every_sample_under_the_ceiling() -> None:
     assert np.abs(audio * gain).max() <= 0.5 + 1e-6
     assert np.abs(np.diff(gain)).max() < 0.01, "the gain moves in ramps, not steps"
     assert limiter_gain(audio * 0.01, 0.5) is None
+
+
+@pytest.mark.parametrize("frames", [1, 255, 256, 257, 3 * RATE + 7])
+def test_scaled_block_peaks_give_the_limiter_of_the_scaled_audio(frames: int) -> None:
+    audio = (np.random.default_rng(frames).standard_normal((2, frames)) * 0.3).astype(np.float32)
+    for scale in (0.5, 2.0, 6.0):
+        expected = limiter_gain(audio * np.float32(scale), 0.9)
+        got = peak_limiter_gain(block_peaks(audio) * scale, frames, 0.9)
+        assert (got is None) == (expected is None)
+        if got is not None and expected is not None:
+            assert got.shape == (frames,)
+            assert np.allclose(got, expected, atol=1e-6)

@@ -3,7 +3,7 @@
 The measurement is split so that a mix can be measured without filtering it again: K-weighting is
 linear, so the K-weighted mix is the gain-weighted sum of the K-weighted stems, and the power of
 every 100 ms step (a quarter of a 400 ms gating block) is all the gate needs. pyloudnorm, the
-reference implementation, agrees to 0.01 LU (tests/audio/test_loudness.py).
+reference implementation, agrees to 0.01 LU (tests/audio/test_synth.py).
 """
 
 from __future__ import annotations
@@ -54,25 +54,42 @@ def k_weighting_sos(sample_rate: int) -> npt.NDArray[np.float64]:
     return sos
 
 
-def k_weighted(audio: Signal, sample_rate: int) -> npt.NDArray[np.float64]:
+def k_weighted(audio: Signal, sample_rate: int) -> npt.NDArray[np.floating]:
+    """`audio` through the K-weighting filter, in its own precision: float32 audio is filtered in
+    float32 (its rounding lies 140 dB under the signal, far below what loudness can tell) with
+    half the memory of float64: on a long mix, fresh memory costs more than the filtering."""
     from scipy.signal import sosfilt
 
+    dtype: type[np.floating] = np.float32 if np.asarray(audio).dtype == np.float32 else np.float64
     # A filter fed digital silence decays into subnormal numbers, which the CPU handles 30 times
     # slower; an offset far below hearing (the high-pass removes it) keeps the state normal.
-    signal = np.asarray(audio, dtype=np.float64) + DENORMAL_GUARD
-    weighted: npt.NDArray[np.float64] = sosfilt(k_weighting_sos(sample_rate), signal, axis=-1)
+    signal: npt.NDArray[np.floating] = np.array(audio, dtype=dtype)  # a copy: the guard goes in
+    np.add(signal, DENORMAL_GUARD, out=signal, dtype=dtype)
+    weighted: npt.NDArray[np.floating] = sosfilt(
+        k_weighting_sos(sample_rate).astype(dtype), signal, axis=-1
+    )
     return weighted
 
 
-def step_powers(weighted: Signal, sample_rate: int) -> npt.NDArray[np.float64]:
+def step_powers(
+    weighted: Signal, sample_rate: int, gain: npt.NDArray[np.floating] | None = None
+) -> npt.NDArray[np.float64]:
     """Sum of squares per 100 ms step, all channels added (each weighs 1.0 in BS.1770 when there
-    is no surround): one value per step. A last partial step is dropped, as BS.1770 drops a
-    partial block."""
+    is no surround): one value per step; with `gain` (one per frame), of `weighted` times that
+    gain, without a gained copy of the signal. A last partial step is dropped, as BS.1770 drops
+    a partial block."""
     step = round(STEP_S * sample_rate)
     steps = weighted.shape[-1] // step
-    frames = np.asarray(weighted[..., : steps * step], dtype=np.float64).reshape(-1, steps, step)
-    powers: npt.NDArray[np.float64] = np.einsum("cij,cij->i", frames, frames)
-    return powers
+    frames = weighted[..., : steps * step].reshape(-1, steps, step)
+    # Summed in float64 (einsum casts a chunk at a time: no float64 copy of the signal).
+    if gain is None:
+        powers: npt.NDArray[np.float64] = np.einsum("cij,cij->i", frames, frames, dtype=np.float64)
+        return powers
+    gains = gain[: steps * step].reshape(steps, step)
+    gained: npt.NDArray[np.float64] = np.einsum(
+        "cij,cij,ij,ij->i", frames, frames, gains, gains, dtype=np.float64
+    )
+    return gained
 
 
 def gated_loudness(powers: npt.NDArray[np.float64], sample_rate: int) -> float:
@@ -96,23 +113,40 @@ def integrated_loudness(audio: Signal, sample_rate: int) -> float:
     return gated_loudness(step_powers(k_weighted(audio, sample_rate), sample_rate), sample_rate)
 
 
+def block_peaks(audio: Signal) -> npt.NDArray[np.float32]:
+    """The largest |sample| of each `LIMITER_FRAME` block of (channels, frames) `audio`, over all
+    channels (a last partial block included). A gain scales them with it, so a caller trying
+    several gains measures once."""
+    size = LIMITER_FRAME
+    whole = audio.shape[-1] // size * size
+    blocks = audio[:, :whole].reshape(audio.shape[0], -1, size)  # a view: no copy of the audio
+    peaks = np.maximum(blocks.max(axis=2), -blocks.min(axis=2)).max(axis=0)
+    if whole < audio.shape[-1]:
+        tail = audio[:, whole:]
+        peaks = np.append(peaks, max(float(tail.max()), -float(tail.min())))
+    result: npt.NDArray[np.float32] = peaks.astype(np.float32, copy=False)
+    return result
+
+
 def limiter_gain(audio: Signal, ceiling: float) -> npt.NDArray[np.float32] | None:
     """A gain per frame (≤ 1) that keeps every sample of (channels, frames) `audio` at or under
-    `ceiling`; None when no sample goes over.
+    `ceiling`; None when no sample goes over."""
+    return peak_limiter_gain(block_peaks(audio), audio.shape[-1], ceiling)
+
+
+def peak_limiter_gain(
+    peaks: npt.NDArray[np.floating], frames: int, ceiling: float
+) -> npt.NDArray[np.float32] | None:
+    """`limiter_gain` from the `block_peaks` of audio `frames` long.
 
     The gain each 256-frame block needs is spread to its neighbours (one block before: the
     look-ahead; `LIMITER_HOLD_FRAMES` after: the hold) and interpolated linearly between block
     centres. Both centres around any sample belong to blocks whose spread includes that sample's
     block, so the gain never exceeds what the sample needs, and it moves in ramps, not steps.
     """
-    frames = audio.shape[-1]
     size = LIMITER_FRAME
-    blocks = -(-frames // size)
-    padded = np.zeros((audio.shape[0], blocks * size), dtype=np.float32)
-    padded[:, :frames] = audio
-    shaped = padded.reshape(audio.shape[0], blocks, size)
-    block_peak = np.maximum(shaped.max(axis=(0, 2)), -shaped.min(axis=(0, 2)))
-    need = np.minimum(1.0, ceiling / np.maximum(block_peak, 1e-12))
+    blocks = len(peaks)
+    need = np.minimum(1.0, ceiling / np.maximum(peaks.astype(np.float64), 1e-12))
     if need.min() >= 1.0:
         return None
     spread = need.copy()
@@ -121,9 +155,11 @@ def limiter_gain(audio: Signal, ceiling: float) -> npt.NDArray[np.float32] | Non
         np.minimum(spread, ahead[shift : shift + blocks], out=spread)
     spread = spread.astype(np.float32)
     ramp = np.arange(size, dtype=np.float32) / np.float32(size)
-    between = spread[:-1, None] + (spread[1:] - spread[:-1])[:, None] * ramp  # centre to centre
     half = size // 2
-    gain = np.concatenate(
-        (np.full(half, spread[0]), between.ravel(), np.full(size - half, spread[-1]))
-    )
+    gain = np.empty(blocks * size, dtype=np.float32)
+    gain[:half] = spread[0]
+    between = gain[half : half + (blocks - 1) * size].reshape(blocks - 1, size)
+    np.multiply((spread[1:] - spread[:-1])[:, None], ramp, out=between)  # centre to centre
+    between += spread[:-1, None]
+    gain[half + (blocks - 1) * size :] = spread[-1]
     return gain[:frames]
