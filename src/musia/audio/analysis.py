@@ -166,20 +166,18 @@ def true_peak(channels_first: npt.NDArray[np.float32]) -> float:
     import numpy as np
     from scipy.signal import upfirdn
 
+    from musia.audio.loudness import block_peaks
+
     frames = channels_first.shape[-1]
-    magnitude = np.abs(channels_first).max(axis=0)
-    sample_peak = float(magnitude.max()) if frames else 0.0
+    peaks = block_peaks(channels_first, TRUE_PEAK_BLOCK) if frames else np.zeros(1)
+    sample_peak = float(peaks.max())
     if sample_peak <= 0:
         return 0.0
-    blocks = -(-frames // TRUE_PEAK_BLOCK)
-    padded = np.zeros(blocks * TRUE_PEAK_BLOCK, dtype=np.float32)
-    padded[:frames] = magnitude
-    block_peaks = padded.reshape(blocks, TRUE_PEAK_BLOCK).max(axis=1)
     threshold = sample_peak * 10 ** (-TRUE_PEAK_SEARCH_DB / 20)
     taps, up = _interpolator(), TRUE_PEAK_OVERSAMPLING
     delay = len(taps) // 2  # output frames before the first input frame's own
     peak = sample_peak
-    for first, last in _runs(np.flatnonzero(block_peaks >= threshold).tolist()):
+    for first, last in _runs(np.flatnonzero(peaks >= threshold).tolist()):
         start = max(0, first * TRUE_PEAK_BLOCK - TRUE_PEAK_MARGIN)
         end = min(frames, (last + 1) * TRUE_PEAK_BLOCK + TRUE_PEAK_MARGIN)
         # The margins only feed the filter; the file's own ends are measured.
@@ -254,7 +252,8 @@ def _spectral(spectrum: npt.NDArray[np.float32]) -> Spectral:
     floor = np.float32(1e-10)
     magnitude_sum = spectrum.sum(axis=0) + floor * len(freqs)
     centroid = (freqs @ spectrum + floor * freqs.sum()) / magnitude_sum
-    second = ((freqs * freqs) @ spectrum + floor * (freqs * freqs).sum()) / magnitude_sum
+    squared = freqs * freqs
+    second = (squared @ spectrum + floor * squared.sum()) / magnitude_sum
     bandwidth = np.sqrt(np.maximum(second - centroid * centroid, 0.0))
     cumulative = np.cumsum(power, axis=0)
     rolloff = freqs[np.argmax(cumulative >= 0.85 * cumulative[-1], axis=0)]

@@ -113,11 +113,10 @@ def integrated_loudness(audio: Signal, sample_rate: int) -> float:
     return gated_loudness(step_powers(k_weighted(audio, sample_rate), sample_rate), sample_rate)
 
 
-def block_peaks(audio: Signal) -> npt.NDArray[np.float32]:
-    """The largest |sample| of each `LIMITER_FRAME` block of (channels, frames) `audio`, over all
+def block_peaks(audio: Signal, size: int = LIMITER_FRAME) -> npt.NDArray[np.float32]:
+    """The largest |sample| of each `size`-frame block of (channels, frames) `audio`, over all
     channels (a last partial block included). A gain scales them with it, so a caller trying
     several gains measures once."""
-    size = LIMITER_FRAME
     whole = audio.shape[-1] // size * size
     blocks = audio[:, :whole].reshape(audio.shape[0], -1, size)  # a view: no copy of the audio
     peaks = np.maximum(blocks.max(axis=2), -blocks.min(axis=2)).max(axis=0)
