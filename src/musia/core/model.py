@@ -7,6 +7,7 @@ integer ticks exactly; `on_grid` rounds a time onto it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from musia.core.theory.key import Key
 from musia.core.theory.meter import Meter
@@ -40,14 +41,66 @@ class Note:
         return self.start_beats + self.duration_beats
 
 
+# What an envelope moves, and the unit of its values:
+# - "cutoff": the part's low-pass filter, 0 (closed, ~80 Hz) … 1 (open); MIDI CC 74.
+# - "pitch_bend": semitones from the written pitch (808 glides, acid slides); MIDI pitch bend,
+#   with the channel's bend range set to `PITCH_BEND_RANGE_SEMITONES`.
+ENVELOPE_PARAMETERS = ("cutoff", "pitch_bend")
+PITCH_BEND_RANGE_SEMITONES = 12
+
+
+@dataclass(frozen=True, slots=True)
+class EnvelopePoint:
+    time_beats: float  # relative to the clip start, like note times
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """Automation of one parameter within a clip: values between points move in a straight line,
+    before the first point the value is the first point's, after the last the last's."""
+
+    parameter: str  # one of ENVELOPE_PARAMETERS
+    points: tuple[EnvelopePoint, ...]
+
+    def __post_init__(self) -> None:
+        if self.parameter not in ENVELOPE_PARAMETERS:
+            raise ValueError(f"unknown envelope parameter {self.parameter!r}")
+        if not self.points:
+            raise ValueError("an envelope needs at least one point")
+        times = [p.time_beats for p in self.points]
+        if times != sorted(times) or times[0] < 0:
+            raise ValueError("envelope points must be sorted in time, from 0 on")
+
+    def value_at(self, beats: float) -> float:
+        """The envelope's value at a time relative to the clip start."""
+        points = self.points
+        if beats <= points[0].time_beats:
+            return points[0].value
+        for a, b in pairwise(points):
+            if beats <= b.time_beats:
+                span = b.time_beats - a.time_beats
+                return (
+                    b.value
+                    if span <= 0
+                    else a.value + (b.value - a.value) * ((beats - a.time_beats) / span)
+                )
+        return points[-1].value
+
+
 @dataclass(frozen=True, slots=True)
 class Clip:
-    """Notes of one part in one section. Note times are relative to the clip start."""
+    """Notes of one part in one section. Note and envelope times are relative to the clip
+    start."""
 
     name: str
     start_beats: float  # position in the arrangement
     length_beats: float
     notes: tuple[Note, ...]
+    envelopes: tuple[Envelope, ...] = ()
+
+    def envelope(self, parameter: str) -> Envelope | None:
+        return next((e for e in self.envelopes if e.parameter == parameter), None)
 
 
 @dataclass(frozen=True, slots=True)
