@@ -196,7 +196,8 @@ class OwnerBridge:
         from musia.hub import HUB
 
         client = redis.Redis.from_url(self.url, socket_connect_timeout=5, socket_timeout=None)
-        pubsub = client.pubsub()  # type: ignore[no-untyped-call]
+        # redis < 8 has no types for pubsub(), redis 8 has: the ignore must hold for both.
+        pubsub = client.pubsub()  # type: ignore[no-untyped-call, unused-ignore]
         try:
             pubsub.psubscribe(f"{OWNER_PREFIX}*")
             while not self._stop.is_set():
