@@ -11,14 +11,18 @@ import pyloudnorm
 import pytest
 import soundfile
 
+from musia.audio.synth import MAX_RELEASE_S
 from musia.core.model import Note, Song
 from musia.errors import InvalidInput
 from musia.formats.midi import read_midi, song_to_midi
 from musia.formats.preview import (
+    END_SILENCE_S,
     PEAK_CEILING_DBFS,
+    SYSTEM_SOUNDFONTS,
     TAIL_S,
     TARGET_LUFS,
     Preview,
+    bundled_soundfont,
     find_soundfont,
     render_song,
     write_preview,
@@ -116,9 +120,23 @@ def test_the_same_song_renders_to_the_same_samples(song: Song, preview: Preview)
     )
 
 
-def test_a_note_left_on_in_a_midi_file_stops_at_the_end(tmp_path: Path) -> None:
+def test_the_tail_lets_the_longest_release_die_out() -> None:
+    # A release falls 100 dB in its release time, cut at MAX_RELEASE_S: -60 dBFS is reached
+    # 60 % of the way, and the render keeps END_SILENCE_S of silence after that.
+    assert TAIL_S >= MAX_RELEASE_S * 0.6 + END_SILENCE_S
+
+
+def _soundfonts() -> list[Path]:
+    bundled = bundled_soundfont()
+    assert bundled is not None
+    return [bundled, *(p for p in SYSTEM_SOUNDFONTS if p.is_file())]
+
+
+@pytest.mark.parametrize("font", _soundfonts(), ids=lambda p: p.name)
+def test_a_note_left_on_in_a_midi_file_stops_at_the_end(tmp_path: Path, font: Path) -> None:
     """A strings note with no note-off (looped sample, long release): the reader closes it at the
-    end of the file, and the render is silent half a second before its end."""
+    end of the file, and the render is silent half a second before its end, with the bundled
+    SoundFont and with every system one (FluidR3_GM's strings ring for seconds)."""
     midi = mido.MidiFile(type=1, ticks_per_beat=480)
     track = mido.MidiTrack(
         [
@@ -135,7 +153,7 @@ def test_a_note_left_on_in_a_midi_file_stops_at_the_end(tmp_path: Path) -> None:
     midi.save(path)
     song = read_midi(path)
     assert song.tracks[0].absolute_notes()[0].end_beats == pytest.approx(6.0)
-    preview = render_song(song, balance=False)
+    preview = render_song(song, balance=False, soundfont=font)
     assert preview.duration_s <= song.duration_s + TAIL_S + 0.01
     assert _dbfs(np.abs(preview.mix[:, -RATE // 2 :]).max()) < -50
 

@@ -43,7 +43,10 @@ if TYPE_CHECKING:
 SAMPLE_RATE = 44_100
 TARGET_LUFS = -14.0
 PEAK_CEILING_DBFS = -1.0
-TAIL_S = 2.0
+# Long enough for the longest release the sampler plays (`synth.MAX_RELEASE_S`, 4 s, 100 dB down)
+# to fall under `SILENCE_DBFS` and leave `END_SILENCE_S` of silence: FluidR3_GM's strings and
+# pads have releases of several seconds, and a 2 s tail cut them off at -39 dBFS.
+TAIL_S = 4.5
 SILENCE_DBFS = -60.0
 END_SILENCE_S = 0.5
 FADE_S = 0.25
@@ -267,14 +270,18 @@ def _master_gain(mix: Audio, weighted: npt.NDArray[np.floating]) -> tuple[float,
 
 
 def _end_frame(mix: Audio, gain: Audio, song_frames: int) -> int:
-    """Half a second after the mix last rises above `SILENCE_DBFS`, never before the song ends."""
+    """Half a second after the mix last rises above `SILENCE_DBFS`, never before the song ends.
+    The search starts half a second before the song's end: a release still dying there needs its
+    half-second of silence too."""
     import numpy as np
 
     threshold = 10 ** (SILENCE_DBFS / 20)
-    after = np.maximum(np.abs(mix[0, song_frames:]), np.abs(mix[1, song_frames:]))
-    loud = np.flatnonzero(after * gain[song_frames:] > threshold)
-    frames = int(loud[-1]) + 1 + round(END_SILENCE_S * SAMPLE_RATE) if len(loud) else 0
-    return min(int(mix.shape[-1]), song_frames + frames)
+    silence = round(END_SILENCE_S * SAMPLE_RATE)
+    start = max(0, song_frames - silence)
+    after = np.maximum(np.abs(mix[0, start:]), np.abs(mix[1, start:]))
+    loud = np.flatnonzero(after * gain[start:] > threshold)
+    end = start + int(loud[-1]) + 1 + silence if len(loud) else song_frames
+    return min(int(mix.shape[-1]), max(song_frames, end))
 
 
 def _fade(end: int, song_frames: int) -> int:
