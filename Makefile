@@ -89,7 +89,7 @@ outdated: $(UV)
 	$(UV) venv --quiet --python $(PYTHON) $(OUTDATED_VENV)
 	VIRTUAL_ENV=$(OUTDATED_VENV) $(UV) pip install --quiet --upgrade --no-config \
 		-e '.[audio,server,bench]' --group dev
-	VIRTUAL_ENV=$(OUTDATED_VENV) $(UV) pip list --outdated 2>/dev/null || true
+	@echo "Newer than uv.lock:"; $(UV) tree --outdated --frozen --all-groups | grep -o "[a-z0-9_.-]* v[^ ]* ([^)]*latest[^)]*)" | sort -u || echo "  nothing"
 	$(OUTDATED_VENV)/bin/ruff check src tests bench
 	$(OUTDATED_VENV)/bin/mypy
 	$(OUTDATED_VENV)/bin/pytest -n $(TEST_WORKERS) --durations=15
