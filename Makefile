@@ -71,6 +71,8 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/sample_classes.py
 	$(BIN)/python bench/jobs.py
 	$(BIN)/python bench/checker_sweep.py
+	$(BIN)/python bench/corpus_sweep.py
+	$(BIN)/python bench/robustness.py
 
 # After editing the dependencies in pyproject.toml: resolve uv.lock again (pins that still fit
 # stay). `make lock UPGRADE=1` takes the newest releases instead: an upgrade is a deliberate

@@ -35,20 +35,28 @@ class CliResult:
     stderr: str
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> CliResult:
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str | None] | None = None
+) -> CliResult:
     """`musia ARGS` through `main()`, the console script's own function (its exit codes and
     one-line errors), in this process: the audio libraries (librosa alone costs ~6 s of CPU to
     import) load once per test process instead of once per command. Tests of the installed
-    script itself run it as a subprocess."""
+    script itself run it as a subprocess. `env` sets variables for the command (None removes
+    one); the environment is restored afterwards."""
     out, err = io.StringIO(), io.StringIO()
     code: int | str | None = 0
     with (
         contextlib.chdir(cwd or Path.cwd()),
-        mock.patch.dict(os.environ, env or {}),
+        mock.patch.dict(os.environ),
         mock.patch.object(sys, "argv", ["musia", *args]),
         contextlib.redirect_stdout(out),
         contextlib.redirect_stderr(err),
     ):
+        for name, value in (env or {}).items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
         try:
             main()
         except SystemExit as exit_:

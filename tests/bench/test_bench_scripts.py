@@ -415,3 +415,9 @@ def test_robustness_prints_figures_that_parse(capsys: pytest.CaptureFixture[str]
     assert re.search(r"typical prompt\s+\d+ µs", out), out
     assert re.search(r"fuzz: 5 cases, \d+ read, \d+ refused, slowest [\d.]+ CPU s", out), out
     assert "0 untyped errors" in out
+
+
+def test_corpus_sweep_prints_figures_that_parse(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _load("corpus_sweep").main(["--limit", "2"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^2 of 2 corpus sets: .+ in [\d.]+ s$", out, re.M), out
