@@ -68,11 +68,39 @@ def _bundled_soundfont() -> None:
         os.environ["MUSIA_SOUNDFONT"] = str(bundled)
 
 
-# What `make test-fast` leaves out: tests that need a service (PostgreSQL, Redis, Chromium,
-# worker or server processes) are marked `services` here, by the fixtures they use; corpus
-# sweeps and renders of whole projects carry `slow` themselves.
+# What `make test-fast` leaves out, so that the inner loop answers in about a minute:
+# - `services`: tests that need PostgreSQL, Redis, Chromium, a fake S3 or a server, worker or
+#   browser process, or that drive the service through its API (found by the fixtures they use,
+#   their parameters and their folder);
+# - `slow`: corpus and prompt sweeps, the benches' smoke runs, the README session, whole
+#   projects written and rendered, the sound model's training sets.
 SERVICE_FIXTURES = frozenset({"postgres_url", "redis_url", "chromium", "celery_world"})
-SERVICE_FOLDERS = ("tests/web/", "tests/jobs/test_celery", "tests/deploy/")
+SERVICE_FOLDERS = (
+    "tests/web/",
+    "tests/jobs/",
+    "tests/deploy/",
+    "tests/server/",
+    "tests/chat/",
+    "tests/gateway/",
+    "tests/storage/",
+    "tests/db/",
+)
+SLOW_FILES = (
+    "tests/bench/",
+    "tests/formats/als/test_checker.py",
+    "tests/formats/als_reader/test_manifest.py",
+    "tests/formats/als_reader/test_roundtrip.py",
+    "tests/formats/als_reader/test_edits.py",
+    "tests/formats/als_reader/test_fuzz.py",
+    "tests/cli/test_cli.py::test_every_readme_example_runs",
+    "tests/cli/test_cli.py::test_the_readme_sample_searches",
+    "tests/cli/test_cli.py::test_generate_with_a_sample_index",
+    "tests/audio/test_samples_cli.py",
+    "tests/audio/test_samples.py",
+    "tests/audio/test_samples_search.py",
+    "tests/audio/test_sample_classes.py",
+    "tests/test_project.py",
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -83,3 +111,5 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         in_folder = item.nodeid.startswith(SERVICE_FOLDERS)
         if fixtures & SERVICE_FIXTURES or on_postgres or in_folder:
             item.add_marker(pytest.mark.services)
+        if item.nodeid.startswith(SLOW_FILES):
+            item.add_marker(pytest.mark.slow)
