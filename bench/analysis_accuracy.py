@@ -32,7 +32,6 @@ octave right for drum and bass, dubstep and trap; chorales: exact key ≥ 90 %.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import random
 import statistics
@@ -40,7 +39,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -55,12 +54,7 @@ OCTAVE_STYLES = ("drum and bass", "dubstep", "trap")
 CV_FOLDS = 5
 ACC_TOLERANCE = 0.04
 OCTAVE_FACTORS = (1.0, 2.0, 3.0, 0.5, 1 / 3)
-GROOVE_BPM = (70.0, 180.0)
-GROOVE_BARS = 16
-CHORALE_BPM = (60.0, 120.0)
 ANALYSIS_RATE = 22_050
-# Instruments a chorale voice may be played on (General MIDI programs).
-INSTRUMENTS = (0, 6, 11, 19, 24, 40, 42, 48, 52, 56, 60, 68, 70, 71, 73)
 MODES = ("major", "minor")
 SETS = ("electronic", "chorales", "grooves")
 Key = tuple[int, str]  # (tonic pitch class, "major" | "minor")
@@ -83,6 +77,7 @@ class Case:
     baseline_keys: tuple[tuple[str, Key | None], ...] = ()
     baseline_bpm: float | None = None
     analysis_s: float = 0.0
+    flatness: float | None = None  # the spectrum's: tells music with drums from pitched only
     key_evidence: Any = field(default=None, repr=False)  # musia.audio.key.KeyEvidence
 
 
@@ -122,144 +117,6 @@ def tempo_hits(truth: float, estimate: float | None) -> tuple[bool, bool]:
     return near(truth), any(near(truth * factor) for factor in OCTAVE_FACTORS)
 
 
-# --- the sets -------------------------------------------------------------------------------------
-
-
-def chorale_pieces(limit: int | None, seed: int, progress: Callable[[str], None]) -> list[Piece]:
-    """Rendered chorales (cached like the electronic set) with their keys."""
-    from music21 import corpus
-
-    rng = random.Random(seed)
-    paths = sorted(p for p in corpus.getComposer("bach") if p.suffix == ".mxl")
-    rng.shuffle(paths)
-    folder = analysis_sets.cache_root() / analysis_sets.render_fingerprint() / f"chorales-{seed}"
-    folder.mkdir(parents=True, exist_ok=True)
-    pieces = []
-    for path in paths[:limit] if limit else paths:
-        made = _cached_chorale(path, rng, folder, progress)
-        if made is not None:
-            pieces.append(made)
-    return pieces
-
-
-def _cached_chorale(
-    path: Path, rng: random.Random, folder: Path, progress: Callable[[str], None]
-) -> Piece | None:
-    """The chorale's render and truth from the cache, else made now. The random draws happen
-    either way, so a cached run and a fresh one pick the same instruments and tempi."""
-    instruments = [rng.choice(INSTRUMENTS) for _ in range(8)]
-    bpm = round(rng.uniform(*CHORALE_BPM), 1)
-    audio, facts = folder / f"{path.stem}.flac", folder / f"{path.stem}.json"
-    if not facts.exists():
-        progress(f"render {path.stem}")
-        facts.write_text(json.dumps(_render_chorale(path, instruments, bpm, audio)), "utf-8")
-    truth = json.loads(facts.read_text("utf-8"))
-    if truth["key"] is None:
-        return None
-    key, stated = tuple(truth["key"]), tuple(truth["stated"])
-    return Piece(path.stem, "chorale", audio, (key[0], key[1]), None, 0, f"{stated[0]} {stated[1]}")
-
-
-def _render_chorale(path: Path, instruments: list[int], bpm: float, out: Path) -> dict[str, Any]:
-    import tempfile
-
-    from music21 import converter, key
-
-    from musia.formats.midi import read_midi
-
-    score = converter.parse(str(path))
-    signature = next(iter(score.recurse().getElementsByClass(key.KeySignature)), None)
-    last = score.parts[-1].flatten().notes.last() if score.parts else None
-    if signature is None or last is None:
-        return {"key": None}
-    truth = signature_and_final(signature.sharps, last.pitches[0].pitchClass)
-    if truth is None:
-        return {"key": None}
-    stated = (truth if not isinstance(signature, key.Key) else
-              (signature.tonic.pitchClass, signature.mode))  # fmt: skip
-    with tempfile.TemporaryDirectory(prefix="musia-chorale-") as folder:
-        midi_path = Path(folder) / f"{path.stem}.mid"
-        score.write("midi", fp=str(midi_path))
-        song = read_midi(midi_path)
-    voices = [t for t in song.tracks if not t.is_drums]
-    tracks = tuple(replace(t, program=instruments[i % 8]) for i, t in enumerate(voices))
-    _write_render(replace(song, tracks=tracks, bpm=bpm), out, balance=False)
-    return {"key": list(truth), "stated": list(stated)}
-
-
-def signature_and_final(sharps: int, final_pc: int) -> Key | None:
-    """The key from a signature (sharps, negative for flats) and the final bass note."""
-    major = (7 * sharps) % 12
-    minor = (major + 9) % 12
-    if final_pc == major:
-        return final_pc, "major"
-    if final_pc in (minor, (minor + 5) % 12):  # the relative minor, or its Dorian notation
-        return final_pc, "minor"
-    if final_pc == (major + 5) % 12:  # Mixolydian notation: one sharp short
-        return final_pc, "major"
-    return None
-
-
-def groove_song(index: int, rng: random.Random) -> tuple[Any, float]:
-    from musia.core.compose import compose
-    from musia.core.plan import Plan, SectionPlan
-    from musia.core.styles import load_style, style_names
-
-    names = style_names()
-    name = names[index % len(names)]
-    style = load_style(name)
-    low, high = max(GROOVE_BPM[0], style.tempo_min), min(GROOVE_BPM[1], style.tempo_max)
-    bpm = round(rng.uniform(low, high), 2)
-    energy = rng.randint(1, 3)
-    plan = Plan(
-        style=name, bpm=bpm, tonic_pc=0, mode="minor", time_signature="4/4", bars=GROOVE_BARS,
-        parts=("drums",), seed=rng.randrange(2**31),
-        sections=(SectionPlan(name="main", bars=GROOVE_BARS, energy=energy, parts=("drums",)),),
-    )  # fmt: skip
-    return compose(plan), bpm
-
-
-def groove_pieces(count: int, seed: int, progress: Callable[[str], None]) -> list[Piece]:
-    rng = random.Random(seed)
-    folder = analysis_sets.cache_root() / analysis_sets.render_fingerprint() / f"grooves-{seed}"
-    folder.mkdir(parents=True, exist_ok=True)
-    pieces = []
-    for index in range(count):
-        song, bpm = groove_song(index, rng)
-        path = folder / f"{index:03d}-{song.style.replace(' ', '_')}-{bpm:g}.flac"
-        if not path.exists():
-            progress(f"render {path.stem}")
-            _write_render(song, path, balance=True)
-        pieces.append(Piece(f"{song.style} {bpm:g}", song.style, path, None, bpm))
-    return pieces
-
-
-def _write_render(song: Any, out: Path, *, balance: bool) -> None:
-    import soundfile
-
-    from musia.formats.preview import render_song
-
-    preview = render_song(song, balance=balance)
-    partial = out.with_suffix(".part.flac")
-    soundfile.write(partial, preview.mix.T, preview.sample_rate, subtype="PCM_24")
-    partial.replace(out)
-
-
-def real_pieces(listing: Path) -> list[Piece]:
-    """Labelled recordings: a CSV of path (relative to the CSV), key, bpm and group."""
-    from musia.audio.sample_search import parse_key
-
-    pieces = []
-    with listing.open(newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            path = (listing.parent / row["path"]).resolve()
-            found = parse_key(row["key"]) if row.get("key") else None
-            key = (found.tonic_pc, found.mode or "major") if found else None
-            bpm = float(row["bpm"]) if row.get("bpm") else None
-            pieces.append(Piece(path.stem, row.get("group") or "real", path, key, bpm))
-    return pieces
-
-
 # --- analysing ------------------------------------------------------------------------------------
 
 
@@ -290,6 +147,7 @@ def analyse(piece: Piece) -> Case:
         baseline_keys=baseline_keys(mono) if piece.key else (),
         baseline_bpm=baseline_bpm(mono) if piece.bpm else None,
         analysis_s=elapsed,
+        flatness=result.spectral.flatness,
         key_evidence=key_evidence(np.asarray(mono, dtype=np.float32), ANALYSIS_RATE)
         if piece.key
         else None,
@@ -350,32 +208,49 @@ def key_settings() -> list[Any]:
         KeySetting(profile, bass_weight, decay)
         for profile in PROFILES
         for bass_weight in (0.0, 0.25, 0.5, 1.0)
-        for decay in (0.6, 0.7, 0.8)
+        for decay in (0.4, 0.5, 0.6, 0.7)
     ]
 
 
-def setting_hits(cases: Sequence[Case]) -> dict[Any, list[bool]]:
-    from musia.audio.key import decide
+def setting_hits(cases: Sequence[Case], role: str) -> dict[Any, list[bool]]:
+    """Per setting, which cases it gets right when it stands in for the shipped setting of
+    `role` ("drums": music with drums; "pitched": pitched instruments alone); the other kind
+    keeps its shipped setting, as `musia.audio.key.setting_for` would choose."""
+    from musia.audio.key import DEFAULT_SETTING, PITCHED_SETTING, decide, setting_for
 
+    shipped = DEFAULT_SETTING if role == "drums" else PITCHED_SETTING
     hits: dict[Any, list[bool]] = {}
     for setting in key_settings():
-        verdicts = [decide(c.key_evidence, setting) for c in cases]
-        hits[setting] = [
-            (v.tonic_pc, v.mode) == c.truth_key for v, c in zip(verdicts, cases, strict=True)
-        ]
+        row = []
+        for case in cases:
+            natural = setting_for(case.flatness)
+            verdict = decide(case.key_evidence, setting if natural == shipped else natural)
+            row.append((verdict.tonic_pc, verdict.mode) == case.truth_key)
+        hits[setting] = row
     return hits
 
 
+def _best(hits: dict[Any, list[bool]], indices: Sequence[int], shipped: Any) -> Any:
+    """The setting with the most hits on `indices`; a tie goes to the shipped setting."""
+    score = {s: sum(h[i] for i in indices) for s, h in hits.items()}
+    top = max(score.values())
+    return shipped if score.get(shipped) == top else max(score, key=lambda s: score[s])
+
+
 def chosen_on_tune_half(cases: Sequence[Case]) -> dict[str, Any]:
-    """The setting with the most exact keys on the tune half, and its score on the test half."""
+    """The drums setting with the most exact keys on the tune half, and its score on the test
+    half."""
+    from musia.audio.key import DEFAULT_SETTING
+
     tune = [c for c in cases if c.seed == TUNE_SEED and c.key_evidence is not None]
     test = [c for c in cases if c.seed == TEST_SEED and c.key_evidence is not None]
     if not tune or not test:
         return {}
-    tune_hits, test_hits = setting_hits(tune), setting_hits(test)
-    best = max(tune_hits, key=lambda s: sum(tune_hits[s]))
+    tune_hits, test_hits = setting_hits(tune, "drums"), setting_hits(test, "drums")
+    best = _best(tune_hits, range(len(tune)), DEFAULT_SETTING)
     return {
         "chosen": _setting_text(best),
+        "shipped": _setting_text(DEFAULT_SETTING),
         "tune_exact": sum(tune_hits[best]) / len(tune),
         "test_exact": sum(test_hits[best]) / len(test),
         "every_setting_tune": {_setting_text(s): sum(h) / len(tune) for s, h in tune_hits.items()},
@@ -383,11 +258,13 @@ def chosen_on_tune_half(cases: Sequence[Case]) -> dict[str, Any]:
 
 
 def cross_validated_key(cases: Sequence[Case], seed: int) -> dict[str, Any]:
-    """`CV_FOLDS`-fold cross-validation of the key settings on the chorales."""
+    """`CV_FOLDS`-fold cross-validation of the pitched-only key setting on the chorales."""
+    from musia.audio.key import PITCHED_SETTING
+
     keyed = [c for c in cases if c.truth_key is not None and c.key_evidence is not None]
     if not keyed:
         return {}
-    hits = setting_hits(keyed)
+    hits = setting_hits(keyed, "pitched")
     order = list(range(len(keyed)))
     random.Random(seed).shuffle(order)
     fold_of = {index: rank % CV_FOLDS for rank, index in enumerate(order)}
@@ -395,7 +272,7 @@ def cross_validated_key(cases: Sequence[Case], seed: int) -> dict[str, Any]:
     for fold in range(CV_FOLDS):
         train = [i for i in range(len(keyed)) if fold_of[i] != fold]
         test = [i for i in range(len(keyed)) if fold_of[i] == fold]
-        best = max(hits, key=lambda s: sum(hits[s][i] for i in train))
+        best = _best(hits, train, PITCHED_SETTING)
         chosen.append(_setting_text(best))
         held_out += sum(hits[best][i] for i in test)
     return {"folds": CV_FOLDS, "held_out_exact": held_out / len(keyed), "chosen": chosen}
@@ -450,12 +327,14 @@ def calibration(cases: Sequence[Case]) -> list[dict[str, Any]]:
     for low, high in ((0.0, 0.5), (0.5, 0.7), (0.7, 0.85), (0.85, 0.95), (0.95, 1.01)):
         inside = [c for c in keyed if low <= c.musia_confidence < high]
         if inside:
-            rows.append({
-                "bin": f"{low:.2f}-{min(high, 1.0):.2f}",
-                "count": len(inside),
-                "mean_confidence": statistics.mean(c.musia_confidence for c in inside),
-                "right": sum(c.musia_key == c.truth_key for c in inside) / len(inside),
-            })  # fmt: skip
+            rows.append(
+                {
+                    "bin": f"{low:.2f}-{min(high, 1.0):.2f}",
+                    "count": len(inside),
+                    "mean_confidence": statistics.mean(c.musia_confidence for c in inside),
+                    "right": sum(c.musia_key == c.truth_key for c in inside) / len(inside),
+                }
+            )
     return rows
 
 
@@ -518,7 +397,7 @@ def run(args: argparse.Namespace, progress: Callable[[str], None]) -> dict[str, 
     report: dict[str, Any] = {"seed": args.seed, "render_fingerprint": ""}
     report["render_fingerprint"] = analysis_sets.render_fingerprint()
     report["third_party_tools"] = analysis_sets.third_party_tools()
-    sets = args.sets.split(",")
+    sets = [name for name in args.sets.split(",") if name]
     if "electronic" in sets:
         styles = tuple(args.styles.split(",")) if args.styles else None
         pieces = analysis_sets.electronic_set(
@@ -527,18 +406,20 @@ def run(args: argparse.Namespace, progress: Callable[[str], None]) -> dict[str, 
         cases = [_progress(analyse(p), progress) for p in pieces]
         report["electronic"] = electronic_figures(cases)
     if "chorales" in sets:
-        cases = [_progress(analyse(p), progress) for p in chorale_pieces(args.limit, args.seed,
-                                                                          progress)]  # fmt: skip
+        chorales = analysis_sets.chorale_pieces(args.limit, args.seed, progress)
+        cases = [_progress(analyse(p), progress) for p in chorales]
         report["chorales"] = figures(cases)
         report["chorales"]["cross_validation"] = cross_validated_key(cases, args.seed)
         report["chorales"]["misses"] = _misses(cases)["key"]
     if "grooves" in sets:
-        cases = [_progress(analyse(p), progress) for p in groove_pieces(args.limit or 130,
-                                                                         args.seed, progress)]  # fmt: skip
+        grooves = analysis_sets.groove_pieces(args.limit or 130, args.seed, progress)
+        cases = [_progress(analyse(p), progress) for p in grooves]
         report["grooves"] = figures(cases)
         report["grooves"]["misses"] = _misses(cases)["tempo"]
     if args.real:
-        cases = [_progress(analyse(p), progress) for p in real_pieces(Path(args.real))]
+        cases = [
+            _progress(analyse(p), progress) for p in analysis_sets.real_pieces(Path(args.real))
+        ]
         report["real"] = figures(cases)
         report["real"]["per_group"] = {
             g: figures([c for c in cases if c.group == g])
@@ -559,15 +440,19 @@ def _progress(case: Case, progress: Callable[[str], None]) -> Case:
 def _key_row(name: str, row: dict[str, Any]) -> str:
     kinds = row["confusions"]
     misses = " ".join(f"{k} {v}" for k, v in kinds.items() if v)
-    return (f"  {name:<30}{100 * row['exact']:>6.1f}%{row['mirex']:>7.3f}  "
-            f"{row['hits']}/{row['total']:<6} {misses}")  # fmt: skip
+    return (
+        f"  {name:<30}{100 * row['exact']:>6.1f}%{row['mirex']:>7.3f}  "
+        f"{row['hits']}/{row['total']:<6} {misses}"
+    )
 
 
 def _tempo_row(name: str, row: dict[str, Any]) -> str:
     median = row["median_error_bpm"]
     median_text = f"{median:.3f} BPM" if median is not None else "-"
-    return (f"  {name:<30}{100 * row['acc1']:>6.1f}%{100 * row['acc2']:>7.1f}%{median_text:>12}"
-            f"   n={row['total']}")  # fmt: skip
+    return (
+        f"  {name:<30}{100 * row['acc1']:>6.1f}%{100 * row['acc2']:>7.1f}%{median_text:>12}"
+        f"   n={row['total']}"
+    )
 
 
 def _figure_lines(title: str, block: dict[str, Any]) -> list[str]:
@@ -586,8 +471,10 @@ def _style_table(per_style: dict[str, Any]) -> list[str]:
     ]
     for style, block in per_style.items():
         key, tempo = block["key"], block["tempo"]
-        base = [key.get(f"chroma_cqt + {n}", {"exact": 0.0})["exact"] for n in ("Krumhansl",
-                                                                                 "Temperley")]  # fmt: skip
+        base = [
+            key.get(f"chroma_cqt + {n}", {"exact": 0.0})["exact"]
+            for n in ("Krumhansl", "Temperley")
+        ]
         lines.append(
             f"  {style:<18} n={key['musia']['total']:<3} {100 * key['musia']['exact']:5.1f}% "
             f"{key['musia']['mirex']:.3f} | {100 * base[0]:5.1f}% {100 * base[1]:5.1f}% | "
@@ -599,60 +486,87 @@ def _style_table(per_style: dict[str, Any]) -> list[str]:
 
 def _electronic_lines(block: dict[str, Any]) -> list[str]:
     test = block["test"]
-    lines = _figure_lines(f"Electronic set, held-out half (seed {TEST_SEED}), "
-                          f"{test['count']} files", test)  # fmt: skip
+    lines = _figure_lines(
+        f"Electronic set, held-out half (seed {TEST_SEED}), {test['count']} files", test
+    )
     lines += _style_table(block["per_style_test"])
     for version, figures_ in block["per_version_test"].items():
         if figures_["count"]:
             key, tempo = figures_["key"]["musia"], figures_["tempo"]["musia"]
-            lines.append(f"  {version:<10} key {100 * key['exact']:5.1f}% MIREX {key['mirex']:.3f}"
-                         f"  tempo Acc1 {100 * tempo['acc1']:5.1f}%  (n={figures_['count']})")  # fmt: skip
+            lines.append(
+                f"  {version:<10} key {100 * key['exact']:5.1f}% MIREX {key['mirex']:.3f}"
+                f"  tempo Acc1 {100 * tempo['acc1']:5.1f}%  (n={figures_['count']})"
+            )
     choice = block["setting_choice"]
     if choice:
-        lines.append(f"  key setting chosen on seed {TUNE_SEED}: {choice['chosen']} "
-                     f"({100 * choice['tune_exact']:.1f}% there, {100 * choice['test_exact']:.1f}% "
-                     f"held out)")  # fmt: skip
-    lines.append("  confidence calibration (held out): " + "; ".join(
-        f"{r['bin']}: n={r['count']} says {r['mean_confidence']:.2f}, right {r['right']:.2f}"
-        for r in block["calibration_test"]))  # fmt: skip
+        lines.append(
+            f"  key setting (drums) shipped: {choice['shipped']}; chosen on seed {TUNE_SEED}: "
+            f"{choice['chosen']} "
+            f"({100 * choice['tune_exact']:.1f}% there, {100 * choice['test_exact']:.1f}% "
+            f"held out)"
+        )
+    lines.append(
+        "  confidence calibration (held out): "
+        + "; ".join(
+            f"{r['bin']}: n={r['count']} says {r['mean_confidence']:.2f}, right {r['right']:.2f}"
+            for r in block["calibration_test"]
+        )
+    )
     key, tempo = test["key"]["musia"], block["per_style_test"]
-    octave = all(tempo[s]["tempo"]["musia"]["acc1"] >= TARGET_ACC1 for s in OCTAVE_STYLES
-                 if s in tempo)  # fmt: skip
-    ok = (key["exact"] >= TARGET_KEY_EXACT and key["mirex"] >= TARGET_KEY_MIREX
-          and test["tempo"]["musia"]["acc1"] >= TARGET_ACC1 and octave)  # fmt: skip
-    lines.append(f"  targets: exact ≥ {100 * TARGET_KEY_EXACT:g} %, MIREX ≥ {TARGET_KEY_MIREX}, "
-                 f"Acc1 ≥ {100 * TARGET_ACC1:g} % overall and in {', '.join(OCTAVE_STYLES)}: "
-                 f"{'PASS' if ok else 'FAIL'}")  # fmt: skip
+    octave = all(
+        tempo[s]["tempo"]["musia"]["acc1"] >= TARGET_ACC1 for s in OCTAVE_STYLES if s in tempo
+    )
+    ok = (
+        key["exact"] >= TARGET_KEY_EXACT
+        and key["mirex"] >= TARGET_KEY_MIREX
+        and test["tempo"]["musia"]["acc1"] >= TARGET_ACC1
+        and octave
+    )
+    lines.append(
+        f"  targets: exact ≥ {100 * TARGET_KEY_EXACT:g} %, MIREX ≥ {TARGET_KEY_MIREX}, "
+        f"Acc1 ≥ {100 * TARGET_ACC1:g} % overall and in {', '.join(OCTAVE_STYLES)}: "
+        f"{'PASS' if ok else 'FAIL'}"
+    )
     return lines
 
 
 def report_text(report: dict[str, Any]) -> str:
-    lines = [f"Musia audio analysis accuracy — seed {report['seed']}, renders "
-             f"{report['render_fingerprint']}, tools {report['third_party_tools']}", ""]  # fmt: skip
+    lines = [
+        f"Musia audio analysis accuracy — seed {report['seed']}, renders "
+        f"{report['render_fingerprint']}, tools {report['third_party_tools']}",
+        "",
+    ]
     if "electronic" in report:
         lines += [*_electronic_lines(report["electronic"]), ""]
-        lines += _figure_lines(f"Electronic set, tune half (seed {TUNE_SEED})",
-                               report["electronic"]["tune"]) + [""]  # fmt: skip
+        tune = report["electronic"]["tune"]
+        lines += [*_figure_lines(f"Electronic set, tune half (seed {TUNE_SEED})", tune), ""]
     if "chorales" in report:
         block = report["chorales"]
-        lines += _figure_lines(f"Bach chorales, {block['count']} (truth: signature + final bass)",
-                               block)  # fmt: skip
-        lines.append(f"  musia against the key the file states: "
-                     f"{100 * block['key']['musia']['exact_vs_stated']:.1f}%")  # fmt: skip
+        lines += _figure_lines(
+            f"Bach chorales, {block['count']} (truth: signature + final bass)", block
+        )
+        lines.append(
+            f"  musia against the key the file states: "
+            f"{100 * block['key']['musia']['exact_vs_stated']:.1f}%"
+        )
         cv = block.get("cross_validation") or {}
         if cv:
-            lines.append(f"  {cv['folds']}-fold cross-validated key setting on chorales: "
-                         f"{100 * cv['held_out_exact']:.1f}% held out; chosen: "
-                         + "; ".join(dict.fromkeys(cv["chosen"])))  # fmt: skip
+            lines.append(
+                f"  {cv['folds']}-fold cross-validated key setting on chorales: "
+                f"{100 * cv['held_out_exact']:.1f}% held out; chosen: "
+                + "; ".join(dict.fromkeys(cv["chosen"]))
+            )
         ok = block["key"]["musia"]["exact"] >= TARGET_CHORALE_EXACT
-        lines += [f"  target: exact ≥ {100 * TARGET_CHORALE_EXACT:g} %: {'PASS' if ok else 'FAIL'}",
-                  ""]  # fmt: skip
+        lines += [
+            f"  target: exact ≥ {100 * TARGET_CHORALE_EXACT:g} %: {'PASS' if ok else 'FAIL'}",
+            "",
+        ]
     if "grooves" in report:
-        lines += _figure_lines(f"Drum grooves, {report['grooves']['count']}",
-                               report["grooves"]) + [""]  # fmt: skip
+        grooves = report["grooves"]
+        lines += [*_figure_lines(f"Drum grooves, {grooves['count']}", grooves), ""]
     if "real" in report:
         lines += _figure_lines(f"Real recordings, {report['real']['count']}", report["real"])
-        lines += _style_table(report["real"]["per_group"]) + [""]
+        lines += [*_style_table(report["real"]["per_group"]), ""]
     return "\n".join(lines)
 
 
@@ -675,19 +589,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sets", default=",".join(SETS), help="electronic,chorales,grooves")
     parser.add_argument("--limit", type=int, default=None, help="chorales and grooves to use")
-    parser.add_argument("--per-style", type=int, default=analysis_sets.KEYS_PER_STYLE,
-                        help="electronic songs per style and seed")  # fmt: skip
+    parser.add_argument(
+        "--per-style",
+        type=int,
+        default=analysis_sets.KEYS_PER_STYLE,
+        help="electronic songs per style and seed",
+    )
     parser.add_argument("--styles", default="", help="only these styles (comma-separated)")
     parser.add_argument("--bars", type=int, default=analysis_sets.BARS, help=argparse.SUPPRESS)
     parser.add_argument("--real", default="", help="CSV of labelled recordings (path,key,bpm)")
     parser.add_argument("--seed", type=int, default=1, help="chorale voices and grooves")
     parser.add_argument("--json", action="store_true", help="print a machine-readable summary")
     parser.add_argument("--misses", action="store_true", help="list every miss")
+    parser.add_argument("--json-out", default="", help="also write the JSON summary here")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     args = parser.parse_args(argv)
     if args.limit is not None and args.limit < 1:
         parser.error("--limit must be ≥ 1")
-    if unknown := set(args.sets.split(",")) - set(SETS):
+    if unknown := {name for name in args.sets.split(",") if name} - set(SETS):
         parser.error(f"unknown sets: {', '.join(sorted(unknown))}")
     progress = (lambda _: None) if args.quiet else (lambda s: print(s, file=sys.stderr))
     try:
@@ -695,6 +614,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ImportError as exc:
         print(f"analysis_accuracy: needs the audio and bench extras: {exc}", file=sys.stderr)
         return 2
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(report, indent=2), "utf-8")
     if args.json:
         print(json.dumps(report, indent=2))
     else:

@@ -22,6 +22,7 @@ code is left out, so changing it re-uses the renders.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import math
@@ -31,7 +32,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +40,18 @@ REPO = Path(__file__).resolve().parents[1]
 SOURCE = REPO / "src" / "musia"
 # What composes and renders a preview (relative to src/musia; folders count whole).
 RENDER_CODE = (
-    "core", "production", "formats/preview.py", "formats/midi.py", "audio/synth.py",
-    "audio/synth", "audio/soundfont.py", "audio/loudness.py", "project.py", "instruments.py",
+    "core",
+    "production",
+    "formats/preview.py",
+    "formats/midi.py",
+    "audio/synth.py",
+    "audio/synth",
+    "audio/soundfont.py",
+    "audio/loudness.py",
+    "project.py",
+    "instruments.py",
     "library_samples.py",
-)  # fmt: skip
+)
 CACHE_ENV = "MUSIA_BENCH_CACHE"
 KEYS_PER_STYLE = 8
 TUNE_SEED, TEST_SEED = 1, 2
@@ -52,6 +61,11 @@ SHIFTS = (-5, -4, -3, -2, -1, 1, 2, 3, 4, 5)
 STRETCHES = (0.9, 0.93, 0.96, 1.04, 1.07, 1.1)
 VERSIONS = ("original", "pitch", "stretch")
 NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+GROOVE_BPM = (70.0, 180.0)
+GROOVE_BARS = 16
+CHORALE_BPM = (60.0, 120.0)
+# Instruments a chorale voice may be played on (General MIDI programs).
+INSTRUMENTS = (0, 6, 11, 19, 24, 40, 42, 48, 52, 56, 60, 68, 70, 71, 73)
 Key = tuple[int, str]
 
 
@@ -162,16 +176,35 @@ def _song_pieces(
     if not pitch.exists() and tools["rubberband"]:
         _third_party(["rubberband", "-q", "-p", str(song["shift"])], original, pitch)
     if not stretch.exists() and tools["sox"]:
-        _third_party(["sox", "-q", "{in}", "{out}", "tempo", "-m", str(song["stretch"])],
-                     original, stretch)  # fmt: skip
+        _third_party(
+            ["sox", "-q", "{in}", "{out}", "tempo", "-m", str(song["stretch"])], original, stretch
+        )
     name = f"{song['style']} {key_text(key)} {song['bpm']:g} s{seed}"
     made = [Piece(name, song["style"], original, key, song["bpm"], seed, "original")]
     if pitch.exists():
-        made.append(Piece(f"{name} {song['shift']:+d} st", song["style"], pitch, shifted,
-                          song["bpm"], seed, "pitch"))  # fmt: skip
+        made.append(
+            Piece(
+                f"{name} {song['shift']:+d} st",
+                song["style"],
+                pitch,
+                shifted,
+                song["bpm"],
+                seed,
+                "pitch",
+            )
+        )
     if stretch.exists():
-        made.append(Piece(f"{name} x{song['stretch']:g}", song["style"], stretch, key,
-                          round(song["bpm"] * song["stretch"], 3), seed, "stretch"))  # fmt: skip
+        made.append(
+            Piece(
+                f"{name} x{song['stretch']:g}",
+                song["style"],
+                stretch,
+                key,
+                round(song["bpm"] * song["stretch"], 3),
+                seed,
+                "stretch",
+            )
+        )
     return made
 
 
@@ -191,8 +224,10 @@ def _render(song: dict[str, Any], seed: int, out: Path) -> None:
         musia = Path(sys.executable).with_name("musia")
         subprocess.run(
             [str(musia), "render", str(work / "plan.json"), "--out", str(work / "mix.wav")],
-            check=True, capture_output=True, timeout=RENDER_TIMEOUT_S,
-        )  # fmt: skip
+            check=True,
+            capture_output=True,
+            timeout=RENDER_TIMEOUT_S,
+        )
         _to_flac(work / "mix.wav", out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -207,8 +242,10 @@ def _third_party(command: list[str], source: Path, out: Path) -> None:
     try:
         data, rate = soundfile.read(source, dtype="float32")
         soundfile.write(work / "in.wav", data, rate, subtype="FLOAT")
-        filled = [c.replace("{in}", str(work / "in.wav")).replace("{out}", str(work / "out.wav"))
-                  for c in command]  # fmt: skip
+        filled = [
+            c.replace("{in}", str(work / "in.wav")).replace("{out}", str(work / "out.wav"))
+            for c in command
+        ]
         if "{in}" not in command:
             filled += [str(work / "in.wav"), str(work / "out.wav")]
         subprocess.run(filled, check=True, capture_output=True, timeout=RENDER_TIMEOUT_S)
@@ -228,6 +265,150 @@ def _to_flac(wav: Path, out: Path) -> None:
     partial = out.with_suffix(".part.flac")
     soundfile.write(partial, data, rate, subtype="PCM_24")
     partial.replace(out)
+
+
+def chorale_pieces(limit: int | None, seed: int, progress: Callable[[str], None]) -> list[Piece]:
+    """Rendered chorales (cached like the electronic set) with their keys."""
+    from music21 import corpus
+
+    rng = random.Random(seed)
+    paths = sorted(p for p in corpus.getComposer("bach") if p.suffix == ".mxl")
+    rng.shuffle(paths)
+    folder = cache_root() / render_fingerprint() / f"chorales-{seed}"
+    folder.mkdir(parents=True, exist_ok=True)
+    pieces = []
+    for path in paths[:limit] if limit else paths:
+        made = _cached_chorale(path, rng, folder, progress)
+        if made is not None:
+            pieces.append(made)
+    return pieces
+
+
+def _cached_chorale(
+    path: Path, rng: random.Random, folder: Path, progress: Callable[[str], None]
+) -> Piece | None:
+    """The chorale's render and truth from the cache, else made now. The random draws happen
+    either way, so a cached run and a fresh one pick the same instruments and tempi."""
+    instruments = [rng.choice(INSTRUMENTS) for _ in range(8)]
+    bpm = round(rng.uniform(*CHORALE_BPM), 1)
+    audio, facts = folder / f"{path.stem}.flac", folder / f"{path.stem}.json"
+    if not facts.exists():
+        progress(f"render {path.stem}")
+        facts.write_text(json.dumps(_render_chorale(path, instruments, bpm, audio)), "utf-8")
+    truth = json.loads(facts.read_text("utf-8"))
+    if truth["key"] is None:
+        return None
+    key, stated = tuple(truth["key"]), tuple(truth["stated"])
+    return Piece(path.stem, "chorale", audio, (key[0], key[1]), None, 0, f"{stated[0]} {stated[1]}")
+
+
+def _render_chorale(path: Path, instruments: list[int], bpm: float, out: Path) -> dict[str, Any]:
+    import tempfile
+
+    from music21 import converter, key
+
+    from musia.formats.midi import read_midi
+
+    score = converter.parse(str(path))
+    signature = next(iter(score.recurse().getElementsByClass(key.KeySignature)), None)
+    last = score.parts[-1].flatten().notes.last() if score.parts else None
+    if signature is None or last is None:
+        return {"key": None}
+    truth = signature_and_final(signature.sharps, last.pitches[0].pitchClass)
+    if truth is None:
+        return {"key": None}
+    stated = (
+        truth
+        if not isinstance(signature, key.Key)
+        else (signature.tonic.pitchClass, signature.mode)
+    )
+    with tempfile.TemporaryDirectory(prefix="musia-chorale-") as folder:
+        midi_path = Path(folder) / f"{path.stem}.mid"
+        score.write("midi", fp=str(midi_path))
+        song = read_midi(midi_path)
+    voices = [t for t in song.tracks if not t.is_drums]
+    tracks = tuple(replace(t, program=instruments[i % 8]) for i, t in enumerate(voices))
+    _write_render(replace(song, tracks=tracks, bpm=bpm), out, balance=False)
+    return {"key": list(truth), "stated": list(stated)}
+
+
+def signature_and_final(sharps: int, final_pc: int) -> Key | None:
+    """The key from a signature (sharps, negative for flats) and the final bass note."""
+    major = (7 * sharps) % 12
+    minor = (major + 9) % 12
+    if final_pc == major:
+        return final_pc, "major"
+    if final_pc in (minor, (minor + 5) % 12):  # the relative minor, or its Dorian notation
+        return final_pc, "minor"
+    if final_pc == (major + 5) % 12:  # Mixolydian notation: one sharp short
+        return final_pc, "major"
+    return None
+
+
+def groove_song(index: int, rng: random.Random) -> tuple[Any, float]:
+    from musia.core.compose import compose
+    from musia.core.plan import Plan, SectionPlan
+    from musia.core.styles import load_style, style_names
+
+    names = style_names()
+    name = names[index % len(names)]
+    style = load_style(name)
+    low, high = max(GROOVE_BPM[0], style.tempo_min), min(GROOVE_BPM[1], style.tempo_max)
+    bpm = round(rng.uniform(low, high), 2)
+    energy = rng.randint(1, 3)
+    plan = Plan(
+        style=name,
+        bpm=bpm,
+        tonic_pc=0,
+        mode="minor",
+        time_signature="4/4",
+        bars=GROOVE_BARS,
+        parts=("drums",),
+        seed=rng.randrange(2**31),
+        sections=(SectionPlan(name="main", bars=GROOVE_BARS, energy=energy, parts=("drums",)),),
+    )
+    return compose(plan), bpm
+
+
+def groove_pieces(count: int, seed: int, progress: Callable[[str], None]) -> list[Piece]:
+    rng = random.Random(seed)
+    folder = cache_root() / render_fingerprint() / f"grooves-{seed}"
+    folder.mkdir(parents=True, exist_ok=True)
+    pieces = []
+    for index in range(count):
+        song, bpm = groove_song(index, rng)
+        path = folder / f"{index:03d}-{song.style.replace(' ', '_')}-{bpm:g}.flac"
+        if not path.exists():
+            progress(f"render {path.stem}")
+            _write_render(song, path, balance=True)
+        pieces.append(Piece(f"{song.style} {bpm:g}", song.style, path, None, bpm))
+    return pieces
+
+
+def _write_render(song: Any, out: Path, *, balance: bool) -> None:
+    import soundfile
+
+    from musia.formats.preview import render_song
+
+    preview = render_song(song, balance=balance)
+    partial = out.with_suffix(".part.flac")
+    soundfile.write(partial, preview.mix.T, preview.sample_rate, subtype="PCM_24")
+    partial.replace(out)
+
+
+def real_pieces(listing: Path) -> list[Piece]:
+    """Labelled recordings: a CSV of path (relative to the CSV), key, bpm and group."""
+    from musia.audio.sample_search import parse_key
+
+    pieces = []
+    with listing.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            path = (listing.parent / row["path"]).resolve()
+            found = parse_key(row["key"]) if row.get("key") else None
+            key = (found.tonic_pc, found.mode or "major") if found else None
+            bpm = float(row["bpm"]) if row.get("bpm") else None
+            pieces.append(Piece(path.stem, row.get("group") or "real", path, key, bpm))
+    return pieces
 
 
 def load_piece(piece: Piece) -> tuple[Any, int]:

@@ -65,12 +65,16 @@ def rendered(style: str = "house", seed: int = 3, **fields: object) -> tuple[Son
     return song, render_song(song)
 
 
-def saw(pitch: int, seconds: float, rate: int = RATE, partials: int = 12) -> npt.NDArray[np.float32]:
+def saw(
+    pitch: int, seconds: float, rate: int = RATE, partials: int = 12
+) -> npt.NDArray[np.float32]:
     """A bright synth-bass note: a sawtooth of `partials` harmonics (the n-th at 1/n), whose
     third and fifth partials (a fifth and a major third above) are as strong as in a real one."""
     t = np.arange(round(seconds * rate)) / rate
     f0 = 440.0 * 2 ** ((pitch - 69) / 12)
-    out = sum(np.sin(2 * np.pi * n * f0 * t) / n for n in range(1, partials + 1) if n * f0 < rate / 2)
+    out = sum(
+        np.sin(2 * np.pi * n * f0 * t) / n for n in range(1, partials + 1) if n * f0 < rate / 2
+    )
     envelope = np.minimum(1.0, t / 0.01) * np.exp(-t * 1.5)
     return (0.4 * out * envelope).astype(np.float32)
 

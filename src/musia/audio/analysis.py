@@ -118,7 +118,8 @@ def analyze_signal(samples: npt.ArrayLike, sample_rate: int) -> AudioAnalysis:
     levels = _levels(channels_first, sample_rate)
     spectrum = _magnitude(mono)
     tempo = estimate_tempo(onset_bands(spectrum, ANALYSIS_RATE, HOP), ANALYSIS_RATE, HOP)
-    key = estimate_key(mono, ANALYSIS_RATE)
+    spectral = _spectral(spectrum)
+    key = estimate_key(mono, ANALYSIS_RATE, flatness=spectral.flatness)
     return AudioAnalysis(
         duration_s=duration_s,
         sample_rate=sample_rate,
@@ -137,7 +138,7 @@ def analyze_signal(samples: npt.ArrayLike, sample_rate: int) -> AudioAnalysis:
         sample_peak_dbfs=levels[1],
         true_peak_dbfs=levels[2],
         onset_rate_per_s=len(tempo.onset_times_s) / duration_s,
-        spectral=_spectral(spectrum),
+        spectral=spectral,
         onset_times_s=tempo.onset_times_s,
     )
 

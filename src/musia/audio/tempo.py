@@ -212,8 +212,8 @@ def _choose(autocorrelation: npt.NDArray[np.float64], frame_s: float) -> tuple[f
 
 # Logistic weights for "a listener taps twice as fast", over `_pair_features` of a tempo L
 # against 2L; fitted on one half of Musia's renders (bench/analysis_accuracy.py).
-OCTAVE_WEIGHTS = (-1.81, 3.628, 0.001, -1.006, 0.272, 3.211, 0.266)
-OCTAVE_BIAS = -1.99
+OCTAVE_WEIGHTS = (-2.226, 4.015, 0.25, -0.384, 0.338, 2.928, 0.047)
+OCTAVE_BIAS = -2.131
 MAX_ACCENT = 2.0  # octaves; renders of every style measure under 2.1
 OCTAVE_SURE = 0.5  # the model must be this sure to move away from the autocorrelation's octave
 
