@@ -245,23 +245,30 @@ def test_an_unnamed_drum_loop_gets_its_tempo_and_no_key(tmp_path: Path) -> None:
 
 
 def test_a_loops_tempo_is_the_octave_that_makes_it_whole_bars() -> None:
-    """Loops are cut to whole bars: of the analysed tempo and its other octaves, the one at
-    which the loop is 1, 2, 4, 8 or 16 bars long is its tempo; the analysed one when both are."""
+    """Loops are cut to 1, 2, 4, 8 or 16 bars: of the analysed tempo and its other octaves, the
+    first at which the loop is whole bars is its tempo, and a loop read under 64 BPM whose
+    double is whole bars too is taken at the double."""
     from dataclasses import replace
 
     from musia.audio.analysis import AudioAnalysis, Spectral
     from musia.audio.sample_analysis import loop_tempo
 
+    def bars_at(bars: int, bpm: float) -> float:
+        return bars * 240.0 / bpm
+
     base = AudioAnalysis(
-        duration_s=3 * 240.0 / 124.0, sample_rate=44_100, channels=2, tempo_bpm=62.0,
+        duration_s=bars_at(4, 124.0), sample_rate=44_100, channels=2, tempo_bpm=124.0,
         tempo_confidence=0.5, beat_times_s=(), key_tonic_pc=None, key_mode=None,
         key_confidence=0.0, loudness_lufs=None, sample_peak_dbfs=None, true_peak_dbfs=None,
         onset_rate_per_s=4.0, spectral=Spectral(0.0, 0.0, 0.0, 0.0, 0.0),
-        tempo_alternatives_bpm=(124.0, 31.0),
+        tempo_alternatives_bpm=(62.0, 248.0),
     )  # fmt: skip
-    # Three bars at 124 are one and a half at 62: the loop asks for 124.
-    assert loop_tempo(base) == 124.0
-    # Four bars at 124 are two at 62: whole either way, the analysis stands.
-    assert loop_tempo(replace(base, duration_s=4 * 240.0 / 124.0)) == 62.0
-    # Whole at neither: the analysis stands.
-    assert loop_tempo(replace(base, duration_s=2.5)) == 62.0
+    assert loop_tempo(base) == 124.0  # 4 bars: the analysis stands
+    # 16 bars at 70 read at 140 would be 32 bars: the loop says 70.
+    assert loop_tempo(replace(base, duration_s=bars_at(16, 70.0), tempo_bpm=140.0,
+                              tempo_alternatives_bpm=(70.0,))) == 70.0  # fmt: skip
+    # A chord loop of 8 bars at 124 read at 62 (4 bars): slower than any style, so 124.
+    assert loop_tempo(replace(base, duration_s=bars_at(8, 124.0), tempo_bpm=62.0,
+                              tempo_alternatives_bpm=(124.0, 31.0))) == 124.0  # fmt: skip
+    # Three bars are whole at no octave: the analysis stands.
+    assert loop_tempo(replace(base, duration_s=bars_at(3, 124.0))) == 124.0

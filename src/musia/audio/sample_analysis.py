@@ -35,6 +35,7 @@ LOOP_MIN_ONSETS = 4
 KEY_MIN_CONFIDENCE = 0.5  # the estimate is right at least half the time at this margin
 BAR_BEATS = 4
 WHOLE_BARS_TOLERANCE = 0.03  # a loop within 3 % of a whole number of bars
+LOOP_MIN_BPM = 64.0
 DARK_CENTROID_HZ = 800.0
 BRIGHT_CENTROID_HZ = 4000.0
 _NAME_BPM = re.compile(r"(?<!\d)(\d{2,3}(?:\.\d+)?)\s*-?\s*bpm\b", re.IGNORECASE)
@@ -246,12 +247,19 @@ def _add_tempo_and_key(
 
 def loop_tempo(analysis: AudioAnalysis) -> float:
     """The analysed tempo, or the other octave at which the loop is a whole number of bars
-    (1, 2, 4, 8 or 16) when the analysed one does not make it so."""
+    (1, 2, 4, 8 or 16) when the analysed one does not make it so. A loop read under
+    `LOOP_MIN_BPM` whose double is whole bars too takes the double: no style Musia matches
+    loops to goes that slow (lo-fi starts at 65), and a drumless chord loop at 120 reads as
+    60 to the octave model, which learnt slow tempi from ambient songs."""
     assert analysis.tempo_bpm is not None
-    for bpm in (analysis.tempo_bpm, *analysis.tempo_alternatives_bpm):
-        if _whole_bars(analysis.duration_s, bpm):
-            return bpm
-    return analysis.tempo_bpm
+    whole = [b for b in (analysis.tempo_bpm, *analysis.tempo_alternatives_bpm)
+             if _whole_bars(analysis.duration_s, b)]  # fmt: skip
+    if not whole:
+        return analysis.tempo_bpm
+    double = analysis.tempo_bpm * 2
+    if whole[0] < LOOP_MIN_BPM and any(abs(b - double) < 0.01 * double for b in whole):
+        return double
+    return whole[0]
 
 
 def _whole_bars(duration_s: float, bpm: float) -> bool:
