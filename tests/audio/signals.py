@@ -63,3 +63,63 @@ def cadence(
 def rendered(style: str = "house", seed: int = 3, **fields: object) -> tuple[Song, Preview]:
     song = make_song(style, seed, **fields)
     return song, render_song(song)
+
+
+def saw(
+    pitch: int, seconds: float, rate: int = RATE, partials: int = 12
+) -> npt.NDArray[np.float32]:
+    """A bright synth-bass note: a sawtooth of `partials` harmonics (the n-th at 1/n), whose
+    third and fifth partials (a fifth and a major third above) are as strong as in a real one."""
+    t = np.arange(round(seconds * rate)) / rate
+    f0 = 440.0 * 2 ** ((pitch - 69) / 12)
+    out = sum(
+        np.sin(2 * np.pi * n * f0 * t) / n for n in range(1, partials + 1) if n * f0 < rate / 2
+    )
+    envelope = np.minimum(1.0, t / 0.01) * np.exp(-t * 1.5)
+    return (0.4 * out * envelope).astype(np.float32)
+
+
+# Chord roots (semitones over the tonic) of loops as club tracks play them.
+MINOR_LOOP = (0, 5, 8, 7)  # i – iv – VI – v
+MAJOR_LOOP = (0, 7, 9, 5)  # I – V – vi – IV
+
+
+def club_loop(tonic_midi: int, mode: str, bpm: float = 124.0, bars: int = 4,
+              rate: int = RATE) -> Samples:  # fmt: skip
+    """A bass-led loop: a sawtooth bass on the chord roots in octave 1–2 (eighth notes) under a
+    soft sine triad, a bar per chord. It starts on the second chord, as a loop cut anywhere does,
+    so nothing depends on where it begins or ends."""
+    scale = (0, 2, 3, 5, 7, 8, 10) if mode == "minor" else (0, 2, 4, 5, 7, 9, 11)
+    roots = MINOR_LOOP if mode == "minor" else MAJOR_LOOP
+    bar_s, eighth_s = 240.0 / bpm, 30.0 / bpm
+    pieces = []
+    for bar in range(bars):
+        degree = scale.index(roots[(bar + 1) % len(roots)])
+        triad = [scale[(degree + step) % 7] + 12 * ((degree + step) // 7) for step in (0, 2, 4)]
+        pad = tone([tonic_midi + 12 + pc for pc in triad], bar_s, rate) * 0.5
+        bass = np.concatenate([saw(tonic_midi - 12 + triad[0], eighth_s, rate) for _ in range(8)])
+        length = min(len(pad), len(bass))
+        pieces.append(pad[:length] + bass[:length])
+    return np.concatenate(pieces)[:, None]
+
+
+def drum_groove(bpm: float, seconds: float, *, kicks: tuple[int, ...], snares: tuple[int, ...],
+                hats: tuple[int, ...], rate: int = RATE) -> Samples:  # fmt: skip
+    """A drum loop on a 16-step bar: a pitched-down sine kick, a noise snare and short high
+    hat ticks on the given steps."""
+    frames = round(seconds * rate)
+    out = np.zeros(frames, dtype=np.float32)
+    noise = np.random.default_rng(5)
+    t = np.arange(round(0.15 * rate)) / rate
+    kick = np.sin(2 * np.pi * 50 * t * (1 + 1.5 * np.exp(-t * 30))) * np.exp(-t * 20)
+    body = noise.normal(0, 0.3, len(t)) * np.exp(-t * 25)
+    snare = body + 0.3 * np.sin(2 * np.pi * 190 * t) * np.exp(-t * 30)
+    hat = np.diff(noise.normal(0, 0.2, len(t) + 1)) * np.exp(-t * 150)
+    step_s = 15.0 / bpm
+    for step in range(int(seconds / step_s)):
+        start = round(step * step_s * rate)
+        for steps, sound in ((kicks, kick), (snares, snare), (hats, hat)):
+            if step % 16 in steps:
+                end = min(frames, start + len(sound))
+                out[start:end] += sound[: end - start].astype(np.float32)
+    return (0.4 * out)[:, None]

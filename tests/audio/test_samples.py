@@ -224,3 +224,51 @@ def test_a_subfolder_and_its_library_share_their_analyses(pack: Path, tmp_path: 
         assert not again.removed and again.unchanged == 4
         assert len(index.update(folder).removed) == 4
         assert len(index.rows()) == len(EXPECTED) - 4
+
+
+def test_an_unnamed_drum_loop_gets_its_tempo_and_no_key(tmp_path: Path) -> None:
+    """Drums have no key: the analysis says so (no tonal content), so the library stores none
+    even though the name does not say "drums"."""
+    from tests.audio.signals import RATE, drum_groove
+
+    folder = tmp_path / "misc"
+    folder.mkdir()
+    groove = drum_groove(124.0, 240.0 / 124.0 * 4, kicks=(0, 4, 8, 12), snares=(4, 12),
+                         hats=(2, 6, 10, 14))  # fmt: skip
+    write_audio(folder / "untitled 3.wav", np.repeat(groove, 2, axis=1), RATE)
+    with SampleIndex(tmp_path / "one.sqlite") as index:
+        index.update(folder)
+        (row,) = index.rows()
+    assert row["kind"] == "loop" and row["bpm_source"] == "audio"
+    assert abs(float(str(row["bpm"])) - 124.0) < 1.0
+    assert row["key_tonic_pc"] is None and row["key_name"] is None
+
+
+def test_a_loops_tempo_is_the_octave_that_makes_it_whole_bars() -> None:
+    """Loops are cut to 1, 2, 4, 8 or 16 bars: of the analysed tempo and its other octaves, the
+    first at which the loop is whole bars is its tempo, and a loop read under 64 BPM whose
+    double is whole bars too is taken at the double."""
+    from dataclasses import replace
+
+    from musia.audio.analysis import AudioAnalysis, Spectral
+    from musia.audio.sample_analysis import loop_tempo
+
+    def bars_at(bars: int, bpm: float) -> float:
+        return bars * 240.0 / bpm
+
+    base = AudioAnalysis(
+        duration_s=bars_at(4, 124.0), sample_rate=44_100, channels=2, tempo_bpm=124.0,
+        tempo_confidence=0.5, beat_times_s=(), key_tonic_pc=None, key_mode=None,
+        key_confidence=0.0, loudness_lufs=None, sample_peak_dbfs=None, true_peak_dbfs=None,
+        onset_rate_per_s=4.0, spectral=Spectral(0.0, 0.0, 0.0, 0.0, 0.0),
+        tempo_alternatives_bpm=(62.0, 248.0),
+    )  # fmt: skip
+    assert loop_tempo(base) == 124.0  # 4 bars: the analysis stands
+    # 16 bars at 70 read at 140 would be 32 bars: the loop says 70.
+    assert loop_tempo(replace(base, duration_s=bars_at(16, 70.0), tempo_bpm=140.0,
+                              tempo_alternatives_bpm=(70.0,))) == 70.0  # fmt: skip
+    # A chord loop of 8 bars at 124 read at 62 (4 bars): slower than any style, so 124.
+    assert loop_tempo(replace(base, duration_s=bars_at(8, 124.0), tempo_bpm=62.0,
+                              tempo_alternatives_bpm=(124.0, 31.0))) == 124.0  # fmt: skip
+    # Three bars are whole at no octave: the analysis stands.
+    assert loop_tempo(replace(base, duration_s=bars_at(3, 124.0))) == 124.0

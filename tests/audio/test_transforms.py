@@ -136,3 +136,17 @@ def _low_band_on_beats(samples: np.ndarray, beats_s: tuple[float, ...]) -> float
     low = sosfilt(butter(4, 150, fs=RATE, output="sos"), samples.mean(axis=1))
     window = round(0.08 * RATE)
     return float(sum(np.sum(low[round(b * RATE) : round(b * RATE) + window] ** 2) for b in beats_s))
+
+
+def test_add_drums_puts_the_ones_on_the_bars_low_end() -> None:
+    """A groove whose kick lands on the second beat of each bar (and ticks elsewhere): the
+    drums' bar starts there, not on the first beat the analysis found."""
+    from tests.audio.signals import drum_groove
+
+    source = drum_groove(120.0, 12.0, kicks=(4,), snares=(), hats=(0, 2, 6, 8, 10, 12, 14))
+    analysis = analyze_signal(source, RATE)
+    assert analysis.tempo_bpm == pytest.approx(120.0, rel=0.01)
+    beats = analysis.beat_times_s
+    phase = transforms.downbeat_phase(source, RATE, beats)
+    kick_s = 0.5  # the second beat of the first bar at 120 BPM
+    assert min(abs((beats[phase] - kick_s) % 2.0), abs((beats[phase] - kick_s) % 2.0 - 2.0)) < 0.05

@@ -98,3 +98,24 @@ def test_transpose_leaves_drums_alone(live_set: Path, tmp_path: Path) -> None:
         assert [n.pitch + shift for c in a.clips for n in c.notes] == [
             n.pitch for c in b.clips for n in c.notes
         ]
+
+
+def test_add_part_to_a_set_of_recordings_hears_their_key(tmp_path: Path) -> None:
+    """A set of recordings with a drum MIDI track (the pitched MIDI tracks are gone, the
+    preview's audio stems are left) has no notes to read a key from: `--add-part` listens to
+    its audio clips instead."""
+    made = run("generate", "deep house 122 bpm G minor, 8 bars, no lead", "--out", str(tmp_path),
+               "--seed", "7", "--json")  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    project = next(tmp_path.glob("* Project"))
+    source = next(project.glob("*.als"))
+    facts = json.loads(run("inspect", str(source), "--json").stdout)
+    deletions = [a for t in facts["tracks"] if t["type"] == "midi" and t["name"] != "Drums"
+                 for a in ("--delete-track", t["name"])]  # fmt: skip
+    audio_only = project / "audio only.als"
+    emptied = run("edit", str(source), "--out", str(audio_only), *deletions)
+    assert emptied.returncode == 0, emptied.stderr
+    added = run("edit", str(audio_only), "--out", str(project / "added.als"), "--add-part",
+                "bass", "--json")  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert "in G minor" in json.loads(added.stdout)["changes"][-1]

@@ -17,6 +17,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from musia.audio.key import estimate_key, key_name
+from musia.audio.tempo import estimate_tempo, onset_bands
 from musia.errors import AudioFormatError
 
 if TYPE_CHECKING:
@@ -32,7 +34,6 @@ TRUE_PEAK_MARGIN = 64  # frames either side: longer than the interpolation filte
 TRUE_PEAK_SEARCH_DB = 6.0
 TRUE_PEAK_RUN_BLOCKS = 64  # neighbouring blocks oversampled in one call (1 M samples at most)
 MIN_DURATION_S = 0.05
-PITCH_CLASS_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
 
 
 @dataclass(frozen=True)
@@ -56,19 +57,26 @@ class AudioAnalysis:
     beat_times_s: tuple[float, ...]
     key_tonic_pc: int | None  # C = 0; None for silence or unpitched audio
     key_mode: str | None  # "major" | "minor"
-    key_confidence: float  # 0 … 1
+    key_confidence: float  # 0 … 1: the share of estimates this sure that are right
     loudness_lufs: float | None  # None: silence, or shorter than a 400 ms gating block
     sample_peak_dbfs: float | None
     true_peak_dbfs: float | None
     onset_rate_per_s: float
     spectral: Spectral
     onset_times_s: tuple[float, ...] = field(default=(), repr=False)
+    # Added by issue 21 (the names above are read by other tools and stay as they are):
+    key_runner_up_pc: int | None = None  # the second most likely key
+    key_runner_up_mode: str | None = None
+    key_tonality: float = 0.0  # 0 (drums, noise: no key given) … 1 (one pitch class)
+    tempo_alternatives_bpm: tuple[float, ...] = ()  # other octaves a listener might tap
 
     @property
     def key_name(self) -> str | None:
-        if self.key_tonic_pc is None or self.key_mode is None:
-            return None
-        return f"{PITCH_CLASS_NAMES[self.key_tonic_pc]} {self.key_mode}"
+        return key_name(self.key_tonic_pc, self.key_mode)
+
+    @property
+    def key_runner_up_name(self) -> str | None:
+        return key_name(self.key_runner_up_pc, self.key_runner_up_mode)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready; other tools read `duration_s`, `tempo_bpm`, `key_tonic_pc`, `key_mode`,
@@ -76,6 +84,8 @@ class AudioAnalysis:
         body = asdict(self)
         body.pop("onset_times_s")
         body["key_name"] = self.key_name
+        body["key_runner_up_name"] = self.key_runner_up_name
+        body["tempo_alternatives_bpm"] = [round(t, 2) for t in self.tempo_alternatives_bpm]
         body["beat_times_s"] = [round(t, 4) for t in self.beat_times_s]
         body["spectral"] = {k: _rounded(v) for k, v in body["spectral"].items()}
         return {k: _rounded(v) for k, v in body.items()}
@@ -106,13 +116,10 @@ def analyze_signal(samples: npt.ArrayLike, sample_rate: int) -> AudioAnalysis:
     channels_first = np.ascontiguousarray(audio.T)
     mono = _mono_at(channels_first, sample_rate)
     levels = _levels(channels_first, sample_rate)
-    from musia.audio.key import estimate_key
-    from musia.audio.tempo import estimate_tempo, onset_envelope
-
     spectrum = _magnitude(mono)
-    envelope = onset_envelope(spectrum, ANALYSIS_RATE, HOP)
-    tempo = estimate_tempo(envelope, ANALYSIS_RATE, HOP)
-    key = estimate_key(mono, ANALYSIS_RATE)
+    tempo = estimate_tempo(onset_bands(spectrum, ANALYSIS_RATE, HOP), ANALYSIS_RATE, HOP)
+    spectral = _spectral(spectrum)
+    key = estimate_key(mono, ANALYSIS_RATE, flatness=spectral.flatness)
     return AudioAnalysis(
         duration_s=duration_s,
         sample_rate=sample_rate,
@@ -123,11 +130,15 @@ def analyze_signal(samples: npt.ArrayLike, sample_rate: int) -> AudioAnalysis:
         key_tonic_pc=key.tonic_pc,
         key_mode=key.mode,
         key_confidence=key.confidence,
+        key_runner_up_pc=key.runner_up[0] if key.runner_up else None,
+        key_runner_up_mode=key.runner_up[1] if key.runner_up else None,
+        key_tonality=key.tonality,
+        tempo_alternatives_bpm=tempo.alternatives_bpm,
         loudness_lufs=levels[0],
         sample_peak_dbfs=levels[1],
         true_peak_dbfs=levels[2],
         onset_rate_per_s=len(tempo.onset_times_s) / duration_s,
-        spectral=_spectral(spectrum),
+        spectral=spectral,
         onset_times_s=tempo.onset_times_s,
     )
 

@@ -4,7 +4,10 @@ Loop or one-shot: a name that says "loop" or states a tempo ("124bpm") makes a l
 sound of at least `LOOP_MIN_S` with a steady pulse (the analysis module's tempo, confident, with
 several onsets a second) is one, and everything else is a one-shot. A loop's class is `loop`;
 what plays in it (a name's "bass loop") is kept as its instrument. The tempo and key of a loop
-come from the name when it states them, else from `musia.audio.analysis`.
+come from the name when it states them, else from `musia.audio.analysis`: of the tempo and its
+other octaves, the one at which the loop lasts a whole number of bars (loops are cut to bars, so
+this settles a half- or double-time reading), and the key only when the audio has tonal content
+and the estimate is likely right (its calibrated confidence).
 """
 
 from __future__ import annotations
@@ -29,7 +32,10 @@ LOOP_MIN_S = 1.0
 LOOP_MIN_TEMPO_CONFIDENCE = 0.5
 LOOP_MIN_ONSETS_PER_S = 1.5
 LOOP_MIN_ONSETS = 4
-KEY_MIN_CONFIDENCE = 0.3
+KEY_MIN_CONFIDENCE = 0.5  # the estimate is right at least half the time at this margin
+BAR_BEATS = 4
+WHOLE_BARS_TOLERANCE = 0.03  # a loop within 3 % of a whole number of bars
+LOOP_MIN_BPM = 64.0
 DARK_CENTROID_HZ = 800.0
 BRIGHT_CENTROID_HZ = 4000.0
 _NAME_BPM = re.compile(r"(?<!\d)(\d{2,3}(?:\.\d+)?)\s*-?\s*bpm\b", re.IGNORECASE)
@@ -222,7 +228,7 @@ def _add_tempo_and_key(
     if stated_bpm is not None:
         record.bpm, record.bpm_source = stated_bpm, "name"
     elif analysis is not None and analysis.tempo_bpm is not None:
-        record.bpm, record.bpm_source = round(analysis.tempo_bpm, 2), "audio"
+        record.bpm, record.bpm_source = round(loop_tempo(analysis), 2), "audio"
     stated_key = _stated_key(stem)
     if _is_drums(stem) and stated_key is None:
         return  # a drum loop's "key" would be noise
@@ -237,6 +243,28 @@ def _add_tempo_and_key(
     ):
         record.key_tonic_pc, record.key_mode = analysis.key_tonic_pc, analysis.key_mode
         record.key_confidence = round(analysis.key_confidence, 3)
+
+
+def loop_tempo(analysis: AudioAnalysis) -> float:
+    """The analysed tempo, or the other octave at which the loop is a whole number of bars
+    (1, 2, 4, 8 or 16) when the analysed one does not make it so. A loop read under
+    `LOOP_MIN_BPM` whose double is whole bars too takes the double: no style Musia matches
+    loops to goes that slow (lo-fi starts at 65), and a drumless chord loop at 120 reads as
+    60 to the octave model, which learnt slow tempi from ambient songs."""
+    assert analysis.tempo_bpm is not None
+    whole = [b for b in (analysis.tempo_bpm, *analysis.tempo_alternatives_bpm)
+             if _whole_bars(analysis.duration_s, b)]  # fmt: skip
+    if not whole:
+        return analysis.tempo_bpm
+    double = analysis.tempo_bpm * 2
+    if whole[0] < LOOP_MIN_BPM and any(abs(b - double) < 0.01 * double for b in whole):
+        return double
+    return whole[0]
+
+
+def _whole_bars(duration_s: float, bpm: float) -> bool:
+    bars = duration_s * bpm / 60.0 / BAR_BEATS
+    return any(abs(bars - n) <= WHOLE_BARS_TOLERANCE * n for n in (1, 2, 4, 8, 16))
 
 
 def _sound_probabilities(features: npt.NDArray[np.float64]) -> dict[str, float]:

@@ -5,7 +5,13 @@
    interpolation, so the period is not rounded to a whole frame.
 2. **Octave decision**: a tempo and its double or half are all periodicities of the same
    groove; each candidate is scored by its own autocorrelation, the evidence one level down (the
-   pulses between its beats) and a broad prior around 120 BPM. See `_choose`.
+   pulses between its beats) and a broad prior (`_choose`). Then the tempo a listener would tap
+   is decided between it and its half and double (`_octave`): a half-time groove (dubstep, trap:
+   the snare once a bar) and a double-time one (drum and bass: two-step kicks under 16th hats)
+   are told apart by where the kick (the low band's onsets) and the hats (the high band's) repeat
+   and by how many onsets fall in a beat, weighed by a logistic model fitted on one half of
+   Musia's renders (bench/analysis_accuracy.py scores it on the other). The other octaves are
+   reported as alternatives.
 3. **Precise tempo**: the autocorrelation peak (a parabola through its frames), then the
    period and phase of the comb of beats that collects the most onset strength (`_comb_fit`):
    a few hundredths of a BPM, where a beat tracker alone is quantised to its 23 ms frames.
@@ -23,6 +29,10 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
 MIN_BPM, MAX_BPM = 60.0, 200.0
+OCTAVE_MIN_BPM, OCTAVE_MAX_BPM = 50.0, 220.0  # where half and double tempi may land
+MEL_BANDS = 128
+LOW_BAND_HZ = 200.0  # kick and bass
+HIGH_BAND_HZ = 5000.0  # hats and cymbals
 PRIOR_CENTRE_BPM = 140.0  # fitted on rendered grooves of 70–180 BPM (bench/analysis_accuracy.py)
 PRIOR_OCTAVES = 1.0  # standard deviation of the log2-normal prior
 MIN_BEATS = 4
@@ -33,31 +43,52 @@ LEVELS = ((1.0, 1.0), (0.5, 1.0), (2.0, 0.25), (4.0, 0.5))
 
 
 @dataclass(frozen=True)
+class OnsetBands:
+    """Onset-strength envelopes (spectral flux of the log-mel spectrum) of the whole spectrum,
+    of the low band (kick, bass) and of the high band (hats, cymbals)."""
+
+    full: npt.NDArray[np.float32]
+    low: npt.NDArray[np.float32]
+    high: npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
 class TempoEstimate:
     bpm: float | None
     confidence: float
     beat_times_s: tuple[float, ...]
     onset_times_s: tuple[float, ...]
+    alternatives_bpm: tuple[float, ...] = ()  # the same groove at half or double speed
 
 
-def onset_envelope(
-    spectrum: npt.NDArray[np.float32], sample_rate: int, hop: int
-) -> npt.NDArray[np.float32]:
-    """Spectral flux of the log-mel spectrum (librosa's onset strength) from an STFT magnitude."""
+def onset_bands(spectrum: npt.NDArray[np.float32], sample_rate: int, hop: int) -> OnsetBands:
+    """Spectral flux of the log-mel spectrum (librosa's onset strength) from an STFT magnitude,
+    whole and in the kick and hat bands."""
     import librosa
     import numpy as np
 
-    mel = librosa.feature.melspectrogram(S=spectrum**2, sr=sample_rate, n_mels=128)
-    envelope: npt.NDArray[np.float32] = librosa.onset.onset_strength(
-        S=librosa.power_to_db(mel, ref=np.max), sr=sample_rate, hop_length=hop
+    mel = librosa.feature.melspectrogram(S=spectrum**2, sr=sample_rate, n_mels=MEL_BANDS)
+    decibels = librosa.power_to_db(mel, ref=np.max)
+    centres = librosa.mel_frequencies(n_mels=MEL_BANDS, fmax=sample_rate / 2)
+
+    def flux(rows: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        envelope: npt.NDArray[np.float32] = librosa.onset.onset_strength(
+            S=rows, sr=sample_rate, hop_length=hop
+        )
+        return envelope
+
+    return OnsetBands(
+        full=flux(decibels),
+        low=flux(decibels[centres < LOW_BAND_HZ]),
+        high=flux(decibels[centres > HIGH_BAND_HZ]),
     )
-    return envelope
 
 
-def estimate_tempo(envelope: npt.NDArray[np.float32], sample_rate: int, hop: int) -> TempoEstimate:
+def estimate_tempo(bands: OnsetBands, sample_rate: int, hop: int) -> TempoEstimate:
     import librosa
     import numpy as np
 
+    envelope = bands.full
     frame_s = hop / sample_rate
     onsets = librosa.onset.onset_detect(
         onset_envelope=envelope, sr=sample_rate, hop_length=hop, units="time"
@@ -69,7 +100,9 @@ def estimate_tempo(envelope: npt.NDArray[np.float32], sample_rate: int, hop: int
     bpm, confidence = _choose(autocorrelation, frame_s)
     if bpm is None:
         return TempoEstimate(None, 0.0, (), onset_times)
+    bpm, factors = _octave(bands, autocorrelation, bpm, len(onset_times), frame_s)
     bpm = _comb_fit(envelope, _refine(autocorrelation, bpm, frame_s), frame_s)
+    alternatives = tuple(round(bpm * factor, 3) for factor in factors)
     _, beat_frames = librosa.beat.beat_track(
         onset_envelope=envelope,
         sr=sample_rate,
@@ -79,7 +112,9 @@ def estimate_tempo(envelope: npt.NDArray[np.float32], sample_rate: int, hop: int
         trim=True,
     )
     beat_times = np.asarray(beat_frames, dtype=np.float64) * frame_s
-    return TempoEstimate(bpm, confidence, tuple(float(t) for t in beat_times), onset_times)
+    return TempoEstimate(
+        bpm, confidence, tuple(float(t) for t in beat_times), onset_times, alternatives
+    )
 
 
 def _refine(autocorrelation: npt.NDArray[np.float64], bpm: float, frame_s: float) -> float:
@@ -173,3 +208,94 @@ def _choose(autocorrelation: npt.NDArray[np.float64], frame_s: float) -> tuple[f
     best = int(np.argmax(resonance * prior))
     confidence = float(np.clip(at(1.0)[best], 0.0, 1.0))
     return float(grid[best]), confidence
+
+
+# Logistic weights for "a listener taps twice as fast", over `_pair_features` of a tempo L
+# against 2L; fitted on one half of Musia's renders (bench/analysis_accuracy.py).
+OCTAVE_WEIGHTS = (-2.226, 4.015, 0.25, -0.384, 0.338, 2.928, 0.047)
+OCTAVE_BIAS = -2.131
+MAX_ACCENT = 2.0  # octaves; renders of every style measure under 2.1
+OCTAVE_SURE = 0.5  # the model must be this sure to move away from the autocorrelation's octave
+
+
+def _octave(
+    bands: OnsetBands,
+    autocorrelation: npt.NDArray[np.float64],
+    bpm: float,
+    onsets: int,
+    frame_s: float,
+) -> tuple[float, tuple[float, ...]]:
+    """The octave a listener would tap, between `bpm`, its double and its half; and the factors
+    (½, 2) that give the other octaves in range, likelier first."""
+    onset_rate = onsets / max(len(bands.full) * frame_s, 1e-9)
+    curves = (autocorrelation, _autocorrelation(bands.low), _autocorrelation(bands.high))
+
+    def doubles(low_bpm: float) -> float:
+        features = pair_features(curves, low_bpm, onset_rate, frame_s)
+        return double_probability((*features, accent(bands.full, low_bpm, frame_s)))
+
+    chosen = bpm
+    other: list[tuple[float, float]] = []  # (probability, factor)
+    if bpm * 2 <= OCTAVE_MAX_BPM and doubles(bpm) > OCTAVE_SURE:
+        chosen = bpm * 2
+    elif bpm / 2 >= OCTAVE_MIN_BPM and doubles(bpm / 2) < 1 - OCTAVE_SURE:
+        chosen = bpm / 2
+    for factor in (0.5, 2.0):
+        if OCTAVE_MIN_BPM <= chosen * factor <= OCTAVE_MAX_BPM:
+            low = min(chosen * factor, chosen)
+            share = doubles(low) if factor > 1 else 1 - doubles(low)
+            other.append((share, factor))
+    return chosen, tuple(factor for _, factor in sorted(other, reverse=True))
+
+
+def pair_features(
+    curves: tuple[npt.NDArray[np.float64], ...], low_bpm: float, onset_rate: float, frame_s: float
+) -> tuple[float, ...]:
+    """What tells `low_bpm` from its double: the tempo itself, the onsets per beat of the
+    double, and how much more the whole, kick and hat envelopes repeat at the double's beat than
+    at `low_bpm`'s (a kick on every beat of the double; hats on its beats), and the hats one
+    level further down."""
+    full, low, high = curves
+    fast = 2 * low_bpm
+
+    def at(curve: npt.NDArray[np.float64], bpm: float, multiple: float = 1.0) -> float:
+        lag = 60.0 / bpm / frame_s * multiple
+        if lag >= len(curve) - 1:
+            return 0.0
+        index = int(lag)
+        return float(curve[index] + (lag - index) * (curve[index + 1] - curve[index]))
+
+    return (
+        math.log2(low_bpm / 100.0),
+        math.log2(max(onset_rate * 60.0 / fast, 1e-3)),
+        at(full, fast) - at(full, low_bpm),
+        at(low, fast) - at(low, low_bpm),
+        at(high, fast) - at(high, low_bpm),
+        at(high, fast, 0.5),
+    )
+
+
+def accent(envelope: npt.NDArray[np.float32], bpm: float, frame_s: float) -> float:
+    """log2 of how much stronger the onsets on the beats of `bpm` are than those halfway
+    between: a kick on every beat over soft offbeat ticks is tapped on the kick; a pattern whose
+    halves are as strong is as likely tapped twice as fast."""
+    import numpy as np
+
+    period = 60.0 / bpm / frame_s
+    beats = int((len(envelope) - 1) / period)
+    if beats < MIN_BEATS:
+        return 0.0
+    index = np.arange(len(envelope))
+    signal = envelope.astype(np.float64)
+    phases = np.arange(0.0, period, 0.5)
+    grid = phases[:, None] + period * np.arange(beats)[None, :]
+    on_beat = np.interp(grid, index, signal).sum(axis=1)
+    best = int(np.argmax(on_beat))
+    off_beat = float(np.interp(grid[best] + period / 2, index, signal, right=0.0).sum())
+    ratio = math.log2((float(on_beat[best]) + 1e-9) / (off_beat + 1e-9))
+    return min(max(ratio, -MAX_ACCENT), MAX_ACCENT)  # silence between beats: a finite word
+
+
+def double_probability(features: tuple[float, ...]) -> float:
+    score = OCTAVE_BIAS + sum(w * f for w, f in zip(OCTAVE_WEIGHTS, features, strict=True))
+    return 1.0 / (1.0 + math.exp(-score))

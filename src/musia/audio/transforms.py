@@ -33,6 +33,9 @@ PEAK_CEILING_DBFS = -1.0
 DRUMS_BELOW_DB = 2.0  # the drums sit this far under the original's loudness
 DRUMS_SEED = 1
 STRETCH_N_FFT = 2048
+BAR_BEATS = 4  # the drums are composed in 4/4
+DOWNBEAT_LOW_HZ = 150.0
+DOWNBEAT_WINDOW_S = 0.1
 LIMIT_ROUNDS = 8
 
 
@@ -191,7 +194,7 @@ def add_drums(
     if analysis.tempo_bpm is None or not analysis.beat_times_s:
         raise InvalidInput("no steady beat found in the audio: cannot line drums up with it")
     drums = drum_track(style, analysis.tempo_bpm, analysis.duration_s, sample_rate, seed=seed)
-    offset = _first_beat_frame(analysis, sample_rate)
+    offset = _first_bar_frame(samples, sample_rate, analysis)
     frames, channels = samples.shape
     placed = np.zeros((frames, channels), dtype=np.float32)
     length = min(frames - offset, drums.shape[0])
@@ -243,13 +246,33 @@ def drum_track(
     return np.asarray(audio, dtype=np.float32)
 
 
-def _first_beat_frame(analysis: AudioAnalysis, sample_rate: int) -> int:
-    """Where the drums' first beat goes: the first analysed beat, moved back by whole beats as
-    close to the start as it gets, so the drums play from the top."""
+def _first_bar_frame(samples: Samples, sample_rate: int, analysis: AudioAnalysis) -> int:
+    """Where the drums' first downbeat goes: on the analysed beats, at the beat of the bar where
+    the original's low end hits hardest (the kick and bass mark the one), moved back by whole
+    bars as close to the start as it gets, so the drums play from the top with their one on the
+    music's one."""
     assert analysis.tempo_bpm is not None
-    period_s = 60.0 / analysis.tempo_bpm
-    first = analysis.beat_times_s[0]
-    return round((first - period_s * math.floor(first / period_s)) * sample_rate)
+    bar_s = BAR_BEATS * 60.0 / analysis.tempo_bpm
+    beats = analysis.beat_times_s
+    phase = downbeat_phase(samples, sample_rate, beats)
+    first = beats[phase] if phase < len(beats) else beats[0]
+    return round((first - bar_s * math.floor(first / bar_s)) * sample_rate)
+
+
+def downbeat_phase(samples: Samples, sample_rate: int, beat_times_s: tuple[float, ...]) -> int:
+    """Which of the first `BAR_BEATS` beats starts a bar: the phase whose beats carry the most
+    low-end energy (under `DOWNBEAT_LOW_HZ`) in the `DOWNBEAT_WINDOW_S` after them."""
+    import numpy as np
+    from scipy.signal import butter, sosfilt
+
+    mono = samples.mean(axis=1)
+    low = sosfilt(butter(4, DOWNBEAT_LOW_HZ, fs=sample_rate, output="sos"), mono)
+    window = max(1, round(DOWNBEAT_WINDOW_S * sample_rate))
+    energy = np.zeros(BAR_BEATS)
+    for index, time_s in enumerate(beat_times_s):
+        start = round(time_s * sample_rate)
+        energy[index % BAR_BEATS] += float(np.sum(low[start : start + window] ** 2))
+    return int(np.argmax(energy))
 
 
 def _stack(channels: list[npt.NDArray[np.floating]]) -> Samples:

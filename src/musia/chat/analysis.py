@@ -19,6 +19,8 @@ from musia.db.repos.projects import Projects
 from musia.services.uow import UnitOfWork
 
 MAX_NAMES = 8
+SURE_KEY = 0.8  # under this calibrated confidence, the runner-up key is named too
+SURE_TEMPO = 0.3  # under this beat confidence, the other octave is named too
 AUDIO_WORDS = ("audio", "wav", "mp3", "flac", "song file", "аудіо", "аудио", "трек файл")
 SET_WORDS = ("set", "als", "live", "proyecto", "project", "проєкт", "проект", "сет")
 
@@ -72,7 +74,6 @@ def _describe_music(music: MusicFile, language: str) -> str:
     found: dict[str, Any] = music.result_data or {}
     if not music.processed or not found:
         return say(language, "analysis_audio_pending", name=music.name)
-    tempo = found.get("tempo_bpm")
     loudness = found.get("loudness_lufs")
     peak = found.get("true_peak_dbfs")
     return say(
@@ -80,11 +81,39 @@ def _describe_music(music: MusicFile, language: str) -> str:
         "analysis_audio",
         name=music.name,
         duration=f"{float(found.get('duration_s') or 0.0):.1f}",
-        tempo=f"{tempo:.1f}" if tempo is not None else "—",
-        key=found.get("key_name") or say(language, "unknown_key"),
+        tempo=_tempo_text(found, language),
+        key=key_text(found, language),
         loudness=f"{loudness:.1f}" if loudness is not None else "—",
         peak=f"{peak:.1f}" if peak is not None else "—",
     )
+
+
+def key_text(found: dict[str, Any], language: str) -> str:
+    """The key as the analysis gave it: with the runner-up and how sure it is when the estimate
+    is not a safe bet, "none" when the audio has no tonal content. Analyses stored before the
+    runner-up existed show the key alone."""
+    key = found.get("key_name")
+    if not key:
+        tonality = found.get("key_tonality")
+        return say(language, "no_tonal_key" if tonality is not None else "unknown_key")
+    confidence = float(found.get("key_confidence") or 0.0)
+    runner_up = found.get("key_runner_up_name")
+    if runner_up and confidence < SURE_KEY:
+        return say(language, "key_unsure", key=key, runner_up=runner_up,
+                   percent=round(100 * confidence))  # fmt: skip
+    return str(key)
+
+
+def _tempo_text(found: dict[str, Any], language: str) -> str:
+    """The tempo, and the other octave a listener might tap when the beat is ambiguous."""
+    tempo = found.get("tempo_bpm")
+    if tempo is None:
+        return "—"
+    alternatives = found.get("tempo_alternatives_bpm") or []
+    if float(found.get("tempo_confidence") or 0.0) < SURE_TEMPO and alternatives:
+        return say(language, "tempo_or", tempo=f"{tempo:.1f}",
+                   alternative=f"{float(alternatives[0]):.1f}")  # fmt: skip
+    return f"{tempo:.1f}"
 
 
 def _describe_set(uow: UnitOfWork, key: str, name: str, language: str) -> str:

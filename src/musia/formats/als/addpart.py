@@ -13,7 +13,9 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from pathlib import Path
 
+from musia.audio.key import key_of_files
 from musia.core.compose import compose
 from musia.core.model import Clip, Note
 from musia.core.plan import MAX_BARS, MAX_BPM, MIN_BPM, Plan
@@ -26,6 +28,7 @@ from musia.formats.als.export import set_key
 ADDABLE = ("bass", "chords", "pad", "lead", "drums")
 STYLE = "pop"  # the arrangement and sounds the added part is composed in
 DEFAULT_BARS = 16
+MAX_KEY_FILES = 16  # audio clips heard for the key of a set without MIDI
 _POINTEE = re.compile(
     rb'(<(?:AutomationTarget|\w*ModulationTarget|Pointee|ControllerTargets\.\d+) Id=")(\d+)(")'
 )
@@ -65,7 +68,7 @@ def compose_part(
     editor: SetEditor, part: str, key: Key | None, seed: int
 ) -> tuple[Key, list[Clip]]:
     info = editor.info
-    chosen = key or set_key(info) or Key(9, "minor")
+    chosen = key or set_key(info) or audio_key(editor) or Key(9, "minor")
     numerator, denominator = info.time_signature
     bar_beats = numerator * 4 / denominator
     bars = min(math.ceil(info.length_beats / bar_beats - 1e-9) or DEFAULT_BARS, MAX_BARS)
@@ -83,6 +86,25 @@ def compose_part(
     if track is None or not track.clips:
         raise InvalidInput(f"Musia composed no {part} for this set", field="add_part")
     return chosen, list(track.clips)
+
+
+def audio_key(editor: SetEditor) -> Key | None:
+    """The key of the set's audio clips (a set of recordings, no MIDI notes), when their samples
+    can be found and are tonal."""
+    folder = editor.folder
+    paths = []
+    for sample in editor.info.samples:
+        for candidate in (folder / sample.relative_path if sample.relative_path else None,
+                          Path(sample.path) if sample.path else None):  # fmt: skip
+            if candidate is not None and candidate.is_file():
+                paths.append(candidate)
+                break
+    if not paths:
+        return None
+    found = key_of_files(paths[:MAX_KEY_FILES])
+    if found.tonic_pc is None or found.mode not in ("major", "minor"):
+        return None
+    return Key(found.tonic_pc, "minor" if found.mode == "minor" else "major")
 
 
 def add_part(editor: SetEditor, part: str, *, key: Key | None, seed: int) -> None:
