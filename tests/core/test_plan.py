@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from musia.core.arrange import plan_sections
 from musia.core.plan import MAX_BPM, MIN_BPM, Plan
-from musia.core.plan_builder import plan_from_reading
+from musia.core.plan_builder import plan_from_reading, plan_from_text
 from musia.core.prompt.reading import STYLES, PromptReading
 from musia.core.styles import load_style
 from musia.errors import InvalidInput
@@ -155,3 +155,15 @@ def test_a_plan_without_sections_gets_the_style_arrangement_and_bad_sections_are
         Plan.model_validate(
             {**given, "sections": [{"name": "drop", "bars": 4, "energy": 3, "parts": ["drums"]}]}
         )
+
+
+def test_a_key_word_naming_no_note_leaves_a_warning_with_the_key_used() -> None:
+    plan = plan_from_text("house in H major at 124 bpm")
+    assert plan.key.name == "A minor", "house's own key, as no key was read"
+    assert any("'H major'" in w and "using A minor" in w for w in plan.warnings), plan.warnings
+
+
+def test_db_is_d_flat_in_a_plan_not_decibels() -> None:
+    plan = plan_from_text("techno in 3/4 at 140 bpm, Db major")
+    assert (plan.key.name, plan.bpm, plan.time_signature) == ("Db major", 140, "3/4")
+    assert not plan.warnings

@@ -10,6 +10,7 @@ from musia.core.arrange import plan_sections
 from musia.core.plan import MAX_BARS, MAX_BPM, MIN_BPM, PHRASE_BARS, Plan, seed_for
 from musia.core.prompt.reading import DRUM_ELEMENTS, PARTS, PromptReading
 from musia.core.styles import Style, load_style
+from musia.core.theory.key import Key
 from musia.core.theory.meter import Meter
 from musia.errors import InvalidInput, NotUnderstood
 
@@ -200,6 +201,12 @@ def _key(
         warnings.append(f"no major or minor stated; using {mode}")
     if reading.transpose_semitones:
         tonic = (tonic + _clamped_transpose(reading.transpose_semitones, warnings)) % 12
+    if reading.unread_key:
+        used = Key(tonic, mode).name  # type: ignore[arg-type]
+        warnings.append(
+            f"could not read a key from '{reading.unread_key}' (note names are A-G with # or b, "
+            f"or do re mi); using {used}"
+        )
     return tonic, mode
 
 
