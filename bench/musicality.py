@@ -37,8 +37,9 @@ RICH_CHORD_STYLES = frozenset({"deep house", "progressive house"})
 HATS = frozenset({42, 44, 46})  # GM closed, pedal, open hi-hat
 KICKS = frozenset({35, 36})
 DRUM_CHANNEL = 9
-GRID_BEATS = 1 / 8  # drum and lead patterns are compared on a 32nd-note grid
-ROLL_GAP_BEATS = 1 / 6 + 1e-6  # hits closer than a sixteenth triplet make a roll
+GRID_BEATS = 1 / 8  # lead patterns and chords are compared on a 32nd-note grid
+DRUM_GRID_BEATS = 1 / 4  # drums on the sixteenth they are meant on (swing and feel aside)
+ROLL_GAP_BEATS = 0.2  # three or more hits clearly faster than sixteenths make a roll
 KICK_WINDOW_BEATS = 1 / 16
 
 
@@ -117,13 +118,18 @@ def in_bars(notes: Iterable[Note], song: Judged, first: int, bars: int) -> list[
     return [n for n in notes if lo - 1e-6 <= n.start < hi - 1e-6]
 
 
-def bar_patterns(notes: Sequence[Note], song: Judged, first: int, bars: int) -> list[frozenset]:
-    """Each bar's notes as a set of (pitch, position on the 32nd grid)."""
+def bar_patterns(
+    notes: Sequence[Note], song: Judged, first: int, bars: int, grid: float = GRID_BEATS
+) -> list[frozenset]:
+    """Each bar's notes as a set of (pitch, position on the grid); a note belongs to the bar its
+    grid position is in (a downbeat played a little early is still the next bar's)."""
     patterns: list[set[tuple[int, int]]] = [set() for _ in range(bars)]
-    for n in in_bars(notes, song, first, bars):
-        offset = n.start - first * song.bar_beats
-        bar = min(bars - 1, int(offset / song.bar_beats + 1e-9))
-        patterns[bar].add((n.pitch, round((offset - bar * song.bar_beats) / GRID_BEATS)))
+    per_bar = round(song.bar_beats / grid)
+    for n in notes:
+        index = round((n.start - first * song.bar_beats) / grid)
+        bar, position = divmod(index, per_bar)
+        if 0 <= bar < bars:
+            patterns[bar].add((n.pitch, position))
     return [frozenset(p) for p in patterns]
 
 
@@ -183,12 +189,14 @@ def _top_line(notes: Sequence[Note]) -> list[int]:
 
 
 def distinct_drum_bars(song: Judged) -> list[int]:
-    """Distinct drum bars in each whole 16 bars of the song's drops."""
+    """Distinct drum bars in each whole 16 bars of the song's drops (where drums play)."""
     drums = song.parts.get("drums", [])
     counts = []
     for _, first, bars, _ in drops(song):
         for window in range(first, first + bars - 15, 16):
-            counts.append(len(set(bar_patterns(drums, song, window, 16))))
+            patterns = bar_patterns(drums, song, window, 16, DRUM_GRID_BEATS)
+            if any(patterns):
+                counts.append(len(set(patterns)))
     return counts
 
 
@@ -252,14 +260,15 @@ def registers(song: Judged) -> bool | None:
     return all(checks) if checks else None
 
 
-def shared(a: Sequence[Note], b: Sequence[Note]) -> float | None:
-    """Share of notes (pitch, 32nd-grid onset) two songs both play, of the smaller song."""
-    sa = {(n.pitch, round(n.start / GRID_BEATS)) for n in a}
-    sb = {(n.pitch, round(n.start / GRID_BEATS)) for n in b}
+def shared(a: Sequence[Note], b: Sequence[Note], grid: float) -> float | None:
+    """Share of notes (pitch, onset on the grid) two songs both play, of the smaller song."""
+    sa = {(n.pitch, round(n.start / grid)) for n in a}
+    sb = {(n.pitch, round(n.start / grid)) for n in b}
     return len(sa & sb) / min(len(sa), len(sb)) if sa and sb else None
 
 
 def seed_overlap(songs: Sequence[Judged], part: str) -> float:
+    grid = DRUM_GRID_BEATS if part == "drums" else GRID_BEATS
     by_prompt: dict[str, list[Judged]] = {}
     for song in songs:
         by_prompt.setdefault(song.id, []).append(song)
@@ -267,7 +276,7 @@ def seed_overlap(songs: Sequence[Judged], part: str) -> float:
         v
         for group in by_prompt.values()
         for x, y in itertools.combinations(group, 2)
-        if (v := shared(x.parts.get(part, []), y.parts.get(part, []))) is not None
+        if (v := shared(x.parts.get(part, []), y.parts.get(part, []), grid)) is not None
     ]
     return statistics.fmean(values) if values else float("nan")
 

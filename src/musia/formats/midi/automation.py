@@ -13,7 +13,7 @@ plays as written.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from itertools import pairwise
 
 from musia.core.model import (
@@ -74,17 +74,21 @@ def _clip_values(clip: Clip, envelope: Envelope) -> list[tuple[int, int]]:
     points = [EnvelopePoint(0.0, envelope.points[0].value), *envelope.points]
     values = [(_tick(start), quantize(points[0].value))]
     for a, b in pairwise(points):
-        values += [(t, quantize(v)) for t, v in _ramp(start, a, b)]
+        values += _ramp(_tick(start + a.time_beats), _tick(start + b.time_beats),
+                        quantize(a.value), quantize(b.value))  # fmt: skip
     values.append((_tick(start + clip.length_beats), quantize(REST[envelope.parameter])))
     return values
 
 
-def _ramp(start: float, a: EnvelopePoint, b: EnvelopePoint) -> Iterator[tuple[int, float]]:
-    first, last = _tick(start + a.time_beats), _tick(start + b.time_beats)
-    if a.value != b.value:
-        for tick in range(first + RAMP_STEP_TICKS, last, RAMP_STEP_TICKS):
-            yield tick, a.value + (b.value - a.value) * (tick - first) / (last - first)
-    yield last, b.value
+def _ramp(first: int, last: int, low: int, high: int) -> list[tuple[int, int]]:
+    """A straight line from value `low` at tick `first` to `high` at `last`: one message per
+    step of value, but never two within a 64th note."""
+    changes = min(abs(high - low), (last - first) // RAMP_STEP_TICKS)
+    ramp = [
+        (first + (last - first) * k // changes, low + (high - low) * k // changes)
+        for k in range(1, changes)
+    ] if changes > 1 else []  # fmt: skip
+    return [*ramp, (last, high)]
 
 
 def _tick(beats: float) -> int:

@@ -74,23 +74,34 @@ def _part_track(track: Track, song: Song) -> bytes:
     ]
     if any(e.parameter == "pitch_bend" for c in track.clips for e in c.envelopes):
         events += [(0, message) for message in bend_range_setup(channel)]
-    # (tick, order at that tick, tie-break, message): the tie-break keeps pitches, then the
-    # controllers in the order they were made.
-    timed: list[tuple[int, int, int, bytes]] = []
+    # One integer sorts everything: the tick, then offs / controllers / ons at that tick, then
+    # the pitch (or the order the controllers were made in).
+    timed: list[tuple[int, bytes]] = []
     on, off = _NOTE_ON | channel, _NOTE_OFF | channel
     for clip in track.clips:
         for note in clip.notes:
-            start = ticks(clip.start_beats + note.start_beats)
-            end = start + ticks(note.duration_beats)
+            start = round((clip.start_beats + note.start_beats) * TICKS_PER_BEAT)
+            end = start + round(note.duration_beats * TICKS_PER_BEAT)
             pitch = note.pitch
-            timed.append((start, _ON, pitch, bytes((on, pitch, note.velocity))))
-            timed.append((end, _OFF, pitch, bytes((off, pitch, _OFF_VELOCITY))))
-    timed += envelope_events(track, channel)
-    timed.sort(key=lambda e: e[:3])
-    events.extend((tick, message) for tick, _, _, message in timed)
-    end_tick = max(ticks(song.length_beats), timed[-1][0] if timed else 0)
+            timed.append((_key(start, _ON, pitch), bytes((on, pitch, note.velocity))))
+            timed.append((_key(end, _OFF, pitch), bytes((off, pitch, _OFF_VELOCITY))))
+    timed += [(_key(t, order, n), m) for t, order, n, m in envelope_events(track, channel)]
+    timed.sort(key=_first)
+    events.extend((key >> _TICK_SHIFT, message) for key, message in timed)
+    end_tick = max(ticks(song.length_beats), events[-1][0])
     events.append((end_tick, bytes((CONTROL | channel, _ALL_NOTES_OFF, 0))))
     return _chunk(events, end_tick=end_tick)
+
+
+_TICK_SHIFT, _ORDER_SHIFT = 24, 22
+
+
+def _key(tick: int, order: int, tie: int) -> int:
+    return (tick << _TICK_SHIFT) | (order << _ORDER_SHIFT) | tie
+
+
+def _first(event: tuple[int, bytes]) -> int:
+    return event[0]
 
 
 def _meta(kind: int, data: bytes) -> bytes:
@@ -101,10 +112,15 @@ def _chunk(events: list[tuple[int, bytes]], end_tick: int) -> bytes:
     body = bytearray()
     now = 0
     for tick, message in events:
-        body += _varlen(tick - now) + message
+        delta = tick - now
+        body += _SHORT[delta] if delta < _SHORT_LIMIT else _varlen(delta)
+        body += message
         now = tick
     body += _varlen(max(0, end_tick - now)) + _meta(_META_END, b"")
     return b"MTrk" + struct.pack(">I", len(body)) + bytes(body)
+
+
+_SHORT_LIMIT = 1 << 14  # deltas below this (most of them) are looked up, not computed
 
 
 def _varlen(value: int) -> bytes:
@@ -117,3 +133,6 @@ def _varlen(value: int) -> bytes:
         out.append((value & 0x7F) | 0x80)
         value >>= 7
     return bytes(reversed(out))
+
+
+_SHORT = [_varlen(v) for v in range(_SHORT_LIMIT)]
