@@ -143,16 +143,19 @@ def _midi_track(
     arrangement: list[Node] = []
     session: list[Node | None] = [None] * max(1, len(song.sections))
     controllers = midi_controller_targets(b)  # the clips' pitch-bend envelopes point at one
-    bend = controllers[PITCH_BEND_TARGET].get("Id")
-    kwargs = {"color": color, "meter": song.meter, "pitch_bend_target": int(bend or 0)}
+    bend = int(controllers[PITCH_BEND_TARGET].get("Id") or 0)
     for index, clip in enumerate(ordered):
         notes = notes_element(b, clip.notes)  # shared: the session copy holds the same notes
         place = ClipPlacement(index, clip.start_beats, in_arrangement=True)
-        arrangement.append(midi_clip(b, clip, place, notes=notes, **kwargs))
+        arrangement.append(
+            midi_clip(
+                b, clip, place, color=color, meter=song.meter, notes=notes, pitch_bend_target=bend
+            )
+        )
         slot = starts.get(on_grid(clip.start_beats))
         if slot is not None and session[slot] is None:
             place = ClipPlacement(0, 0.0, in_arrangement=False)
-            session[slot] = midi_clip(b, clip, place, notes=notes, **kwargs)
+            session[slot] = midi_clip(b, clip, place, color=color, meter=song.meter, notes=notes)
     sequencer = midi_main_sequencer(b, session, arrangement, controllers)
     devices = [instrument_device(b, instrument, song)] if instrument is not None else []
     return midi_track(b, head, mixer, sequencer, len(session), devices)
