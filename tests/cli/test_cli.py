@@ -51,7 +51,8 @@ def _prerequisites(example: str) -> list[list[str]]:
     ):  # a search reads the index that the samples examples above built
         earlier_samples = [shlex.split(e)[1:] for e in examples[: examples.index(example)]]
         return [args for args in earlier_samples if args[0] == "samples"]
-    if command not in {"render", "analyze", "transform", "inspect", "export-midi", "edit"}:
+    if command not in {"render", "analyze", "transform", "inspect", "export-midi", "edit",
+                       "pianoroll"}:  # fmt: skip
         return []
     earlier = [shlex.split(e)[1:] for e in examples[: examples.index(example)]]
     setup = [

@@ -193,7 +193,7 @@ def _lane_layout(track: Track) -> _Lane:
     if not track.is_drums and pitches:
         pitches = list(range(pitches[0], pitches[-1] + 1))
     rows = tuple(pitches) or (60,)
-    row_px = 6 if track.is_drums else max(2, min(5, 150 // len(rows)))
+    row_px = 7 if track.is_drums else max(2, min(5, 150 // len(rows)))
     envelopes = any(c.envelopes for c in track.clips)
     return _Lane(rows, row_px, max(24, len(rows) * row_px), envelopes)
 

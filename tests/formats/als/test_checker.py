@@ -21,10 +21,12 @@ from pathlib import Path
 
 import pytest
 
+from musia.core.arrange import short_form
 from musia.core.compose import compose
 from musia.core.model import Song
 from musia.core.plan_builder import plan_from_text
 from musia.core.prompt.reading import STYLES
+from musia.core.styles import load_style
 from musia.formats.als import write_als
 from tests.conftest import shared_path
 from tests.formats.als.helpers import (
@@ -62,12 +64,15 @@ class Case:
 
 
 def _style_cases() -> list[Case]:
-    return [
-        Case(f"{style}-seed{seed}-live{v}", v, partial(make_song, style, seed))
+    """Each style in 32 bars, and one whole club track (its default length) per format."""
+    cases = [
+        Case(f"{style}-seed{seed}-live{v}", v, partial(make_song, style, seed, bars=32))
         for style in STYLES
         for seed in SEEDS
         for v in VERSIONS
     ]
+    return cases + [Case(f"techno-whole-track-live{v}", v, partial(make_song, "techno", 6))
+                    for v in VERSIONS]  # fmt: skip
 
 
 def _meter_cases() -> list[Case]:
@@ -79,7 +84,7 @@ def _meter_cases() -> list[Case]:
 
 
 def _metered(style: str, seed: int, meter: tuple[int, int]) -> Song:
-    return make_song(style, seed, time_signature=meter)
+    return make_song(style, seed, time_signature=meter, bars=32)
 
 
 def _edge_cases() -> list[Case]:
@@ -126,7 +131,12 @@ def _prompt_cases() -> list[Case]:
 
 
 def _from_prompt(text: str, seed: int) -> Song:
-    return compose(plan_from_text(text, seed=seed))
+    """The prompt's song as a sketch: a set's structure (parts, metre, tempo, key, instruments)
+    does not depend on its length, and 168 sets of 5-7 minutes would take minutes to check."""
+    plan = plan_from_text(text, seed=seed)
+    sections = short_form(load_style(plan.style), "sketch", plan.parts)
+    update = {"bars": sum(s.bars for s in sections), "sections": sections}
+    return compose(plan.model_copy(update=update))
 
 
 def _write_and_check(cases: list[Case], folder: Path) -> tuple[dict[str, Path], list[CheckerRun]]:
