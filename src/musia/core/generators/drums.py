@@ -100,11 +100,14 @@ def _fill_for(ctx: PartContext, bar: int, rng: random.Random) -> Fill | None:
     last = bar == ctx.section.bars - 1
     if last and ctx.rising and ctx.style.build.roll_bars:
         return None  # the build's roll is the fill
+    steps = ctx.meter.steps_per_bar
+    small = [f for f in ctx.style.small_fills if 4 * f.beats <= steps]  # a fill fits its bar
     if last and ctx.next_energy is not None:
-        fills = ctx.style.big_fills if ctx.energy >= 2 else ctx.style.small_fills
+        big = [f for f in ctx.style.big_fills if 4 * f.beats <= steps]
+        fills = big if ctx.energy >= 2 and big else small
         return rng.choice(fills) if fills else None
-    if bar % 8 == 7 and not last and rng.random() < PHRASE_FILL_CHANCE and ctx.style.small_fills:
-        return rng.choice(ctx.style.small_fills)
+    if bar % 8 == 7 and not last and rng.random() < PHRASE_FILL_CHANCE and small:
+        return rng.choice(small)
     return None
 
 

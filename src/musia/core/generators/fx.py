@@ -1,5 +1,5 @@
 """FX: a riser over the bars before a section that lifts the energy (up to a build's last 8), and
-a low impact on the first beat of each peak after the first section."""
+a low impact on the first beat of each peak (a loop, all peak, opens with one)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ FX_OCTAVE_BASE = 48  # the C the riser and impact sit above
 def generate_fx(ctx: PartContext) -> Written:
     notes: list[Note] = []
     tonic = FX_OCTAVE_BASE + ctx.key.tonic_pc
-    if ctx.energy == ctx.peak_energy and ctx.section_index > 0:
+    if ctx.energy == ctx.peak_energy:
         notes.append(note(0.0, tonic - 12, min(IMPACT_BEATS, ctx.length_beats), ctx.velocity(110)))
     if ctx.rising:
         bars = min(RISER_MAX_BARS, ctx.section.bars)
