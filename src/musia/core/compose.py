@@ -14,7 +14,13 @@ import random
 from musia.core.arrange import plan_sections
 from musia.core.generators import GENERATORS
 from musia.core.generators.automation import section_envelopes
-from musia.core.generators.context import ChordSpan, PartContext, Written
+from musia.core.generators.context import (
+    ChordSpan,
+    PartContext,
+    Written,
+    song_choice,
+    song_seed,
+)
 from musia.core.model import Clip, Note, Section, Song, Track, on_grid
 from musia.core.parts import PART_LOOKS
 from musia.core.plan import Plan
@@ -115,15 +121,16 @@ def _context(
         sections=sections,
         section_index=index,
         chords=_chord_spans(plan, style, meter, sections[index]),
-        rng=random.Random(f"{plan.seed}:{part}:{index}"),
+        rng=random.Random(f"{song_seed(plan)}:{part}:{index}"),
     )
 
 
 def _chord_spans(plan: Plan, style: Style, meter: Meter, section: Section) -> tuple[ChordSpan, ...]:
     progressions = style.harmony.progressions[plan.mode]
     count = len(progressions)
-    main = progressions[plan.seed % count]
-    alternate = progressions[(plan.seed + 1 + (plan.seed // count) % max(1, count - 1)) % count]
+    first = song_choice(song_seed(plan), "progression", count)
+    other = (first + 1 + song_choice(song_seed(plan), "alternate", count - 1)) % count
+    main, alternate = progressions[first], progressions[other]
     chords: tuple[Chord, ...] = alternate if section.name in _ALTERNATE_SECTIONS else main
     span_beats = style.harmony.bars_per_chord * meter.bar_beats
     length = section.bars * meter.bar_beats

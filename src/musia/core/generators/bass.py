@@ -50,7 +50,7 @@ def generate_bass(ctx: PartContext) -> Written:
 
 def _patterned(ctx: PartContext, bar: int) -> list[tuple[float, float, str]]:
     family = ctx.style.bass.patterns[ctx.energy - 1]
-    main = song_choice(ctx.plan.seed, f"bass:{ctx.energy}", len(family))
+    main = song_choice(ctx.song_seed, f"bass:{ctx.energy}", len(family))
     index = main + 1 + ctx.bar_random("bass", bar).randrange(max(1, len(family) - 1))
     pattern = family_member(family, index if bar % 4 == 3 else main)
     return list(held_notes(ctx, pattern, bar * ctx.bar_beats))

@@ -108,13 +108,19 @@ class PartContext:
     def beats_per_ms(self) -> float:
         return self.plan.bpm / 60_000.0
 
+    @property
+    def song_seed(self) -> str:
+        """The seed of what the whole song shares: another style is another song, even with the
+        same seed; an edit (tempo, key, parts) keeps it, and so keeps its hook and grooves."""
+        return song_seed(self.plan)
+
     def song_random(self, topic: str) -> random.Random:
         """Chance shared by the whole song (its hook, its main groove)."""
-        return random.Random(f"{self.plan.seed}:{topic}")
+        return random.Random(f"{self.song_seed}:{topic}")
 
     def bar_random(self, topic: str, bar: int) -> random.Random:
         """Chance for one bar of this section that any part can draw again."""
-        return random.Random(f"{self.plan.seed}:{topic}:{self.section_index}:{bar}")
+        return random.Random(f"{self.song_seed}:{topic}:{self.section_index}:{bar}")
 
     def chord_at(self, beats: float) -> ChordSpan:
         for span in reversed(self.chords):
@@ -143,10 +149,14 @@ class PartContext:
             yield target, pattern[source]
 
 
+def song_seed(plan: Plan) -> str:
+    return f"{plan.seed}:{plan.style}"
+
+
 @lru_cache(maxsize=8192)
-def song_choice(seed: int, topic: str, size: int) -> int:
-    """A song-wide choice among `size` (its main groove, its bass line): the same every time the
-    song asks, for any part and section."""
+def song_choice(seed: str, topic: str, size: int) -> int:
+    """A song-wide choice among `size` (its main groove, its bass line, its progression): the
+    same every time the song asks, for any part and section."""
     return random.Random(f"{seed}:{topic}").randrange(size) if size > 1 else 0
 
 

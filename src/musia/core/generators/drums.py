@@ -71,7 +71,7 @@ def bar_plan(ctx: PartContext, bar: int) -> BarPlan:
     variants = {}
     for voice in ctx.style.drums:
         size = len(voice.patterns[ctx.energy - 1])
-        main = song_choice(ctx.plan.seed, f"groove:{voice.name}:{ctx.energy}", size)
+        main = song_choice(ctx.song_seed, f"groove:{voice.name}:{ctx.energy}", size)
         other = main + 1 + rng.randrange(size - 1) if size > 1 else main
         variants[voice.name] = other if bar % 8 in VARIATION_BARS else main
     top = max((v.layer for v in ctx.style.drums if v.patterns[ctx.energy - 1]), default=1)

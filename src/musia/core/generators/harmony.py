@@ -85,7 +85,7 @@ def generate_chords(ctx: PartContext) -> Written:
     if not family:
         return Written([])
     voicings = _voicings(ctx, ctx.style.harmony.center_note, ctx.style.harmony.voicing)
-    main = song_choice(ctx.plan.seed, f"chords:{ctx.energy}", len(family))
+    main = song_choice(ctx.song_seed, f"chords:{ctx.energy}", len(family))
     notes: list[Note] = []
     for bar in playing_bars(ctx, "chords"):
         varied = (bar // BLOCK_BARS) % 2 == 1

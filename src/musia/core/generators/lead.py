@@ -208,9 +208,20 @@ def _phrase_notes(ctx: PartContext, phrase: Phrase, center: int) -> list[Note]:
         pitch = ctx.key.degree_note(degree, octave_base=0)
         bent = chord_scale(ctx.key, chord).get(pitch % 12)
         pitch += ((bent - pitch % 12 + 6) % 12 - 6) if bent is not None else 0
+        length = _until_a_clash(ctx, at, min(length, ctx.length_beats - at), pitch)
         accent = BEAT_ACCENT if onset % 4 == 0 else 0
-        notes.append(note(at, pitch, min(length, ctx.length_beats - at), ctx.velocity(96, accent)))
+        notes.append(note(at, pitch, length, ctx.velocity(96, accent)))
     return notes
+
+
+def _until_a_clash(ctx: PartContext, at: float, length: float, pitch: int) -> float:
+    """A note held into a borrowed chord that bends its pitch stops at the chord change."""
+    span = ctx.chord_at(at)
+    change = span.start_beats + span.length_beats
+    if change >= at + length:
+        return length
+    following = ctx.chord_at(change).chord
+    return change - at if pitch % 12 in chord_scale(ctx.key, following) else length
 
 
 def _degree_near(ctx: PartContext, midi_note: int) -> int:
