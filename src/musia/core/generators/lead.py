@@ -200,9 +200,9 @@ def _phrase_notes(ctx: PartContext, phrase: Phrase, center: int) -> list[Note]:
         chord = ctx.chord_at(at).chord
         last = i == len(motif.onsets) - 1
         if last and phrase.resolve:
-            degree = _nearest_chord_degree(degree, chord, root_only=True)
+            degree = _nearest_chord_degree(degree, chord, center, root_only=True)
         elif onset % ctx.meter.steps_per_bar == 0:
-            degree = _nearest_chord_degree(degree, chord, root_only=False)
+            degree = _nearest_chord_degree(degree, chord, center, root_only=False)
         following = start + motif.onsets[i + 1] * STEP_BEATS if not last else end
         length = min(following - at, MAX_NOTE_BEATS) * ctx.style.lead.gate
         pitch = ctx.key.degree_note(degree, octave_base=0)
@@ -238,10 +238,11 @@ def _bounded(degree: int, center: int) -> int:
     return degree
 
 
-def _nearest_chord_degree(degree: int, chord: Chord, *, root_only: bool) -> int:
+def _nearest_chord_degree(degree: int, chord: Chord, center: int, *, root_only: bool) -> int:
+    """The chord tone nearest `degree` that keeps the line in its register."""
     tones = {chord.degree % 7} if root_only else {(chord.degree + s) % 7 for s in (0, 2, 4)}
-    for distance in range(7):
+    for distance in range(8):
         for candidate in (degree - distance, degree + distance):
-            if candidate % 7 in tones:
+            if candidate % 7 in tones and abs(candidate - center) <= RANGE_DEGREES + 1:
                 return candidate
     return degree
