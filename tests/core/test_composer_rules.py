@@ -7,7 +7,7 @@ import statistics
 
 import pytest
 
-from musia.core.model import Note, Song, Track
+from musia.core.model import Note, Section, Song, Track
 from musia.core.prompt.reading import STYLES
 from musia.core.styles import load_style
 from musia.core.theory.key import Key
@@ -238,3 +238,105 @@ def test_other_meters_compose_whole_bars(meter: tuple[int, int]) -> None:
         assert not _overlaps(track)
         for clip in track.clips:
             assert clip.start_beats % song.bar_beats == 0
+
+
+# --- the form of a track ---------------------------------------------------------------------
+
+
+def _notes_in(track: Track | None, section: Section, bar_beats: float) -> list[Note]:
+    if track is None:
+        return []
+    start = section.start_bar * bar_beats
+    end = start + section.bars * bar_beats
+    return [n for n in track.absolute_notes() if start <= n.start_beats < end]
+
+
+def _bar_patterns(notes: list[Note], first_beat: float, bar_beats: float) -> set[tuple]:
+    bars: dict[int, set[tuple[int, float]]] = {}
+    for n in notes:
+        bar, at = divmod(n.start_beats - first_beat, bar_beats)
+        bars.setdefault(int(bar), set()).add((n.pitch, round(at, 3)))
+    return {frozenset(b) for b in bars.values()}
+
+
+@pytest.mark.parametrize(("style", "seed"), [("house", 1), ("pop", 2), ("trap", 3), ("techno", 4)])
+def test_the_hook_returns_in_every_later_drop_or_chorus(style: str, seed: int) -> None:
+    # A hook is stated in the first drop (or chorus) and brought back in every later one,
+    # varied at most at the end of its phrases: most of the first drop's lead bars recur.
+    song = make_song(style, seed)
+    peaks = [s for s in song.sections if s.energy == max(x.energy for x in song.sections)]
+    lead = song.track("lead")
+    first = _bar_patterns(_notes_in(lead, peaks[0], song.bar_beats),
+                          peaks[0].start_bar * song.bar_beats, song.bar_beats)  # fmt: skip
+    assert len(peaks) >= 2 and first
+    for later in peaks[1:]:
+        again = _bar_patterns(_notes_in(lead, later, song.bar_beats),
+                              later.start_bar * song.bar_beats, song.bar_beats)  # fmt: skip
+        assert len(first & again) >= 0.5 * len(first), f"{style}: {later.name} at {later.start_bar}"
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_parts_keep_their_registers(style: str) -> None:
+    # Bass at or below C3, the lead above the chords and within an octave and a fifth, so that
+    # the parts do not mask each other and the melody stays one voice.
+    song = make_song(style, 6, bars=64, include=("bass", "chords", "lead"))
+    pitches = {t.part: [n.pitch for n in t.absolute_notes()] for t in song.tracks}
+    assert statistics.median(pitches["bass"]) <= 48
+    assert statistics.median(pitches["lead"]) >= statistics.median(pitches["chords"]) + 5
+    assert max(pitches["lead"]) - min(pitches["lead"]) <= 19
+
+
+@pytest.mark.parametrize("style", ["house", "techno", "drum and bass", "dubstep"])
+def test_a_club_track_builds_into_its_drops(style: str) -> None:
+    # A drum-led intro (the other parts join halfway), builds that take the kick and the bass out
+    # for their last bars while the filter opens, a beat of silence before each drop.
+    song = make_song(style, 2)
+    intro = song.sections[0]
+    assert intro.name == "intro" and intro.bars >= 16
+    half = intro.bars // 2 * song.bar_beats
+    for track in song.tracks:
+        if track.part != "drums":
+            assert all(n.start_beats >= half for n in _notes_in(track, intro, song.bar_beats))
+    drums, bass = song.track("drums"), song.track("bass")
+    for i, build in enumerate(song.sections[:-1]):
+        if song.sections[i + 1].name != "drop":
+            continue
+        drop_beat = (build.start_bar + build.bars) * song.bar_beats
+        low_end = [n for t in (drums, bass) if t for n in t.absolute_notes()
+                   if drop_beat - 2 * song.bar_beats <= n.start_beats < drop_beat
+                   and (t.part == "bass" or n.pitch in (35, 36))]  # fmt: skip
+        assert not low_end, (
+            f"{style}: kick or bass in the last bars of the build at {build.start_bar}"
+        )
+        sounding = [n for t in song.tracks for n in t.absolute_notes()
+                    if n.start_beats < drop_beat and n.end_beats > drop_beat - 1]  # fmt: skip
+        assert not sounding, (
+            f"{style}: the beat before the drop at bar {build.start_bar + build.bars}"
+        )
+        chords = song.track("chords")
+        clip = next(c for c in chords.clips if c.start_beats == build.start_bar * song.bar_beats)  # type: ignore[union-attr]
+        sweep = clip.envelope("cutoff")
+        assert sweep is not None and sweep.points[0].value < 0.3 and sweep.points[-1].value > 0.9
+
+
+def test_808s_lock_to_the_kick_and_glide() -> None:
+    # Trap 808s strike with the kick, hold until the next one and now and then glide into the
+    # next note: a pitch bend that starts at the note before and settles on the new one.
+    song = make_song("trap", 5, bars=48)
+    drums, bass = song.track("drums"), song.track("bass")
+    assert drums is not None and bass is not None
+    kicks = [n.start_beats for n in drums.absolute_notes() if n.pitch == 36]
+    locked = [
+        n for n in bass.absolute_notes() if any(abs(n.start_beats - k) <= 1 / 16 for k in kicks)
+    ]
+    assert len(locked) >= 0.9 * len(bass.absolute_notes())
+    glides = [e for c in bass.clips for e in c.envelopes if e.parameter == "pitch_bend"]
+    assert glides and all(e.points[0].value == 0 and e.points[-1].value == 0 for e in glides)
+
+
+def test_another_seed_is_another_drummer() -> None:
+    # Not only another lead: other grooves, variations and fills.
+    first, other = make_song("house", 1, bars=64), make_song("house", 2, bars=64)
+    hits = [{(n.pitch, round(n.start_beats * 4)) for n in s.track("drums").absolute_notes()}  # type: ignore[union-attr]
+            for s in (first, other)]  # fmt: skip
+    assert len(hits[0] & hits[1]) < 0.9 * min(len(h) for h in hits)
