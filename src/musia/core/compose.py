@@ -127,10 +127,13 @@ def _context(
 
 def _chord_spans(plan: Plan, style: Style, meter: Meter, section: Section) -> tuple[ChordSpan, ...]:
     progressions = style.harmony.progressions[plan.mode]
-    count = len(progressions)
-    first = song_choice(song_seed(plan), "progression", count)
-    other = (first + 1 + song_choice(song_seed(plan), "alternate", count - 1)) % count
-    main, alternate = progressions[first], progressions[other]
+    # The peaks play a progression that opens on the tonic and comes back to it, so that even a
+    # loop names its key; the other sections may wander (Am F C G is also C major's vi IV I V).
+    homes = [p for p in progressions if _home(p[0]) and sum(map(_home, p)) >= 2]
+    homes = homes or [p for p in progressions if _home(p[0])] or list(progressions)
+    main = homes[song_choice(song_seed(plan), "progression", len(homes))]
+    others = [p for p in progressions if p != main]
+    alternate = others[song_choice(song_seed(plan), "alternate", len(others))] if others else main
     chords: tuple[Chord, ...] = alternate if section.name in _ALTERNATE_SECTIONS else main
     span_beats = style.harmony.bars_per_chord * meter.bar_beats
     length = section.bars * meter.bar_beats
@@ -141,6 +144,10 @@ def _chord_spans(plan: Plan, style: Style, meter: Meter, section: Section) -> tu
         start += span_beats
         i += 1
     return tuple(spans)
+
+
+def _home(chord: Chord) -> bool:
+    return chord.degree == 0 and not chord.alteration
 
 
 __all__ = ["Written", "compose"]

@@ -16,11 +16,9 @@ def generate_fx(ctx: PartContext) -> Written:
     tonic = FX_OCTAVE_BASE + ctx.key.tonic_pc
     if ctx.energy == ctx.peak_energy:
         notes.append(note(0.0, tonic - 12, min(IMPACT_BEATS, ctx.length_beats), ctx.velocity(110)))
-    if ctx.rising:
+    if ctx.rising:  # the tonic in two octaves: a sweep that names no chord but the key's home
         bars = min(RISER_MAX_BARS, ctx.section.bars)
         start = ctx.length_beats - bars * ctx.bar_beats
-        fifth = FX_OCTAVE_BASE + ctx.key.degree_pc(4)
         notes.append(note(start, tonic + 12, bars * ctx.bar_beats, ctx.velocity(80)))
-        upper = fifth + 12 if fifth < tonic else fifth
-        notes.append(note(start, upper, bars * ctx.bar_beats, ctx.velocity(70)))
+        notes.append(note(start, tonic + 24, bars * ctx.bar_beats, ctx.velocity(70)))
     return Written(sorted(notes, key=lambda n: (n.start_beats, n.pitch)))
