@@ -1,17 +1,21 @@
 # The Musia service image: `musia serve` by default; the same image runs `musia worker` and the
 # one-shot `musia db upgrade` (see docker-compose.yml). Configured only by MUSIA_* variables.
 #
-# Two stages so the final image holds the installed project and nothing used to build it; every
-# dependency of the `server` and `audio` extras ships as a wheel, so no compiler is needed.
+# Two stages so the final image holds the installed project and nothing used to build it. The
+# build installs exactly what uv.lock pins (with hashes) for the `server` and `audio` extras, with
+# the uv release that requirements-uv.txt pins; every one of them ships as a wheel, so no compiler
+# is needed.
 
 FROM python:3.11-slim AS build
-ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    UV_PROJECT_ENVIRONMENT=/opt/musia UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_NO_CACHE=1
 WORKDIR /src
+COPY requirements-uv.txt ./
+RUN pip install --require-hashes -r requirements-uv.txt
 # pyproject.toml names README.md as the long description, so the build needs it.
-COPY pyproject.toml README.md ./
+COPY pyproject.toml uv.lock README.md ./
 COPY src ./src
-RUN python -m venv /opt/musia \
-    && /opt/musia/bin/pip install ".[server,audio]"
+RUN uv sync --locked --no-default-groups --extra server --extra audio --no-editable
 
 FROM python:3.11-slim
 # A fixed uid so files on the data volume keep their owner across image rebuilds.

@@ -1,24 +1,50 @@
-"""Shared test helpers. Tests that need ../shared skip on a developer machine without it and
-fail loudly under CI=true, as the project rules require."""
+"""Shared test helpers. A test that needs something this machine lacks (../shared, PostgreSQL,
+Redis, Chromium, docker-compose) skips on a developer machine and fails loudly under CI=true, as
+the project rules require: `unavailable` is that one rule."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+REDIS_URL = os.environ.get("MUSIA_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+
+
+def _unavailable(message: str) -> NoReturn:
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def unavailable() -> Callable[[str], NoReturn]:
+    """Call it with what is missing and why: CI fails (it must never pass by skipping), a
+    developer's machine skips."""
+    return _unavailable
+
+
+@pytest.fixture(scope="session")
+def redis_url(unavailable: Callable[[str], NoReturn]) -> str:
+    """The Redis on this machine (database 9, kept for the tests)."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except Exception as exc:
+        unavailable(f"Redis at {REDIS_URL} is not reachable: {exc}")
+    return REDIS_URL
 
 
 def shared_path(*parts: str) -> Path:
     path = SHARED.joinpath(*parts)
     if not path.exists():
-        message = f"{path} is missing: the tests read ../shared beside the repository"
-        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-            pytest.fail(message)
-        pytest.skip(message)
+        _unavailable(f"{path} is missing: the tests read ../shared beside the repository")
     return path
 
 
@@ -27,3 +53,33 @@ def _one_shot_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """The instruments' rendered one-shots are cached on disk: in the tests, in a folder of the
     run (the CLI subprocesses inherit it), never in the user's home."""
     os.environ["MUSIA_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _bundled_soundfont() -> None:
+    """Audio is rendered with the SoundFont the audio extra ships (TimGM6mb), whatever General
+    MIDI SoundFonts this machine has installed (Debian's FluidR3_GM is 141 MB and sounds
+    otherwise): the tests hear what every fresh install hears. The CLI subprocesses inherit it;
+    the tests of the discovery order remove it."""
+    from musia.formats.preview import bundled_soundfont
+
+    bundled = bundled_soundfont()
+    if bundled is not None and "MUSIA_SOUNDFONT" not in os.environ:
+        os.environ["MUSIA_SOUNDFONT"] = str(bundled)
+
+
+# What `make test-fast` leaves out: tests that need a service (PostgreSQL, Redis, Chromium,
+# worker or server processes) are marked `services` here, by the fixtures they use; corpus
+# sweeps and renders of whole projects carry `slow` themselves.
+SERVICE_FIXTURES = frozenset({"postgres_url", "redis_url", "chromium", "celery_world"})
+SERVICE_FOLDERS = ("tests/web/", "tests/jobs/test_celery", "tests/deploy/")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        callspec = getattr(item, "callspec", None)
+        on_postgres = callspec is not None and callspec.params.get("database_url") == "postgresql"
+        in_folder = item.nodeid.startswith(SERVICE_FOLDERS)
+        if fixtures & SERVICE_FIXTURES or on_postgres or in_folder:
+            item.add_marker(pytest.mark.services)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from musia.db.base import utcnow
 from musia.db.engine import make_engine, session_factory
 from musia.jobs.events import JobEvents
 from musia.settings import Settings
@@ -25,6 +28,8 @@ class Runtime:
     storage: Storage
     queue: JobQueue | None = field(default=None)
     events: JobEvents = field(default_factory=JobEvents)
+    # What leases and the sweeper call "now": the tests move it instead of sleeping.
+    clock: Callable[[], datetime] = field(default=utcnow)
 
     def close(self) -> None:
         if self.queue is not None:

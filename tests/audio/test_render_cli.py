@@ -14,6 +14,7 @@ import pytest
 import soundfile
 
 from musia.formats.midi import song_to_midi
+from musia.formats.preview import TAIL_S
 from tests.cli.test_cli import run
 from tests.helpers import make_song
 
@@ -78,7 +79,7 @@ def test_render_a_midi_file_with_stems(tmp_path: Path) -> None:
     assert sorted(p.stem for p in (tmp_path / "stems").glob("*.wav")) == sorted(
         t.name for t in song.tracks
     )
-    assert song.duration_s <= summary["duration_s"] <= song.duration_s + 2.01
+    assert song.duration_s <= summary["duration_s"] <= song.duration_s + TAIL_S + 0.01
 
 
 def _truncated(tmp_path: Path) -> Path:

@@ -39,7 +39,7 @@ def test_the_soundfont_drums_are_cached_and_a_stale_cache_is_made_again(
     first = soundfont_drum_set(font)
     (cached,) = (tmp_path / "training").glob("*.json")
     cached.write_text('{"version": 0, "features": [], "rows": []}', encoding="utf-8")
-    again = soundfont_drum_set(font)  # stale: rendered again, and the cache rewritten
+    again = soundfont_drum_set(font)  # stale: the table is written to the cache again
     assert again[1] == first[1] and np.allclose(again[0], first[0], rtol=1e-5, atol=1e-6)
     assert '"version": 0' not in cached.read_text(encoding="utf-8")
     cached.write_bytes(b"\x00 not json")

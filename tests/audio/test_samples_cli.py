@@ -1,61 +1,21 @@
-"""`musia samples` as a user runs it: the README examples in order, JSON, and bad input."""
+"""`musia samples` as a user runs it: JSON, a second run, the default index and bad input (the
+README examples run in order in tests/cli/test_cli.py, their searches checked there)."""
 
 from __future__ import annotations
 
 import json
-import os
-import re
-import shlex
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.helpers import CliResult, run_cli
 
 MUSIA = Path(sys.executable).with_name("musia")
 
 
-def run(
-    *args: str, cwd: Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(MUSIA), *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})},
-        timeout=120,
-        check=False,
-    )
-
-
-def samples_examples() -> list[list[str]]:
-    text = (REPO / "README.md").read_text("utf-8")
-    return [shlex.split(e)[1:] for e in re.findall(r"^\$ (musia samples .+)$", text, re.M)]
-
-
-def test_the_readme_examples_run_in_order_and_find_what_they_say(tmp_path: Path) -> None:
-    examples = samples_examples()
-    assert {args[1] for args in examples} == {"starter", "index", "search"}
-    outputs = []
-    for args in examples:
-        result = run(*args, cwd=tmp_path)
-        assert result.returncode == 0, (args, result.stderr)
-        assert "Traceback" not in result.stderr
-        outputs.append((args, result.stdout))
-    for args, out in outputs:
-        if args[1] != "search":
-            continue
-        if "--json" in args:
-            rows = json.loads(out)
-            assert rows, args
-            if "--type" in args:
-                wanted = args[args.index("--type") + 1]
-                assert all(wanted in (r["class_name"], r["instrument"]) for r in rows), rows
-        else:
-            assert out.strip(), args
+def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> CliResult:
+    return run_cli(*args, cwd=cwd, env=env)
 
 
 def test_index_json_reports_counts_and_a_second_run_changes_nothing(tmp_path: Path) -> None:

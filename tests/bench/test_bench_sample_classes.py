@@ -9,9 +9,11 @@ import re
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
+from musia.formats.preview import bundled_soundfont
 from tests.conftest import REPO
 
 
@@ -45,8 +47,20 @@ def test_instrument_names_map_to_drum_classes(name: str, label: str | None) -> N
     assert bench.class_of(name) == label
 
 
-def test_stand_in_kits_print_figures_that_parse(capsys: pytest.CaptureFixture[str]) -> None:
-    assert bench.main(["--stand-in", "--limit", "8"]) == 0
+@pytest.fixture(scope="module")
+def stand_in_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """One run of the bench on stand-in kits (8 files a kit), learning the bundled SoundFont's
+    drums whatever other SoundFonts or sample packs this machine has installed."""
+    folder = bench.write_stand_in_kits(tmp_path_factory.mktemp("kits"))
+    bundled = bundled_soundfont()
+    assert bundled is not None
+    return dict(bench.bench(folder, 8, [bundled], 1, []))
+
+
+def test_stand_in_kits_print_figures_that_parse(
+    stand_in_report: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    bench.print_report(stand_in_report)
     out = capsys.readouterr().out
     assert len(re.findall(r"^  Stand-in Kit \d\s+8 files read", out, re.M)) == 3, out
     ours = re.search(r"^  ours \(Musia features, forest\+SVM\+LR\)\s+([\d.]+) %", out, re.M)
@@ -67,9 +81,8 @@ def test_stand_in_kits_print_figures_that_parse(capsys: pytest.CaptureFixture[st
     ), out
 
 
-def test_json_report(capsys: pytest.CaptureFixture[str]) -> None:
-    assert bench.main(["--stand-in", "--limit", "8", "--json"]) == 0
-    report = json.loads(capsys.readouterr().out)
+def test_json_report(stand_in_report: dict[str, Any]) -> None:
+    report = json.loads(json.dumps(stand_in_report))  # what --json prints
     assert report["files"] == 24
     assert set(report["accuracy"]) >= {"ours", "ours_kits_only", "baseline_mfcc_rf", "shipped"}
     assert report["soundfont_drums"]["TimGM6mb.sf2"] >= 100

@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
-import os
 import re
 import sys
 from pathlib import Path
@@ -443,17 +442,7 @@ def test_edit_fidelity_bench_on_a_tiny_set(
     assert "1/1 sets edited with fidelity" in capsys.readouterr().out
 
 
-def test_jobs_prints_figures_that_parse(capsys: pytest.CaptureFixture[str]) -> None:
-    import redis
-
-    from tests.jobs.conftest import REDIS_URL
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except Exception as exc:
-        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-            pytest.fail(f"Redis is not reachable: {exc}")
-        pytest.skip(f"Redis is not reachable: {exc}")
+def test_jobs_prints_figures_that_parse(capsys: pytest.CaptureFixture[str], redis_url: str) -> None:
     jobs = _load("jobs")
     assert jobs.main(["--noop", "20", "--projects", "2"]) == 0
     out = capsys.readouterr().out
@@ -464,3 +453,23 @@ def test_jobs_prints_figures_that_parse(capsys: pytest.CaptureFixture[str]) -> N
     for _kind, count, failed, per_s, p50, p95 in rows:
         assert int(count) > 0 and int(failed) == 0
         assert float(per_s) > 0 and 0 <= float(p50) <= float(p95)
+
+
+def test_checker_sweep_prints_figures_that_parse(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _load("checker_sweep").main(["--limit", "2"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^2 sets \(2 with stem tracks\): 2 conform .+ in [\d.]+ s$", out, re.M), out
+
+
+def test_robustness_prints_figures_that_parse(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _load("robustness").main(["--fuzz-cases", "5"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"typical prompt\s+\d+ µs", out), out
+    assert re.search(r"fuzz: 5 cases, \d+ read, \d+ refused, slowest [\d.]+ CPU s", out), out
+    assert "0 untyped errors" in out
+
+
+def test_corpus_sweep_prints_figures_that_parse(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _load("corpus_sweep").main(["--limit", "2"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^2 of 2 corpus sets: .+ in [\d.]+ s$", out, re.M), out

@@ -14,11 +14,17 @@ import mido
 import pytest
 
 from tests.conftest import REPO, shared_path
+from tests.helpers import CliResult, run_cli
 
 MUSIA = Path(sys.executable).with_name("musia")
 
 
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run(*args: str, cwd: Path | None = None) -> CliResult:
+    return run_cli(*args, cwd=cwd)
+
+
+def run_script(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The installed console script, in a process of its own."""
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     return subprocess.run(
         [str(MUSIA), *args],
@@ -40,39 +46,41 @@ def test_readme_has_examples() -> None:
     assert len(readme_examples()) >= 5
 
 
-def _prerequisites(example: str) -> list[list[str]]:
-    """A `render`, `analyze`, `transform` or Live set example reads what the `generate` examples
-    above it wrote: those run first (without audio, to be quick). An `analyze` or `transform`
-    example reads what the `render` examples wrote: those run too."""
-    examples = readme_examples()
-    command = shlex.split(example)[1]
-    if command == "samples" or "--samples" in shlex.split(
-        example
-    ):  # a search reads the index that the samples examples above built
-        earlier_samples = [shlex.split(e)[1:] for e in examples[: examples.index(example)]]
-        return [args for args in earlier_samples if args[0] == "samples"]
-    if command not in {"render", "analyze", "transform", "inspect", "export-midi", "edit",
-                       "pianoroll"}:  # fmt: skip
-        return []
-    earlier = [shlex.split(e)[1:] for e in examples[: examples.index(example)]]
-    setup = [
-        args if "--no-audio" in args else [*args, "--no-audio"]
-        for args in earlier
-        if args[0] == "generate" and "--samples" not in args  # that one needs an index
-    ]
-    if command in {"analyze", "transform"}:
-        setup += [args for args in earlier if args[0] == "render"]
-    return setup
+@pytest.fixture(scope="module")
+def readme_session(tmp_path_factory: pytest.TempPathFactory) -> dict[str, CliResult]:
+    """Every README example, once, in README order, in one folder, as a user types them: the
+    `render` examples read the project a `generate` example above wrote, `analyze` and
+    `transform` read the WAV a `render` example wrote, the searches read the index the
+    `samples` examples built."""
+    folder = tmp_path_factory.mktemp("readme")
+    return {
+        example: run_cli(*shlex.split(example)[1:], cwd=folder) for example in readme_examples()
+    }
 
 
 @pytest.mark.parametrize("example", readme_examples())
-def test_every_readme_example_runs(example: str, tmp_path: Path) -> None:
-    for args in _prerequisites(example):
-        assert run(*args, cwd=tmp_path).returncode == 0
-    result = run(*shlex.split(example)[1:], cwd=tmp_path)
+def test_every_readme_example_runs(example: str, readme_session: dict[str, CliResult]) -> None:
+    result = readme_session[example]
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip()
     assert "Traceback" not in result.stderr
+
+
+def test_the_readme_sample_searches_find_what_they_say(
+    readme_session: dict[str, CliResult],
+) -> None:
+    searches = {e: r for e, r in readme_session.items() if e.startswith("musia samples search")}
+    assert len(searches) >= 3
+    for example, result in searches.items():
+        args = shlex.split(example)
+        if "--json" not in args:
+            assert result.stdout.strip(), example
+            continue
+        rows = json.loads(result.stdout)
+        assert rows, example
+        if "--type" in args:
+            wanted = args[args.index("--type") + 1]
+            assert all(wanted in (r["class_name"], r["instrument"]) for r in rows), rows
 
 
 def test_plan_json_has_the_keys_other_tools_read() -> None:
@@ -181,7 +189,7 @@ def test_an_existing_project_is_never_overwritten(tmp_path: Path) -> None:
 def test_bad_input_is_a_clear_message_and_exit_code_2(
     args: list[str], message: str, tmp_path: Path
 ) -> None:
-    result = run(*args, cwd=tmp_path)
+    result = run_script(*args, cwd=tmp_path)  # the installed script: its exit code is the shell's
     assert result.returncode == 2, (result.stdout, result.stderr)
     assert message.lower() in result.stderr.lower()
     assert "Traceback" not in result.stderr

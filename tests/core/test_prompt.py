@@ -4,12 +4,8 @@ languages (grammar, traps, edits, chat) and hostile input."""
 from __future__ import annotations
 
 import json
-import os
 import random
 import string
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +14,7 @@ import pytest
 from musia.core.prompt import DRUM_ELEMENTS, MOODS, PARTS, STYLES, TEMPO_WORDS, read_prompt
 from musia.core.prompt.parser import FAILED
 from musia.core.prompt.reading import PromptReading
+from tests.conftest import shared_path
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "prompts"
 NOTE_PC = {
@@ -49,13 +46,6 @@ def _params(rows: list[dict[str, Any]]) -> list[dict[str, Any] | None]:
 
 def _ids(rows: list[dict[str, Any]]) -> list[str]:
     return [str(row["id"]) for row in rows] or ["missing"]
-
-
-def _missing(name: str) -> None:
-    message = f"{SHARED / name} is missing: the prompt tests read ../shared beside the repository"
-    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 def _meter(text: str) -> tuple[int, int]:
@@ -93,7 +83,7 @@ DEV = _load("dev.jsonl")
 @pytest.mark.parametrize("row", _params(DEV), ids=_ids(DEV))
 def test_dev_set(row: dict[str, Any] | None) -> None:
     if row is None:
-        _missing("dev.jsonl")
+        shared_path("prompts", "dev.jsonl")  # fails under CI, skips elsewhere
         return
     reading = read_prompt(row["prompt"])
     assert reading.intent == row["intent"], row["prompt"]
@@ -108,7 +98,7 @@ CAPTIONS = _load("midicaps_captions.jsonl")
 @pytest.mark.parametrize("row", _params(CAPTIONS), ids=_ids(CAPTIONS))
 def test_midicaps_captions(row: dict[str, Any] | None) -> None:
     if row is None:
-        _missing("midicaps_captions.jsonl")
+        shared_path("prompts", "midicaps_captions.jsonl")  # fails under CI, skips elsewhere
         return
     reading, stated = read_prompt(row["caption"]), row["mentioned"]
     assert reading.intent == "generate"
@@ -522,16 +512,7 @@ def test_explicit_style_beats_related() -> None:
     assert (reading.style, reading.style_source) == ("deep house", "explicit")
 
 
-# ---- (3) hostile input --------------------------------------------------------------------------
-def _best_ms(text: str, runs: int = 3) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        start = time.perf_counter()
-        read_prompt(text)
-        best = min(best, (time.perf_counter() - start) * 1000)
-    return best
-
-
+# ---- (3) hostile input (how fast it is read: bench/robustness.py) ------------------------------
 def _noise(seed: int, alphabet: str, size: int = 100_000) -> str:
     rnd = random.Random(seed)
     return "".join(rnd.choice(alphabet) for _ in range(size))
@@ -561,13 +542,12 @@ HOSTILE = {
 
 
 @pytest.mark.parametrize("name", HOSTILE)
-def test_hostile_input_never_raises_and_is_fast(name: str) -> None:
+def test_hostile_input_never_raises(name: str) -> None:
     text = HOSTILE[name]
     reading = read_prompt(text)
     assert isinstance(reading, PromptReading)
     assert reading.intent in ("generate", "modify", "chat", "analyze")
     assert FAILED not in reading.warnings
-    assert _best_ms(text) < 100, f"{name} took too long"
 
 
 @pytest.mark.parametrize(
@@ -577,45 +557,3 @@ def test_nothing_read_is_chat(text: str) -> None:
     reading = read_prompt(text)
     assert reading == PromptReading(intent="chat", warnings=reading.warnings)
     assert reading.style is None and reading.bpm is None and not reading.include
-
-
-def test_scan_is_linear() -> None:
-    """Doubling the text (under the length cap) about doubles the time, never squares it."""
-    unit = "house at 124 bpm in A minor with no drums, sin batería, в ля мінорі. "
-    short, long = unit * 20, unit * 80
-    ratio = _best_ms(long, 9) / max(_best_ms(short, 9), 1e-3)
-    # 4x the text: linear work is ~4x, quadratic ~16x; the margin absorbs a loaded 2-core machine.
-    assert ratio < 11
-
-
-def test_typical_prompt_is_fast() -> None:
-    prompts = [row["prompt"] for row in DEV] or [p for p, _, _ in OWN]
-    for prompt in prompts:
-        read_prompt(prompt)
-    best = float("inf")
-    for _ in range(5):
-        start = time.perf_counter()
-        for prompt in prompts:
-            read_prompt(prompt)
-        best = min(best, (time.perf_counter() - start) / len(prompts))
-    assert best * 1000 < 0.5, f"{best * 1e6:.0f} µs per prompt"
-
-
-def test_import_and_lexicon_load_are_quick() -> None:
-    """Import plus TOML loading in a fresh interpreter (stdlib preloaded, bytecode allowed)."""
-    code = (
-        "import re, unicodedata, tomllib, dataclasses, typing, time\n"
-        "t = time.perf_counter()\n"
-        "from musia.core.prompt import read_prompt\n"
-        "read_prompt('house')\n"
-        "print((time.perf_counter() - t) * 1000)\n"
-    )
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = str(Path(os.environ.get("TMPDIR", "/tmp")) / "musia-pycache")
-    runs = [
-        float(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                             check=True).stdout)
-        for _ in range(3)
-    ]  # fmt: skip
-    # The target is 30 ms on a developer machine; the bound only catches a regression.
-    assert min(runs) < 150, f"import + lexicon took {min(runs):.0f} ms"

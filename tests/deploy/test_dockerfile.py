@@ -33,8 +33,10 @@ def _only(word: str) -> list[str]:
 def test_base_user_and_install() -> None:
     assert _only("FROM") == ["python:3.11-slim AS build", "python:3.11-slim"]
     runs = " ".join(_only("RUN"))
-    assert 'pip install ".[server,audio]"' in runs
-    assert "dev" not in runs  # no test or lint tools in the image
+    # Exactly what uv.lock pins, installed by the uv release pinned with its hashes.
+    assert "pip install --require-hashes -r requirements-uv.txt" in runs
+    assert "uv sync --locked --no-default-groups --extra server --extra audio" in runs
+    assert "dev" not in runs and "--group" not in runs  # no test or lint tools in the image
     # The final stage runs as a named user, never root.
     assert _only("USER") == ["musia"]
     assert "useradd --system --uid 10001" in runs
@@ -58,9 +60,13 @@ def test_the_build_context_holds_the_project_and_no_secrets() -> None:
         if line and not line.startswith("#")
     ]
     assert lines[0] == "*"  # everything out (.env, .venv, data, .git) ...
-    assert {"!pyproject.toml", "!README.md", "!src/"} <= set(lines)  # ... but what pip needs
+    # ... but what the install needs
+    assert {"!pyproject.toml", "!uv.lock", "!requirements-uv.txt", "!README.md", "!src/"} <= set(
+        lines
+    )
     copied = " ".join(_only("COPY"))
-    assert "pyproject.toml README.md" in copied
+    assert "requirements-uv.txt" in copied
+    assert "pyproject.toml uv.lock README.md" in copied
     assert "src ./src" in copied
 
 

@@ -211,3 +211,11 @@ def test_the_soundfont_comes_from_the_option_then_the_environment(
     monkeypatch.setenv("MUSIA_SOUNDFONT", str(tmp_path / "missing.sf2"))
     with pytest.raises(InvalidInput, match="SoundFont not found"):
         find_soundfont()
+
+
+def test_without_a_choice_a_system_soundfont_comes_before_the_bundled_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("MUSIA_SOUNDFONT", raising=False)  # the tests pin the bundled one
+    system = [p for p in SYSTEM_SOUNDFONTS if p.is_file()]
+    assert find_soundfont() == (system[0] if system else bundled_soundfont())

@@ -4,27 +4,21 @@ embedded defaults (SQLite, the in-process engine) against fake vendors."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.helpers import CliResult, run_cli
 from tests.providers.fakes import DIALECTS, FakeVendor
 
 
-def musia(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
-    env = os.environ | {"MUSIA_DATA_DIR": str(data), "MUSIA_HTTP_ALLOW_PRIVATE_URLS": "true"}
-    env.pop("MUSIA_JOBS", None)
-    return subprocess.run(
-        [sys.executable, "-m", "musia.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+def musia(*args: str, data: Path) -> CliResult:
+    env = {
+        "MUSIA_DATA_DIR": str(data),
+        "MUSIA_HTTP_ALLOW_PRIVATE_URLS": "true",
+        "MUSIA_JOBS": None,  # the embedded default: the in-process engine
+    }
+    return run_cli(*args, env=env)
 
 
 @pytest.mark.parametrize(

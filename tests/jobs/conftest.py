@@ -22,25 +22,6 @@ from musia.settings import Settings, load_settings
 from tests.service_fixtures import database_url, postgres_url
 
 __all__ = ["database_url", "postgres_url"]
-REDIS_URL = os.environ.get("MUSIA_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
-
-
-def _ci() -> bool:
-    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-
-@pytest.fixture(scope="session")
-def redis_url() -> str:
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except Exception as exc:
-        message = f"Redis at {REDIS_URL} is not reachable: {exc}"
-        if _ci():
-            pytest.fail(message)
-        pytest.skip(message)
-    return REDIS_URL
 
 
 @dataclass

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from musia.db.base import utcnow
 from musia.db.engine import transaction
 from musia.db.models import JobStatus
 from musia.db.repos.jobs import Jobs
@@ -24,12 +25,31 @@ from tests.jobs.conftest import wait_for
 from tests.server.conftest import make_settings
 
 
+class Clock:
+    """The runtime's "now", moved by the test instead of sleeping through a lease."""
+
+    def __init__(self) -> None:
+        self.now = utcnow()
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
 @pytest.fixture
-def runtime(tmp_path: Path, database_url: str) -> Iterator[Runtime]:
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def runtime(tmp_path: Path, database_url: str, clock: Clock) -> Iterator[Runtime]:
     settings = make_settings(
         tmp_path, database_url, jobs=JobSettings(lease_s=0.5, max_attempts=2, workers=2)
     )
     current = open_runtime(settings, migrate=False)
+    current.clock = clock
     current.queue = make_queue(current)
     yield current
     current.close()
@@ -37,7 +57,7 @@ def runtime(tmp_path: Path, database_url: str) -> Iterator[Runtime]:
 
 def _claimed(runtime: Runtime, job_id: str) -> None:
     with transaction(runtime.sessions) as session:
-        assert Jobs(session).claim(job_id, runtime.settings.jobs.lease_s)
+        assert Jobs(session).claim(job_id, runtime.settings.jobs.lease_s, runtime.clock())
 
 
 def _status(runtime: Runtime, job_id: str) -> tuple[str, str | None, int]:
@@ -47,30 +67,49 @@ def _status(runtime: Runtime, job_id: str) -> tuple[str, str | None, int]:
         return job.status, job.error, job.attempts
 
 
-def test_an_expired_lease_is_retried_then_failed_after_the_last_attempt(runtime: Runtime) -> None:
+def test_an_expired_lease_is_retried_then_failed_after_the_last_attempt(
+    runtime: Runtime, clock: Clock
+) -> None:
     owner = system_user_id(runtime)
     with transaction(runtime.sessions) as session:
         job_id = Jobs(session).create(owner, NOOP_KIND, {}).id
     _claimed(runtime, job_id)  # a worker that then died: nobody renews the lease
-    assert reclaim(runtime) == []  # the lease still runs
-    time.sleep(0.6)
+    clock.advance(0.4)
+    assert reclaim(runtime) == []  # the 0.5 s lease still runs
+    clock.advance(0.2)
     assert reclaim(runtime) == [job_id]
     assert _status(runtime, job_id) == (JobStatus.PENDING, None, 1)
     _claimed(runtime, job_id)
-    time.sleep(0.6)
+    clock.advance(0.6)
     assert reclaim(runtime) == []
     reason = "the worker stopped 2 times while running this job"
     assert _status(runtime, job_id) == (JobStatus.FAILED, reason, 2)
 
 
-def test_a_running_job_renews_its_lease(runtime: Runtime) -> None:
-    job_id = submit(runtime, NOOP_KIND, {"sleep_s": 1.5})  # three lease lengths
+def _lease_ends(runtime: Runtime, job_id: str) -> datetime | None:
+    with transaction(runtime.sessions) as session:
+        job = Jobs(session).get_any(job_id)
+        assert job is not None
+        return job.lease_expires_at
+
+
+def test_a_running_job_renews_its_lease(runtime: Runtime, clock: Clock) -> None:
+    """Three lease lengths pass while the job runs; its heartbeat pushes the lease past each new
+    "now", so the sweeper never takes the job away."""
+    job_id = submit(runtime, NOOP_KIND, {"sleep_s": 3})
+    wait_for(lambda: _lease_ends(runtime, job_id) is not None, 30, "the job to start")
     found: list[str] = []
     sweeper = Sweeper(runtime, found.append)
-    deadline = time.monotonic() + 1.4
-    while time.monotonic() < deadline:
+    lease = timedelta(seconds=runtime.settings.jobs.lease_s)
+
+    def renewed_since(moment: datetime) -> bool:
+        ends = _lease_ends(runtime, job_id)
+        return ends is not None and ends >= moment + lease
+
+    for _ in range(4):
+        clock.advance(0.4)  # under one lease (0.5 s) since the last renewal
+        wait_for(lambda moment=clock.now: renewed_since(moment), 30, "a renewal")
         sweeper.sweep()
-        time.sleep(0.1)
     assert found == []
     assert wait_final(runtime, job_id, 30).status == JobStatus.COMPLETED
 

@@ -15,10 +15,10 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
@@ -51,24 +51,14 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
-def _ci() -> bool:
-    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-
-def _missing(message: str) -> None:
-    if _ci():
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 @pytest.fixture(scope="session")
-def chromium() -> Path:
+def chromium(unavailable: Callable[[str], NoReturn]) -> Path:
     if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
-        _missing(f"{CHROMIUM} is missing: install Debian's chromium package (.ci/run does)")
+        unavailable(f"{CHROMIUM} is missing: install Debian's chromium package (.ci/run does)")
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        _missing("playwright is not installed (it is in the dev extra)")
+        unavailable("playwright is not installed (it is in the test dependency group)")
     return CHROMIUM
 
 

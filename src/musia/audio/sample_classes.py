@@ -388,7 +388,7 @@ def soundfont_drum_set(font_path: Path) -> tuple[npt.NDArray[np.float64], list[s
         cached = None
     if cached is not None:
         return cached
-    table = _table_bytes(*_render_soundfont_drums(font_path))
+    table = _rendered_table(font_path.resolve(), stat.st_size, stat.st_mtime_ns)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_bytes_atomic(path, table)
@@ -397,6 +397,13 @@ def soundfont_drum_set(font_path: Path) -> tuple[npt.NDArray[np.float64], list[s
     rendered = _parse_table(table)  # as rounded in the cache, so a model is the same either way
     assert rendered is not None
     return rendered
+
+
+@cache
+def _rendered_table(font_path: Path, size: int, mtime_ns: int) -> bytes:
+    """The drum table of one SoundFont file (as it is now: size and time are in the key),
+    rendered once per process: a cache folder that cannot be written costs no second render."""
+    return _table_bytes(*_render_soundfont_drums(font_path))
 
 
 def _render_soundfont_drums(font_path: Path) -> tuple[npt.NDArray[np.float64], list[str]]:
@@ -411,9 +418,17 @@ def _render_soundfont_drums(font_path: Path) -> tuple[npt.NDArray[np.float64], l
     kits = sorted(program for bank, program in font.presets if bank == DRUM_BANK)
     frames = round(TRAINING_FRAMES_S * RENDER_RATE)
     rows, labels, heard = [], [], set()
+    played: set[tuple[object, ...]] = set()
     for kit in kits:
+        regions = font.regions(kit, drums=True)
         for note in GM_DRUM_KEYS:
             for velocity in TRAINING_VELOCITIES:
+                # Kits share most of their samples: a hit that plays the very regions another
+                # kit's did sounds the same, and is not rendered again.
+                plays = (note, velocity, *(r for r in regions if r.matches(note, velocity)))
+                if plays in played:
+                    continue
+                played.add(plays)
                 audio = render_track(
                     font,
                     [NoteEvent(0.0, TRAINING_NOTE_S, note, velocity)],

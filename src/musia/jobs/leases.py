@@ -16,7 +16,6 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from musia.db.base import utcnow
 from musia.db.engine import transaction
 from musia.db.models import Job, JobStatus
 from musia.errors import NotFound
@@ -28,7 +27,7 @@ ACTIVE = (JobStatus.PENDING, JobStatus.PROCESSING)
 
 def renew(runtime: Runtime, job_id: str) -> bool:
     """Push the lease forward; False when the job is no longer running here."""
-    now = utcnow()
+    now = runtime.clock()
     with transaction(runtime.sessions) as session:
         renewed = session.execute(
             update(Job)
@@ -64,7 +63,7 @@ def heartbeat(runtime: Runtime, job_id: str) -> Iterator[None]:
 def reclaim(runtime: Runtime) -> list[str]:
     """Expired leases: back to PENDING (returned, to enqueue again) or FAILED after the last
     attempt."""
-    now = utcnow()
+    now = runtime.clock()
     limit = runtime.settings.jobs.max_attempts
     expired = (Job.status == JobStatus.PROCESSING, Job.lease_expires_at < now)
     with transaction(runtime.sessions) as session:
@@ -87,7 +86,7 @@ def reclaim(runtime: Runtime) -> list[str]:
 
 def stale_pending(runtime: Runtime, older_than_s: float) -> list[str]:
     """PENDING jobs nobody touched for a while: their message may have been lost."""
-    moment = utcnow() - timedelta(seconds=older_than_s)
+    moment = runtime.clock() - timedelta(seconds=older_than_s)
     with transaction(runtime.sessions) as session:
         query = select(Job.id).where(Job.status == JobStatus.PENDING, Job.updated_at < moment)
         return list(session.scalars(query.order_by(Job.created_at).limit(1000)))
@@ -129,7 +128,7 @@ def cancel(runtime: Runtime, owner_id: str, job_id: str) -> str:
     report. Returns the job's status afterwards (a finished job stays as it was)."""
     from musia.events import publish_job
 
-    now = utcnow()
+    now = runtime.clock()
     with transaction(runtime.sessions) as session:
         job = session.get(Job, job_id)
         if job is None or job.owner_id != owner_id:

@@ -50,7 +50,7 @@ def run_job(runtime: Runtime, job_id: str) -> JobStatus | None:
 def _claim(runtime: Runtime, job_id: str) -> JobContext | None:
     with transaction(runtime.sessions) as session:
         jobs = Jobs(session)
-        if not jobs.claim(job_id, runtime.settings.jobs.lease_s):
+        if not jobs.claim(job_id, runtime.settings.jobs.lease_s, runtime.clock()):
             return None
         job = jobs.get_any(job_id)
         assert job is not None

@@ -1,12 +1,13 @@
 """Every set we write passes `../shared/tools/als_check.py --samples`: the structure of sets saved
 by Live 11.3 / 12.3 (children, order, attributes, value kinds) and every invariant Live keeps.
 
-Every `generate` prompt of `dev.jsonl` is written with seeds 1–3 in both Live formats with one
-stem track per part and each MIDI track's instrument (a Drum Rack or a Simpler; real WAV files
-in the set's `Samples/`, tiny and silent so that 168 sets need no render; `tests/test_project.py`
-checks projects with rendered stems and one-shots), and once each without audio (instruments
-only). The style and meter matrix is sampled (seed 1) to stay fast;
-`MUSIA_ALS_FULL=1` runs every style with seeds 1–3.
+Every `generate` prompt of `dev.jsonl` is written in both Live formats, with one stem track per
+part and each MIDI track's instrument (a Drum Rack or a Simpler; real WAV files in the set's
+`Samples/`, tiny and silent so that hundreds of sets need no render; `tests/test_project.py`
+checks projects with rendered stems and one-shots), and without audio (instruments only). The
+tests sample: each prompt once with stems and once without, seed and format rotating, and the
+style matrix with seed 1. `bench/checker_sweep.py` (or `MUSIA_ALS_FULL=1`) writes every prompt
+with seeds 1–3 in both formats, with and without stems, and every style with seeds 1–3.
 """
 
 from __future__ import annotations
@@ -112,28 +113,40 @@ def _edge_cases() -> list[Case]:
 CASES = _style_cases() + _meter_cases() + _edge_cases()
 
 
-def _prompt_cases() -> list[Case]:
-    """Every `generate` prompt of the shared dev set, seeds 1–3, both formats, with stem tracks
-    (a set with stems holds everything a set without them does, plus the audio tracks); and each
-    prompt once without audio (seed and format rotating), as `--no-audio` writes it."""
+def _prompt_cases(full: bool = FULL) -> list[Case]:
+    """Every `generate` prompt of the shared dev set with stem tracks (a set with stems holds
+    everything a set without them does, plus the audio tracks) and without audio, as
+    `--no-audio` writes it: sampled (seed and format rotating), or `full` (seeds 1–3, both
+    formats, with stems, and each prompt once without)."""
     rows = [json.loads(line) for line in shared_path("prompts", "dev.jsonl").open(encoding="utf-8")]
     prompts = [(r["id"], r["prompt"]) for r in rows if r.get("intent") == "generate"]
-    cases = [
-        Case(f"{row_id}-seed{seed}-live{v}-stems", v, partial(_from_prompt, text, seed), True)
-        for row_id, text in prompts
-        for seed in (1, 2, 3)
-        for v in VERSIONS
-    ]
+    cases = []
     for i, (row_id, text) in enumerate(prompts):
-        seed, v = i % 3 + 1, VERSIONS[i % 2]
-        cases.append(Case(f"{row_id}-seed{seed}-live{v}", v, partial(_from_prompt, text, seed)))
+        seeds = (1, 2, 3) if full else (i % 3 + 1,)
+        versions = VERSIONS if full else (VERSIONS[i % 2],)
+        cases += [
+            Case(
+                f"{row_id}-seed{seed}-live{v}-stems",
+                v,
+                partial(_from_prompt, text, seed, full),
+                True,
+            )
+            for seed in seeds
+            for v in versions
+        ]
+        seed, v = (i + 1) % 3 + 1, VERSIONS[(i + 1) % 2]
+        song = partial(_from_prompt, text, seed, full)
+        cases.append(Case(f"{row_id}-seed{seed}-live{v}", v, song))
     return cases
 
 
-def _from_prompt(text: str, seed: int) -> Song:
-    """The prompt's song as a sketch: a set's structure (parts, metre, tempo, key, instruments)
-    does not depend on its length, and 168 sets of 5-7 minutes would take minutes to check."""
+def _from_prompt(text: str, seed: int, whole: bool = True) -> Song:
+    """The prompt's song, whole (the sweep), or cut to a sketch (the tests: a set's structure,
+    parts, metre, tempo, key and instruments do not depend on its length, and sets of 5-7
+    minutes take long to write and check; one whole track per format is among `CASES`)."""
     plan = plan_from_text(text, seed=seed)
+    if whole:
+        return compose(plan)
     sections = short_form(load_style(plan.style), "sketch", plan.parts)
     update = {"bars": sum(s.bars for s in sections), "sections": sections}
     return compose(plan.model_copy(update=update))
@@ -192,7 +205,7 @@ def test_set_conforms(case: Case, checked: tuple[dict[str, Path], list[CheckerRu
 @pytest.mark.shared
 def test_every_dev_prompt_conforms(tmp_path: Path) -> None:
     cases = _prompt_cases()
-    assert len(cases) >= 20 * 3 * 2 + 20
+    assert len(cases) >= (20 * 3 * 2 + 20 if FULL else 20 * 2)
     paths, runs = _write_and_check(cases, tmp_path)
     results = {name: result for run in runs for name, result in run.results.items()}
     failing = {

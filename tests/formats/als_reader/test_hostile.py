@@ -1,9 +1,9 @@
-"""Hostile uploads: each is refused with a SetFormatError (or InvalidInput), fast."""
+"""Hostile uploads: each is refused with a SetFormatError (or InvalidInput); how fast is
+measured by bench/robustness.py."""
 
 from __future__ import annotations
 
 import gzip
-import time
 import zlib
 from pathlib import Path
 
@@ -25,10 +25,8 @@ def _write(tmp_path: Path, data: bytes, name: str = "x.als") -> Path:
 
 
 def _refused(path: Path, words: str, **kwargs: int) -> SetFormatError:
-    started = time.perf_counter()
     with pytest.raises(SetFormatError) as caught:
         read_set(path, **kwargs)
-    assert time.perf_counter() - started < 2.0
     assert words in caught.value.message, caught.value.message
     return caught.value
 

@@ -32,9 +32,9 @@ class Jobs:
     def get_any(self, job_id: str) -> Job | None:
         return self.session.get(Job, job_id)
 
-    def claim(self, job_id: str, lease_s: float) -> bool:
+    def claim(self, job_id: str, lease_s: float, now: datetime | None = None) -> bool:
         """PENDING → PROCESSING in one statement, so two workers never run the same job."""
-        now = utcnow()
+        now = now or utcnow()
         claimed = self.session.execute(
             update(Job)
             .where(Job.id == job_id, Job.status == JobStatus.PENDING)
