@@ -22,7 +22,7 @@ from musia.core.generators.context import (
     song_choice,
     without_overlaps,
 )
-from musia.core.generators.drums import kick_steps
+from musia.core.generators.drums import bar_plans, kick_steps
 from musia.core.generators.dynamics import playing_bars
 from musia.core.model import PITCH_BEND_RANGE_SEMITONES, Envelope, EnvelopePoint, Note
 from musia.core.theory.chord import chord_scale
@@ -39,8 +39,9 @@ def generate_bass(ctx: PartContext) -> Written:
         return Written([])
     notes: list[Note] = []
     lock = ctx.style.bass.lock_to_kick and "drums" in ctx.section.parts
+    drummer = bar_plans(ctx) if lock else []
     for bar in playing_bars(ctx, "bass"):
-        steps = kick_steps(ctx, bar) if lock else []
+        steps = kick_steps(ctx, bar, drummer[bar]) if lock else []
         onsets = _locked(ctx, bar, steps) if steps else _patterned(ctx, bar)
         notes += [_bass_note(ctx, at, length, symbol) for at, length, symbol in onsets]
     notes = without_overlaps(notes)
@@ -51,14 +52,14 @@ def generate_bass(ctx: PartContext) -> Written:
 def _patterned(ctx: PartContext, bar: int) -> list[tuple[float, float, str]]:
     family = ctx.style.bass.patterns[ctx.energy - 1]
     main = song_choice(ctx.song_seed, f"bass:{ctx.energy}", len(family))
-    index = main + 1 + ctx.bar_random("bass", bar).randrange(max(1, len(family) - 1))
+    index = main + 1 + ctx.rng.randrange(max(1, len(family) - 1))
     pattern = family_member(family, index if bar % 4 == 3 else main)
     return list(held_notes(ctx, pattern, bar * ctx.bar_beats))
 
 
 def _locked(ctx: PartContext, bar: int, steps: list[int]) -> list[tuple[float, float, str]]:
     """808s: a note on every kick, held to the next one; an octave now and then off the beat."""
-    rng = ctx.bar_random("808", bar)
+    rng = ctx.rng
     bar_start = bar * ctx.bar_beats
     ends = [*steps[1:], ctx.meter.steps_per_bar]
     strong = ctx.meter.strong_steps()
@@ -139,7 +140,7 @@ def _wobble(ctx: PartContext) -> Envelope | None:
         return None
     points = []
     for bar in playing_bars(ctx, "bass"):
-        rate = ctx.bar_random("wobble", bar).choice(rates)
+        rate = ctx.rng.choice(rates)
         half_cycle = 0.5 / rate
         halves = round(ctx.bar_beats / half_cycle)
         start = bar * ctx.bar_beats

@@ -3,15 +3,15 @@
 A generator is a pure function of its context: the same context (and so the same seed) gives the
 same notes. Times are section-local beats. Besides its own seeded chance (`rng`, for this part in
 this section), a generator may draw choices that must agree across parts or sections from
-`song_random` (the song's hook, its main groove) or `bar_random` (what the drummer does in one
-bar, which the 808 follows).
+`song_random` (the song's hook, its main groove) or `section_random` (what the drummer does bar
+by bar, which the 808 follows).
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from musia.core.model import Envelope, Note, Section, on_grid
@@ -52,6 +52,9 @@ class Written:
 
 @dataclass(frozen=True, slots=True)
 class PartContext:
+    """One part in one section. Facts about the section's place in the song (`next_energy`,
+    `peak_energy` …) are fields, worked out once: generators ask them thousands of times."""
+
     plan: Plan
     style: Style
     key: Key
@@ -60,16 +63,25 @@ class PartContext:
     section_index: int
     chords: tuple[ChordSpan, ...]
     rng: random.Random
+    section: Section = field(init=False)
+    energy: int = field(init=False)
+    next_energy: int | None = field(init=False)  # None at the end of the song
+    peak_energy: int = field(init=False)
+    length_beats: float = field(init=False)
 
-    @property
-    def section(self) -> Section:
-        return self.sections[self.section_index]
-
-    @property
-    def next_energy(self) -> int | None:
-        """Energy of the next section, None at the end of the song."""
-        i = self.section_index + 1
-        return self.sections[i].energy if i < len(self.sections) else None
+    def __post_init__(self) -> None:
+        section = self.sections[self.section_index]
+        following = self.section_index + 1
+        facts = {
+            "section": section,
+            "energy": section.energy,
+            "next_energy": self.sections[following].energy
+            if following < len(self.sections) else None,
+            "peak_energy": max(s.energy for s in self.sections),
+            "length_beats": section.bars * self.meter.bar_beats,
+        }  # fmt: skip
+        for name, value in facts.items():
+            object.__setattr__(self, name, value)
 
     @property
     def rising(self) -> bool:
@@ -82,10 +94,6 @@ class PartContext:
         return self.rising and self.next_energy == self.peak_energy
 
     @property
-    def peak_energy(self) -> int:
-        return max(s.energy for s in self.sections)
-
-    @property
     def peak_number(self) -> int | None:
         """Which peak this is (0 for the first drop or chorus), None when it is none."""
         if self.energy != self.peak_energy:
@@ -95,14 +103,6 @@ class PartContext:
     @property
     def bar_beats(self) -> float:
         return self.meter.bar_beats
-
-    @property
-    def length_beats(self) -> float:
-        return self.section.bars * self.bar_beats
-
-    @property
-    def energy(self) -> int:
-        return self.section.energy
 
     @property
     def beats_per_ms(self) -> float:
@@ -118,9 +118,9 @@ class PartContext:
         """Chance shared by the whole song (its hook, its main groove)."""
         return random.Random(f"{self.song_seed}:{topic}")
 
-    def bar_random(self, topic: str, bar: int) -> random.Random:
-        """Chance for one bar of this section that any part can draw again."""
-        return random.Random(f"{self.song_seed}:{topic}:{self.section_index}:{bar}")
+    def section_random(self, topic: str) -> random.Random:
+        """Chance for this section that any part can draw again (the drummer's bars)."""
+        return random.Random(f"{self.song_seed}:{topic}:{self.section_index}")
 
     def chord_at(self, beats: float) -> ChordSpan:
         for span in reversed(self.chords):
@@ -141,12 +141,23 @@ class PartContext:
         late = (self.style.groove.swing - 0.5) * 2 * STEP_BEATS if step % 2 else 0.0
         return on_grid(step * STEP_BEATS + late)
 
+    def hits(self, pattern: str) -> tuple[tuple[int, str], ...]:
+        """(bar step, symbol) of a drum pattern's hits (x, X, g) in this meter, in time order."""
+        return _hits(self.meter, pattern)
+
     def bar_steps(self, pattern: str) -> Iterator[tuple[int, str]]:
         """(bar step, symbol) for a 16-step 4/4 pattern laid into this meter, in time order."""
         if not pattern:
             return
         for source, target in self.meter.step_map():
             yield target, pattern[source]
+
+
+@lru_cache(maxsize=4096)
+def _hits(meter: Meter, pattern: str) -> tuple[tuple[int, str], ...]:
+    if not pattern:
+        return ()
+    return tuple((t, pattern[s]) for s, t in meter.step_map() if pattern[s] in "xXg")
 
 
 def song_seed(plan: Plan) -> str:

@@ -55,10 +55,10 @@ def generate_drums(ctx: PartContext) -> Written:
     removed = ctx.plan.removed_drum_elements
     voices = [v for v in ctx.style.drums if v.element not in removed]
     feel = Feel(ctx)
-    ornaments: dict[tuple[str, int], list[int]] = {}
+    ornaments = _ornaments(ctx)
     notes: list[Note] = []
-    for bar in range(ctx.section.bars):
-        notes += _bar(ctx, feel, voices, bar, bar_plan(ctx, bar), ornaments)
+    for bar, plan in enumerate(bar_plans(ctx)):
+        notes += _bar(ctx, feel, voices, bar, plan, ornaments)
     notes += _build_roll(ctx, feel)
     notes += _crashes(ctx, feel)
     kept = [n for n in _choke(notes) if element_of(n.pitch) not in removed]
@@ -66,24 +66,32 @@ def generate_drums(ctx: PartContext) -> Written:
     return Written(_one_per_onset(kept))
 
 
-def bar_plan(ctx: PartContext, bar: int) -> BarPlan:
-    rng = ctx.bar_random("drums", bar)
-    variants = {}
-    for voice in ctx.style.drums:
-        size = len(voice.patterns[ctx.energy - 1])
-        main = song_choice(ctx.song_seed, f"groove:{voice.name}:{ctx.energy}", size)
-        other = main + 1 + rng.randrange(size - 1) if size > 1 else main
-        variants[voice.name] = other if bar % 8 in VARIATION_BARS else main
+def bar_plans(ctx: PartContext) -> list[BarPlan]:
+    """What the drummer does in each bar of the section, drawn from the section's own chance
+    (the same for any part that asks: the 808 follows the kick)."""
+    rng = ctx.section_random("drums")
+    mains = {
+        v.name: song_choice(ctx.song_seed, f"groove:{v.name}:{ctx.energy}", len(family))
+        for v in ctx.style.drums
+        if (family := v.patterns[ctx.energy - 1]) is not None
+    }
     top = max((v.layer for v in ctx.style.drums if v.patterns[ctx.energy - 1]), default=1)
-    fill = _fill_for(ctx, bar, rng)
-    return BarPlan(variants, fill, drum_layers(ctx, bar, top), _rolls(ctx, rng, fill))
+    plans = []
+    for bar in range(ctx.section.bars):
+        variants = {}
+        for voice in ctx.style.drums:
+            size, main = len(voice.patterns[ctx.energy - 1]), mains[voice.name]
+            other = main + 1 + rng.randrange(size - 1) if size > 1 else main
+            variants[voice.name] = other if bar % 8 in VARIATION_BARS else main
+        fill = _fill_for(ctx, bar, rng)
+        plans.append(BarPlan(variants, fill, drum_layers(ctx, bar, top), _rolls(ctx, rng, fill)))
+    return plans
 
 
-def kick_steps(ctx: PartContext, bar: int) -> list[int]:
+def kick_steps(ctx: PartContext, bar: int, plan: BarPlan) -> list[int]:
     """The sixteenths the kick plays in a bar of this section (what an 808 locks to)."""
     if "kick" in ctx.plan.removed_drum_elements or kick_out(ctx, bar):
         return []
-    plan = bar_plan(ctx, bar)
     steps: set[int] = set()
     for voice in ctx.style.drums:
         if voice.element == "kick" and voice.layer <= plan.layers:
@@ -142,15 +150,13 @@ def _bar(
     for voice in voices:
         if voice.layer > plan.layers or (voice.element == "kick" and kick_out(ctx, bar)):
             continue
-        for step, symbol in _groove_steps(ctx, voice, bar, plan):
-            notes.append(
-                feel.step_hit(bar_start, step, voice.note, voice.velocity, symbol, voice.element)
-            )
-        for step in _ornament_steps(ctx, voice, bar // ORNAMENT_BARS, ornaments):
-            if fill_from is None or step < fill_from:
-                notes.append(
-                    feel.step_hit(bar_start, step, voice.note, voice.velocity, "g", voice.element)
-                )
+        steps = _groove_steps(ctx, voice, bar, plan)
+        steps += [
+            (step, "g")
+            for step in ornaments.get((voice.name, bar // ORNAMENT_BARS), ())
+            if fill_from is None or step < fill_from
+        ]
+        notes += feel.step_hits(bar_start, steps, voice.note, voice.velocity, voice.element)
         if voice.rolls > 0:
             notes += _roll_hits(feel, voice, bar_start, plan.rolls)
     if plan.fill is not None and fill_from is not None:
@@ -170,12 +176,17 @@ def _groove_steps(
         fill_from -= 4 * plan.fill.beats
         fill_notes = frozenset(drum for drum, _ in plan.fill.hits)
     building = voice.note == ctx.style.build.roll_note and _in_build_roll(ctx, bar)
+    hits = ctx.hits(pattern)
+    if building:
+        return []
+    if plan.fill is None and not (voice.rolls > 0 and plan.rolls):
+        return list(hits)
+    fills_here = voice.element != "kick" or voice.note in fill_notes
     steps = []
-    for step, symbol in ctx.bar_steps(pattern):
+    for step, symbol in hits:
         at = step * STEP_BEATS
-        filled = step >= fill_from and (voice.element != "kick" or voice.note in fill_notes)
         rolled = voice.rolls > 0 and any(s <= at < s + n for s, n, _ in plan.rolls)
-        if symbol in "xXg" and not (filled or rolled or building):
+        if not (rolled or (fills_here and step >= fill_from)):
             steps.append((step, symbol))
     return steps
 
@@ -184,21 +195,22 @@ def _in_build_roll(ctx: PartContext, bar: int) -> bool:
     return ctx.rising and bar >= ctx.section.bars - min(ctx.style.build.roll_bars, ctx.section.bars)
 
 
-def _ornament_steps(
-    ctx: PartContext, voice: DrumVoice, group: int, drawn: dict[tuple[str, int], list[int]]
-) -> list[int]:
-    """Ghost notes with a chance each, drawn once for four bars so they form a figure."""
-    if not voice.chances or ctx.energy < 2:
-        return []
-    key = (voice.name, group)
-    if key not in drawn:
-        rng = ctx.bar_random(f"ornaments:{voice.name}", group)
-        drawn[key] = [
+def _ornaments(ctx: PartContext) -> dict[tuple[str, int], list[int]]:
+    """Ghost notes with a chance each, drawn once for four bars so that they form a figure."""
+    if ctx.energy < 2:
+        return {}
+    rng = ctx.section_random("ornaments")
+    groups = range(-(-ctx.section.bars // ORNAMENT_BARS))
+    return {
+        (voice.name, group): [
             step
             for step, symbol in ctx.bar_steps(voice.chances)
             if symbol.isdigit() and rng.random() < int(symbol) / 10
         ]
-    return drawn[key]
+        for voice in ctx.style.drums
+        if voice.chances
+        for group in groups
+    }
 
 
 def _roll_hits(
