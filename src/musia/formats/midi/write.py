@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import struct
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 
 from musia.core.model import TICKS_PER_BEAT, Song, Track
@@ -112,17 +113,14 @@ def _chunk(events: list[tuple[int, bytes]], end_tick: int) -> bytes:
     body = bytearray()
     now = 0
     for tick, message in events:
-        delta = tick - now
-        body += _SHORT[delta] if delta < _SHORT_LIMIT else _varlen(delta)
+        body += _varlen(tick - now)
         body += message
         now = tick
     body += _varlen(max(0, end_tick - now)) + _meta(_META_END, b"")
     return b"MTrk" + struct.pack(">I", len(body)) + bytes(body)
 
 
-_SHORT_LIMIT = 1 << 14  # deltas below this (most of them) are looked up, not computed
-
-
+@lru_cache(maxsize=8192)  # a song repeats a few hundred distances between events many times
 def _varlen(value: int) -> bytes:
     """MIDI variable-length quantity: 7 bits per byte, high bit set on all but the last."""
     if value < 0x80:
@@ -133,6 +131,3 @@ def _varlen(value: int) -> bytes:
         out.append((value & 0x7F) | 0x80)
         value >>= 7
     return bytes(reversed(out))
-
-
-_SHORT = [_varlen(v) for v in range(_SHORT_LIMIT)]
