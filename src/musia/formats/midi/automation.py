@@ -5,8 +5,9 @@
   of `PITCH_BEND_RANGE_SEMITONES` that RPN 0 sets on the channel before any bend: a receiver's
   default is ±2 semitones, too narrow for an 808 glide of an octave.
 
-A straight ramp between two points is written as steps every `RAMP_STEP_BEATS` (a 64th note),
-fine enough to sound continuous, and no message repeats the value before it. When a clip with an
+A straight ramp between two points is written one message per step of value, but never two
+within `RAMP_STEP_BEATS` (a 64th note): fine enough to sound continuous, and no message repeats
+the value before it. When a clip with an
 envelope ends, its controller goes back to rest (filter open, no bend), so a clip without one
 plays as written.
 """
