@@ -28,6 +28,7 @@ def _load(name: str) -> ModuleType:
 
 adherence = _load("adherence")
 generate = _load("generate")
+musicality = _load("musicality")
 render = _load("render")
 
 C_MAJOR = (0, "major")
@@ -213,6 +214,57 @@ def test_adherence_without_captions_exits_2(
 ) -> None:
     assert adherence.main(["--captions", str(tmp_path / "missing.jsonl")]) == 2
     assert "captions file not found" in capsys.readouterr().err
+
+
+# --- musicality --------------------------------------------------------------------------------
+
+
+def _bench_song(drums: list[tuple[float, int, int]], bpm: float = 120.0) -> object:
+    """A judged one-part song: (start beats, pitch, velocity) drum hits, one 16-bar drop."""
+    notes = [musicality.Note(t, t + 0.1, p, v) for t, p, v in drums]
+    return musicality.Judged(
+        id="x", seed=1, style="house", stated_length=False, bpm=bpm, bar_beats=4.0,
+        minutes=1.0, sections=[("drop", 0, 16, 3)], parts={"drums": notes},
+    )  # fmt: skip
+
+
+def test_musicality_hat_feel_is_zero_on_the_grid_and_counts_timing_beyond_swing() -> None:
+    # Sixteenth hats, the off-beat ones swung 0.05 beat late: swing alone is no feel.
+    swung = [(i / 4 + (0.05 if i % 2 else 0.0), 42, 80 + 20 * (i % 2)) for i in range(64)]
+    timing, velocity = musicality.hat_feel(_bench_song(swung))
+    assert timing == pytest.approx(0.0, abs=1e-9) and velocity == pytest.approx(10.0)
+    # Every fourth hat 0.01 beat late on top (5 ms at 120 BPM): now there is feel.
+    pushed = [(t + (0.01 if i % 4 == 0 else 0.0), p, v) for i, (t, p, v) in enumerate(swung)]
+    assert musicality.hat_feel(_bench_song(pushed))[0] > 1.0
+
+
+def test_musicality_counts_distinct_drum_bars_and_rolls() -> None:
+    kick = [(bar * 4.0 + beat, 36, 100) for bar in range(16) for beat in range(4)]
+    roll = [(bar * 4.0 + 3 + k / 8, 42, 70) for bar in range(0, 16, 4) for k in range(4)]
+    song = _bench_song(kick + roll)
+    assert musicality.distinct_drum_bars(song) == [2], "four on the floor, and with a roll"
+    song.parts["bass"] = [musicality.Note(t, t + 0.5, 36, 100) for t, _, _ in kick[::2]]
+    rolls_per_bar, on_kick = musicality.trap_figures(song)
+    assert rolls_per_bar == 1.0 and on_kick == 1.0
+
+
+def test_musicality_prints_every_target(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [
+        {"id": "t-0", "prompt": "house, 124 bpm, A minor, 32 bars", "intent": "generate",
+         "expect": {"bars": 32}},
+        {"id": "t-1", "prompt": "trap beat 140 bpm in B minor, 32 bars", "intent": "generate",
+         "expect": {"bars": 32}},
+    ]  # fmt: skip
+    path = tmp_path / "prompts.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    keep = tmp_path / "songs"
+    assert musicality.main(["--prompts", str(path), "--seeds", "1,2", "--write", str(keep)]) == 0
+    composed = capsys.readouterr().out
+    assert re.search(r"^\d+/17 targets met$", composed, re.M), composed
+    assert sorted(p.name for p in keep.iterdir()) == ["t-0-s1", "t-0-s2", "t-1-s1", "t-1-s2"]
+    assert musicality.main(["--prompts", str(path), "--seeds", "1,2", "--songs", str(keep)]) == 0
+    again = capsys.readouterr().out
+    assert again.splitlines()[2:] == composed.splitlines()[2:], "the files hold the same songs"
 
 
 def test_generate_prints_figures_that_parse(capsys: pytest.CaptureFixture[str]) -> None:

@@ -278,3 +278,21 @@ def test_generate_with_a_sample_index_uses_the_library(live: str, tmp_path: Path
     assert check.returncode == 0, check.stdout + check.stderr
     missing = run("generate", "house", "--out", str(tmp_path), "--samples", str(tmp_path / "no"))
     assert missing.returncode == 2 and "no sample index" in missing.stderr
+
+
+def test_pianoroll_draws_a_project_and_refuses_what_it_cannot_write(tmp_path: Path) -> None:
+    from musia.formats.png import decode_rgb
+
+    made = run("generate", "house, 124 bpm, A minor, 16 bars", "--out", str(tmp_path), "--json",
+               "--no-audio")  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    project = Path(next(p for p in json.loads(made.stdout)["files"] if p.endswith(".mid"))).parent
+    drawn = run("pianoroll", str(project), "-o", str(tmp_path / "song.png"), "--width", "800")
+    assert drawn.returncode == 0, drawn.stderr
+    assert decode_rgb((tmp_path / "song.png").read_bytes()).shape[1] == 800
+    wrong = run("pianoroll", str(project), "-o", str(tmp_path / "song.jpg"))
+    assert wrong.returncode == 2 and "must be a .png" in wrong.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    nothing = run("pianoroll", str(empty))
+    assert nothing.returncode == 2 and "0 MIDI files" in nothing.stderr

@@ -9,23 +9,58 @@ from pydantic import ValidationError
 
 from musia.core.arrange import plan_sections
 from musia.core.plan import MAX_BPM, MIN_BPM, Plan
-from musia.core.plan_builder import plan_from_reading
+from musia.core.plan_builder import plan_from_reading, plan_from_text
 from musia.core.prompt.reading import STYLES, PromptReading
 from musia.core.styles import load_style
 from musia.errors import InvalidInput
 from tests.helpers import make_plan
 
+CLUB = ("house", "deep house", "progressive house", "techno", "melodic techno", "minimal techno",
+        "drum and bass", "dubstep")  # fmt: skip
+
 
 @pytest.mark.parametrize("style", STYLES)
 def test_unstated_fields_take_the_style_defaults(style: str) -> None:
+    # A prompt that names no length gets a whole track of the style: a club track runs 5-7
+    # minutes (room for DJ intros and outros), a song 2.5-4.5, in sections of 8-bar phrases.
     plan = make_plan(style)
     defaults = load_style(style)
     assert plan.bpm == defaults.tempo_default
     assert (plan.tonic_pc, plan.mode) == (defaults.tonic_pc, defaults.mode)
     assert plan.time_signature == str(defaults.meter)
-    assert plan.bars == defaults.bars
     assert plan.parts == defaults.parts
+    minutes = plan.bars * defaults.meter.bar_beats / plan.bpm
+    shortest, longest = defaults.minutes
+    assert shortest <= minutes <= longest
+    assert (shortest, longest) >= ((5.0, 7.0) if style in CLUB else (2.5, 4.0))
     assert sum(s.bars for s in plan.sections) == plan.bars
+    assert all(s.bars % 8 == 0 for s in plan.sections)
+
+
+@pytest.mark.parametrize(("bpm", "meter"), [(120, (3, 4)), (999, (4, 4)), (60, (4, 4))])
+def test_a_default_track_stays_in_the_style_length_at_any_tempo_and_metre(
+    bpm: float, meter: tuple[int, int]
+) -> None:
+    # A waltz-time house track has shorter bars, a slow one longer: more or fewer bars, so that
+    # it still lasts 5-7 minutes (within the plan's limit of 1024 bars).
+    plan = make_plan("house", bpm=bpm, time_signature=meter)
+    minutes = plan.bars * 4 * meter[0] / meter[1] / bpm
+    assert plan.bars == 1024 or 5.0 <= minutes <= 7.0
+    assert plan.bars % 8 == 0
+
+
+@pytest.mark.parametrize(
+    ("form", "names"),
+    [("loop", ["drop"]), ("sketch", ["intro", "build", "drop"])],
+)
+def test_a_loop_or_a_sketch_is_short(form: str, names: list[str]) -> None:
+    # "a house loop" is one 8-bar phrase of the drop; "a sketch" the song up to its first
+    # drop, a phrase per section and two for the drop.
+    plan = make_plan("house", form=form)
+    assert [s.name for s in plan.sections] == names
+    assert plan.bars == (8 if form == "loop" else 32)
+    stated = make_plan("house", form=form, bars=64)
+    assert stated.bars == 64, "a length in bars wins over a short form"
 
 
 @pytest.mark.parametrize(("asked", "used"), [(0, MIN_BPM), (10000, MAX_BPM), (-5, MIN_BPM)])
@@ -44,9 +79,9 @@ def test_tempo_outside_the_style_range_is_kept_and_noted() -> None:
 @pytest.mark.parametrize(("minutes", "bpm"), [(2, 128), (3, 130), (1.5, 90), (0.1, 124)])
 def test_minutes_round_to_whole_phrases(minutes: float, bpm: float) -> None:
     plan = make_plan("techno", bpm=bpm, minutes=minutes)
-    assert plan.bars % 4 == 0 and plan.bars >= 4
+    assert plan.bars % 8 == 0 and plan.bars >= 8  # whole 8-bar phrases
     bar_s = 4 * 60 / bpm
-    assert abs(plan.bars * bar_s - minutes * 60) <= 2 * 4 * bar_s + 1e-9
+    assert abs(plan.bars * bar_s - minutes * 60) <= 8 * bar_s / 2 + 1e-9 or plan.bars == 8
     assert plan.minutes == minutes
 
 
@@ -128,9 +163,9 @@ def test_sections_always_sum_to_the_asked_bars(style: str, bars: int) -> None:
     assert sum(s.bars for s in sections) == bars
     assert all(s.bars >= 1 for s in sections)
     assert {p for s in sections for p in s.parts} == set(defaults.parts)
-    if bars >= 4 * len(defaults.sections):
-        off_phrase = [s.bars for s in sections if s.bars % 4]
-        assert len(off_phrase) <= (0 if bars % 4 == 0 else 1), [s.bars for s in sections]
+    if bars >= 8 * len(defaults.sections):
+        off_phrase = [s.bars for s in sections if s.bars % 8]
+        assert len(off_phrase) <= (0 if bars % 8 == 0 else 1), [s.bars for s in sections]
 
 
 def test_italian_markings_are_absolute_even_with_a_named_style() -> None:
@@ -155,3 +190,15 @@ def test_a_plan_without_sections_gets_the_style_arrangement_and_bad_sections_are
         Plan.model_validate(
             {**given, "sections": [{"name": "drop", "bars": 4, "energy": 3, "parts": ["drums"]}]}
         )
+
+
+def test_a_key_word_naming_no_note_leaves_a_warning_with_the_key_used() -> None:
+    plan = plan_from_text("house in H major at 124 bpm")
+    assert plan.key.name == "A minor", "house's own key, as no key was read"
+    assert any("'H major'" in w and "using A minor" in w for w in plan.warnings), plan.warnings
+
+
+def test_db_is_d_flat_in_a_plan_not_decibels() -> None:
+    plan = plan_from_text("techno in 3/4 at 140 bpm, Db major")
+    assert (plan.key.name, plan.bpm, plan.time_signature) == ("Db major", 140, "3/4")
+    assert not plan.warnings

@@ -397,6 +397,85 @@ def test_own_prompts(prompt: str, intent: str, expect: dict[str, Any]) -> None:
     check(reading, expect)
 
 
+# A flat key is read in every spelling a producer types: the letter with a small "b" ("Db" is
+# D-flat, not decibels; "Gb" is G-flat, not gigabytes), the flat sign, the word, and the solfège
+# and Cyrillic names with "bemol"/"бемоль", with or without a hyphen, in any case of the mode word.
+FLAT_KEYS: list[tuple[str, int, str | None]] = [
+    ("techno in 3/4 at 140 bpm, Db major", 1, "major"),
+    ("house in Db", 1, None),
+    ("house 124 Gb minor", 6, "minor"),
+    ("Dbm techno at 130", 1, "minor"),
+    ("house in Dbmaj", 1, "major"),
+    ("house in D♭ major", 1, "major"),
+    ("house in D flat major", 1, "major"),
+    ("house in D-flat major", 1, "major"),
+    ("house en Re bemol mayor", 1, "major"),
+    ("house en re♭ menor", 1, "minor"),
+    ("хаус в ре-бемоль мажор", 1, "major"),
+    ("хаус у ре бемоль мажорі", 1, "major"),
+    ("хаус в ре бемоль мажоре, 124 BPM", 1, "major"),
+    ("техно ля-бемоль мінор", 8, "minor"),
+    ("trap in Ab minor", 8, "minor"),
+    ("Eb major pop", 3, "major"),
+    ("techno in Bb", 10, None),
+]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "tonic_pc", "mode"), FLAT_KEYS, ids=[p for p, _, _ in FLAT_KEYS]
+)
+def test_flat_keys_read_in_every_spelling(prompt: str, tonic_pc: int, mode: str | None) -> None:
+    reading = read_prompt(prompt)
+    assert (reading.tonic_pc, reading.mode) == (tonic_pc, mode)
+    assert reading.unread_key is None
+
+
+def test_decibels_after_a_number_are_still_no_key() -> None:
+    reading = read_prompt("house in A minor, the kick at -3 db and the pad at -6 dB")
+    assert (reading.tonic_pc, reading.mode) == (9, "minor")
+
+
+# A word that stands where a key goes but names no note must say so, not fall back in silence.
+UNREAD_KEYS = [
+    ("house in H major", "H major"),
+    ("house in the key of Z", "Z"),
+    ("house in Xb minor", "Xb minor"),
+    ("H-moll techno", "H-moll"),
+]
+
+
+@pytest.mark.parametrize(("prompt", "written"), UNREAD_KEYS, ids=[p for p, _ in UNREAD_KEYS])
+def test_key_words_naming_no_note_are_reported(prompt: str, written: str) -> None:
+    reading = read_prompt(prompt)
+    assert reading.tonic_pc is None
+    assert reading.unread_key == written
+
+
+@pytest.mark.parametrize(
+    "prompt", ["add a minor change to the lead", "make it minor", "I want a house track"]
+)
+def test_words_that_are_no_key_attempt_raise_no_alarm(prompt: str) -> None:
+    assert read_prompt(prompt).unread_key is None
+
+
+# "a loop" is one phrase of the main groove, "a sketch" or "something short" the song up to its
+# first drop; a length in bars or minutes, when stated, is what counts.
+SHORT_FORMS = [
+    ("a house loop", "loop"),
+    ("un bucle de techno", "loop"),
+    ("make me a quick sketch of techno", "sketch"),
+    ("a short trap beat", "sketch"),
+    ("ескіз техно", "sketch"),
+    ("набросок хауса", "sketch"),
+    ("make me a house track", None),
+]
+
+
+@pytest.mark.parametrize(("prompt", "form"), SHORT_FORMS, ids=[p for p, _ in SHORT_FORMS])
+def test_short_forms_are_read(prompt: str, form: str | None) -> None:
+    assert read_prompt(prompt).form == form
+
+
 def test_table_covers_four_languages_and_sixty_prompts() -> None:
     assert len(OWN) >= 60
     spanish = [p for p, _, _ in OWN if any(ch in p for ch in "ñáéíóú¿¡") or " en " in p]

@@ -8,8 +8,20 @@ import zlib
 import numpy as np
 import pytest
 
-from musia.formats.pictures import BACKGROUND, MARKER, WAVE, RollNote, piano_roll, waveform
+from musia.formats.pictures import (
+    BACKGROUND,
+    MARKER,
+    PART_COLOURS,
+    SECTION_BANDS,
+    SECTION_LINE,
+    WAVE,
+    RollNote,
+    piano_roll,
+    song_roll,
+    waveform,
+)
 from musia.formats.png import SIGNATURE, decode_rgb, encode_rgb
+from tests.helpers import make_song
 
 
 def test_pixels_round_trip_through_valid_chunks() -> None:
@@ -60,3 +72,27 @@ def test_a_waveform_spans_the_peaks() -> None:
     assert heights[:50].max() < 15 and heights[50:].min() > 40
     with pytest.raises(ValueError, match="width"):
         waveform(quiet_then_loud, width_px=10)
+
+
+def _has_shade_of(pixels: np.ndarray, colour: tuple[int, int, int]) -> bool:
+    """Whether some pixel is `colour` scaled by a note's loudness (45-100 %), within rounding."""
+    rgb = pixels.reshape(-1, 3).astype(float)
+    scale = rgb[:, 0] / max(colour[0], 1)
+    expected = np.outer(scale, colour)
+    close = np.all(np.abs(rgb - expected) <= 2.5, axis=1) & (scale >= 0.44) & (scale <= 1.0)
+    return bool(close.any())
+
+
+def test_song_roll_draws_each_part_in_its_colour_and_marks_every_section() -> None:
+    song = make_song("house", 3, bars=32)
+    pixels = decode_rgb(song_roll(song, width_px=640))
+    assert pixels.shape[1] == 640
+    for track in song.tracks:
+        assert _has_shade_of(pixels, PART_COLOURS[track.part]), track.part
+    per_beat = 640 / song.length_beats
+    for section in song.sections:
+        x = int(section.start_bar * song.bar_beats * per_beat)
+        middle = int((section.start_bar + section.bars / 2) * song.bar_beats * per_beat)
+        assert tuple(pixels[1, middle]) == SECTION_BANDS[section.name], section.name
+        if section.start_bar:
+            assert tuple(pixels[-1, x]) == SECTION_LINE, f"no line down at {section.name}"

@@ -245,9 +245,10 @@ def _describe(plan: Plan) -> str:
 
 
 def _register_commands() -> None:
-    from musia.cli import audio, gateway, jobs, service
+    from musia.cli import audio, gateway, jobs, pictures, service
 
     audio.register(app)
+    pictures.register(app)
     service.register(app)
     jobs.register(app)
     gateway.register(app, providers_app)

@@ -18,7 +18,7 @@ from musia.core.theory.key import Key
 MIN_BPM, MAX_BPM = 20.0, 999.0  # the tempo range Live accepts
 MAX_BARS = 1024
 MAX_SEED = 2**31 - 1
-PHRASE_BARS = 4  # lengths asked in minutes round to whole phrases
+PHRASE_BARS = 8  # lengths asked in minutes round to whole phrases
 
 PartName = Literal["drums", "bass", "chords", "pad", "lead", "fx"]
 Editable = Literal[

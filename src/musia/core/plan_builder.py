@@ -6,10 +6,11 @@ that had to be guessed, clamped or replaced leaves a line in `warnings`.
 
 from __future__ import annotations
 
-from musia.core.arrange import plan_sections
+from musia.core.arrange import default_bars, plan_sections, short_form
 from musia.core.plan import MAX_BARS, MAX_BPM, MIN_BPM, PHRASE_BARS, Plan, seed_for
 from musia.core.prompt.reading import DRUM_ELEMENTS, PARTS, PromptReading
 from musia.core.styles import Style, load_style
+from musia.core.theory.key import Key
 from musia.core.theory.meter import Meter
 from musia.errors import InvalidInput, NotUnderstood
 
@@ -72,6 +73,11 @@ def plan_from_reading(reading: PromptReading, *, seed: int, base: Plan | None = 
     meter = _meter(reading, style, base, warnings)
     bars, minutes = _length(reading, style, base, bpm, meter, warnings)
     tonic_pc, mode = _key(reading, style, base, warnings)
+    stated = reading.bars is not None or reading.minutes is not None
+    short = reading.form is not None and not stated
+    sections = short_form(style, reading.form, parts) if reading.form and short else ()
+    if sections:
+        bars = sum(s.bars for s in sections)
     sounds = {**style.sounds, **(base.sounds if same_style and base else {}), **reading.sounds}
     sounds = {p: sounds[p] for p in parts}
     return Plan(
@@ -88,7 +94,7 @@ def plan_from_reading(reading: PromptReading, *, seed: int, base: Plan | None = 
         add_parts=added,
         remove_parts=removed,
         sounds=sounds,
-        sections=plan_sections(style, bars, parts),
+        sections=sections or plan_sections(style, bars, parts),
         transpose_semitones=_clamped_transpose(reading.transpose_semitones or 0, []),
         seed=seed if base is None or reading.intent != "modify" else base.seed,
         warnings=tuple(warnings),
@@ -162,7 +168,7 @@ def _length(
         return _clamped_bars(phrases * PHRASE_BARS, warnings), reading.minutes
     if base is not None:
         return base.bars, base.minutes
-    return style.bars, None
+    return default_bars(style, bpm, meter), None
 
 
 def _clamped_bars(bars: int, warnings: list[str]) -> int:
@@ -200,6 +206,12 @@ def _key(
         warnings.append(f"no major or minor stated; using {mode}")
     if reading.transpose_semitones:
         tonic = (tonic + _clamped_transpose(reading.transpose_semitones, warnings)) % 12
+    if reading.unread_key:
+        used = Key(tonic, mode).name  # type: ignore[arg-type]
+        warnings.append(
+            f"could not read a key from '{reading.unread_key}' (note names are A-G with # or b, "
+            f"or do re mi); using {used}"
+        )
     return tonic, mode
 
 

@@ -72,12 +72,11 @@ class SampleChoice:
 
 
 def drum_keys(plan: Plan) -> tuple[int, ...]:
-    """Every drum key the composer may play for this plan: the style's voices, its crash and its
-    fill (a superset of the notes in the drum track: choosing for all costs nothing)."""
+    """Every drum key the composer may play for this plan: the style's voices, fills, build roll
+    and crash (a superset of the notes in the drum track: choosing for all costs nothing)."""
     if "drums" not in plan.parts:
         return ()
-    style = load_style(plan.style)
-    return tuple(sorted({v.note for v in style.drums} | {style.crash_note, style.fill_note}))
+    return load_style(plan.style).drum_keys
 
 
 def choose(plan: Plan, library: Iterable[LibrarySample]) -> SampleChoice:

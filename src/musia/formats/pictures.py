@@ -1,5 +1,6 @@
-"""Pictures the web studio shows, drawn into RGB arrays and written as PNG: a part's piano
-roll (time across, pitch up, bar lines and section markers) and an audio file's waveform."""
+"""Pictures drawn into RGB arrays and written as PNG: a part's piano roll (time across, pitch up,
+bar lines and section markers) and an audio file's waveform for the web studio, and the whole
+song at a glance (`song_roll`: every part in its colour, its automation, the sections named)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from musia.core.model import Song, Track
+from musia.formats.font import draw_text, text_width
 from musia.formats.png import encode_rgb
 
 Pixels = npt.NDArray[np.uint8]
@@ -113,3 +116,152 @@ def waveform(
         bottom = middle - int(np.clip(float(chunk.min()), -1.0, 1.0) * half)
         pixels[max(0, top) : min(height_px, bottom + 1), x] = WAVE
     return encode_rgb(pixels)
+
+
+# --- the whole song ---------------------------------------------------------------------------
+
+HEADER_PX = 22  # section bands with their names, then bar numbers
+LANE_GAP_PX = 3
+ENVELOPE_PX = 16  # the strip under a lane that holds automation
+PART_COLOURS = {
+    "drums": (200, 200, 210),
+    "bass": (255, 140, 60),
+    "chords": (120, 220, 110),
+    "pad": (90, 170, 255),
+    "lead": (255, 95, 170),
+    "fx": (240, 220, 80),
+}
+OTHER_COLOUR = (180, 160, 255)
+ENERGY_BANDS = ((40, 44, 56), (52, 74, 110), (92, 84, 150), (170, 70, 110))  # energy 0..3
+# Sections named for their role get that role's colour, whatever energy a file says.
+SECTION_BANDS = {
+    "intro": (60, 66, 84),
+    "outro": (60, 66, 84),
+    "verse": (52, 90, 120),
+    "build": (170, 120, 50),
+    "swell": (170, 120, 50),
+    "break": (50, 80, 150),
+    "bridge": (50, 80, 150),
+    "drop": (180, 60, 100),
+    "chorus": (180, 60, 100),
+    "peak": (180, 60, 100),
+}
+PHRASE_LINE, SECTION_LINE = (48, 52, 66), (150, 156, 180)
+CUTOFF_LINE, BEND_LINE = (250, 210, 70), (240, 90, 240)
+TEXT = (235, 238, 245)
+AXIS_TEXT = (140, 146, 166)
+MAX_SONG_HEIGHT_PX = 2048
+_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+
+
+def song_roll(song: Song, *, width_px: int = 2400) -> bytes:
+    """PNG of a whole song: one lane per part in its colour (drums a row per drum, the others
+    their pitch range), automation drawn under its lane, and the sections as bands on top with
+    their names and a line down through every lane; faint lines every 8 bars."""
+    _check_size(width_px, MIN_HEIGHT_PX)
+    lanes = [_lane_layout(track) for track in song.tracks]
+    height = HEADER_PX + sum(lane.height + LANE_GAP_PX for lane in lanes)
+    height = min(MAX_SONG_HEIGHT_PX, max(MIN_HEIGHT_PX, height))
+    pixels = _canvas(height, width_px, BACKGROUND)
+    per_beat = width_px / max(song.length_beats, song.bar_beats)
+    _phrase_lines(pixels, song, per_beat)
+    _header(pixels, song, per_beat)
+    top = HEADER_PX
+    for track, lane in zip(song.tracks, lanes, strict=True):
+        _draw_lane(pixels, track, lane, top, per_beat)
+        top += lane.height + LANE_GAP_PX
+    section_x = [int(s.start_bar * song.bar_beats * per_beat) for s in song.sections[1:]]
+    for x in section_x:
+        pixels[:, min(x, width_px - 1)] = SECTION_LINE
+    return encode_rgb(pixels)
+
+
+@dataclass(frozen=True, slots=True)
+class _Lane:
+    rows: tuple[int, ...]  # pitches, bottom row first
+    row_px: int
+    notes_px: int
+    envelopes: bool
+
+    @property
+    def height(self) -> int:
+        return self.notes_px + (ENVELOPE_PX if self.envelopes else 0)
+
+
+def _lane_layout(track: Track) -> _Lane:
+    pitches = sorted({n.pitch for c in track.clips for n in c.notes})
+    if not track.is_drums and pitches:
+        pitches = list(range(pitches[0], pitches[-1] + 1))
+    rows = tuple(pitches) or (60,)
+    row_px = 7 if track.is_drums else max(2, min(5, 150 // len(rows)))
+    envelopes = any(c.envelopes for c in track.clips)
+    return _Lane(rows, row_px, max(24, len(rows) * row_px), envelopes)
+
+
+def _draw_lane(pixels: Pixels, track: Track, lane: _Lane, top: int, per_beat: float) -> None:
+    # A song read from a MIDI file knows its parts only by their track names.
+    colour = PART_COLOURS.get(track.part) or PART_COLOURS.get(track.name.lower(), OTHER_COLOUR)
+    row_of = {pitch: i for i, pitch in enumerate(lane.rows)}
+    bottom = top + lane.notes_px
+    width = pixels.shape[1]
+    for note in track.absolute_notes():
+        y1 = bottom - row_of.get(note.pitch, 0) * lane.row_px
+        y0 = max(top, y1 - max(1, lane.row_px - 1))
+        x0 = int(note.start_beats * per_beat)
+        x1 = max(x0 + 1, int(note.end_beats * per_beat))
+        loud = 0.45 + 0.55 * note.velocity / 127
+        shade = tuple(round(c * loud) for c in colour)
+        pixels[y0:y1, max(0, x0) : min(width, x1)] = shade
+    label = f"{track.name} {_note_name(lane.rows[0])}-{_note_name(lane.rows[-1])}"
+    label = track.name if track.is_drums else label
+    pixels[top : top + 11, 0 : text_width(label) + 6] = BACKGROUND
+    draw_text(pixels, label, 3, top + 2, colour)
+    if lane.envelopes:
+        _draw_envelopes(pixels, track, bottom, per_beat)
+
+
+def _draw_envelopes(pixels: Pixels, track: Track, top: int, per_beat: float) -> None:
+    """Cutoff as a line from the strip's floor (closed) to its top (open); pitch bend about its
+    middle, a semitone a pixel."""
+    pixels[top : top + ENVELOPE_PX, :] = LANE
+    width = pixels.shape[1]
+    middle = top + ENVELOPE_PX // 2
+    for clip in track.clips:
+        x0 = int(clip.start_beats * per_beat)
+        x1 = min(width, int((clip.start_beats + clip.length_beats) * per_beat))
+        for envelope in clip.envelopes:
+            for x in range(max(0, x0), x1):
+                value = envelope.value_at(x / per_beat - clip.start_beats)
+                if envelope.parameter == "cutoff":
+                    y = top + ENVELOPE_PX - 1 - round(value * (ENVELOPE_PX - 2))
+                    pixels[y, x] = CUTOFF_LINE
+                else:
+                    y = middle - round(max(-7.0, min(7.0, value)))
+                    pixels[min(y, middle) : max(y, middle) + 1, x] = BEND_LINE
+
+
+def _header(pixels: Pixels, song: Song, per_beat: float) -> None:
+    width = pixels.shape[1]
+    for section in song.sections:
+        x0 = int(section.start_bar * song.bar_beats * per_beat)
+        x1 = min(width, int((section.start_bar + section.bars) * song.bar_beats * per_beat))
+        band = SECTION_BANDS.get(section.name, ENERGY_BANDS[max(0, min(3, section.energy))])
+        pixels[0:12, x0:x1] = band
+        pixels[0:12, x0] = BACKGROUND
+        name = section.name.upper()
+        if text_width(name) + 4 <= x1 - x0:
+            draw_text(pixels, name, x0 + 3, 2, TEXT)
+    for bar in range(0, song.bars, 16):
+        draw_text(pixels, str(bar + 1), int(bar * song.bar_beats * per_beat) + 2, 13, AXIS_TEXT)
+
+
+def _phrase_lines(pixels: Pixels, song: Song, per_beat: float) -> None:
+    width = pixels.shape[1]
+    for bar in range(0, song.bars, 8):
+        x = int(bar * song.bar_beats * per_beat)
+        if 0 <= x < width:
+            pixels[HEADER_PX:, x] = PHRASE_LINE
+
+
+def _note_name(pitch: int) -> str:
+    return f"{_NAMES[pitch % 12]}{pitch // 12 - 1}"

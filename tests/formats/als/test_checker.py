@@ -22,10 +22,12 @@ from pathlib import Path
 
 import pytest
 
+from musia.core.arrange import short_form
 from musia.core.compose import compose
 from musia.core.model import Song
 from musia.core.plan_builder import plan_from_text
 from musia.core.prompt.reading import STYLES
+from musia.core.styles import load_style
 from musia.formats.als import write_als
 from tests.conftest import shared_path
 from tests.formats.als.helpers import (
@@ -63,12 +65,15 @@ class Case:
 
 
 def _style_cases() -> list[Case]:
-    return [
-        Case(f"{style}-seed{seed}-live{v}", v, partial(make_song, style, seed))
+    """Each style in 32 bars, and one whole club track (its default length) per format."""
+    cases = [
+        Case(f"{style}-seed{seed}-live{v}", v, partial(make_song, style, seed, bars=32))
         for style in STYLES
         for seed in SEEDS
         for v in VERSIONS
     ]
+    return cases + [Case(f"techno-whole-track-live{v}", v, partial(make_song, "techno", 6))
+                    for v in VERSIONS]  # fmt: skip
 
 
 def _meter_cases() -> list[Case]:
@@ -80,7 +85,7 @@ def _meter_cases() -> list[Case]:
 
 
 def _metered(style: str, seed: int, meter: tuple[int, int]) -> Song:
-    return make_song(style, seed, time_signature=meter)
+    return make_song(style, seed, time_signature=meter, bars=32)
 
 
 def _edge_cases() -> list[Case]:
@@ -120,17 +125,31 @@ def _prompt_cases(full: bool = FULL) -> list[Case]:
         seeds = (1, 2, 3) if full else (i % 3 + 1,)
         versions = VERSIONS if full else (VERSIONS[i % 2],)
         cases += [
-            Case(f"{row_id}-seed{seed}-live{v}-stems", v, partial(_from_prompt, text, seed), True)
+            Case(
+                f"{row_id}-seed{seed}-live{v}-stems",
+                v,
+                partial(_from_prompt, text, seed, full),
+                True,
+            )
             for seed in seeds
             for v in versions
         ]
         seed, v = (i + 1) % 3 + 1, VERSIONS[(i + 1) % 2]
-        cases.append(Case(f"{row_id}-seed{seed}-live{v}", v, partial(_from_prompt, text, seed)))
+        song = partial(_from_prompt, text, seed, full)
+        cases.append(Case(f"{row_id}-seed{seed}-live{v}", v, song))
     return cases
 
 
-def _from_prompt(text: str, seed: int) -> Song:
-    return compose(plan_from_text(text, seed=seed))
+def _from_prompt(text: str, seed: int, whole: bool = True) -> Song:
+    """The prompt's song, whole (the sweep), or cut to a sketch (the tests: a set's structure,
+    parts, metre, tempo, key and instruments do not depend on its length, and sets of 5-7
+    minutes take long to write and check; one whole track per format is among `CASES`)."""
+    plan = plan_from_text(text, seed=seed)
+    if whole:
+        return compose(plan)
+    sections = short_form(load_style(plan.style), "sketch", plan.parts)
+    update = {"bars": sum(s.bars for s in sections), "sections": sections}
+    return compose(plan.model_copy(update=update))
 
 
 def _write_and_check(cases: list[Case], folder: Path) -> tuple[dict[str, Path], list[CheckerRun]]:

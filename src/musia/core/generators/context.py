@@ -1,16 +1,20 @@
 """What every part generator receives, and the helpers they share.
 
 A generator is a pure function of its context: the same context (and so the same seed) gives the
-same notes. Times are section-local beats.
+same notes. Times are section-local beats. Besides its own seeded chance (`rng`, for this part in
+this section), a generator may draw choices that must agree across parts or sections from
+`song_random` (the song's hook, its main groove) or `section_random` (what the drummer does bar
+by bar, which the 808 follows).
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
-from musia.core.model import Note, Section, on_grid
+from musia.core.model import Envelope, Note, Section, on_grid
 from musia.core.plan import Plan
 from musia.core.styles import Style
 from musia.core.theory.chord import Chord
@@ -18,6 +22,7 @@ from musia.core.theory.key import Key
 from musia.core.theory.meter import SIXTEENTH_BEATS, Meter
 
 STEP_BEATS = SIXTEENTH_BEATS
+BLOCK_BARS = 8  # a phrase: something changes every block
 # Mood nudges velocity (loudness of playing) on top of the section's energy.
 MOOD_VELOCITY = {
     "aggressive": 8,
@@ -38,28 +43,84 @@ class ChordSpan:
 
 
 @dataclass(frozen=True, slots=True)
+class Written:
+    """What a generator writes for one part in one section."""
+
+    notes: list[Note]
+    envelopes: tuple[Envelope, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class PartContext:
+    """One part in one section. Facts about the section's place in the song (`next_energy`,
+    `peak_energy` …) are fields, worked out once: generators ask them thousands of times."""
+
     plan: Plan
     style: Style
     key: Key
     meter: Meter
-    section: Section
+    sections: tuple[Section, ...]
     section_index: int
-    next_energy: int | None  # energy of the next section, None at the end of the song
     chords: tuple[ChordSpan, ...]
     rng: random.Random
+    section: Section = field(init=False)
+    energy: int = field(init=False)
+    next_energy: int | None = field(init=False)  # None at the end of the song
+    peak_energy: int = field(init=False)
+    length_beats: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        section = self.sections[self.section_index]
+        following = self.section_index + 1
+        facts = {
+            "section": section,
+            "energy": section.energy,
+            "next_energy": self.sections[following].energy
+            if following < len(self.sections) else None,
+            "peak_energy": max(s.energy for s in self.sections),
+            "length_beats": section.bars * self.meter.bar_beats,
+        }  # fmt: skip
+        for name, value in facts.items():
+            object.__setattr__(self, name, value)
+
+    @property
+    def rising(self) -> bool:
+        """The section leads into a more energetic one: it builds."""
+        return self.next_energy is not None and self.next_energy > self.energy
+
+    @property
+    def into_peak(self) -> bool:
+        """The next section is one of the song's peaks (a drop, a chorus): air before it."""
+        return self.rising and self.next_energy == self.peak_energy
+
+    @property
+    def peak_number(self) -> int | None:
+        """Which peak this is (0 for the first drop or chorus), None when it is none."""
+        if self.energy != self.peak_energy:
+            return None
+        return sum(s.energy == self.peak_energy for s in self.sections[: self.section_index])
 
     @property
     def bar_beats(self) -> float:
         return self.meter.bar_beats
 
     @property
-    def length_beats(self) -> float:
-        return self.section.bars * self.bar_beats
+    def beats_per_ms(self) -> float:
+        return self.plan.bpm / 60_000.0
 
     @property
-    def energy(self) -> int:
-        return self.section.energy
+    def song_seed(self) -> str:
+        """The seed of what the whole song shares: another style is another song, even with the
+        same seed; an edit (tempo, key, parts) keeps it, and so keeps its hook and grooves."""
+        return song_seed(self.plan)
+
+    def song_random(self, topic: str) -> random.Random:
+        """Chance shared by the whole song (its hook, its main groove)."""
+        return random.Random(f"{self.song_seed}:{topic}")
+
+    def section_random(self, topic: str) -> random.Random:
+        """Chance for this section that any part can draw again (the drummer's bars)."""
+        return random.Random(f"{self.song_seed}:{topic}:{self.section_index}")
 
     def chord_at(self, beats: float) -> ChordSpan:
         for span in reversed(self.chords):
@@ -67,19 +128,22 @@ class PartContext:
                 return span
         return self.chords[0]
 
-    def velocity(self, base: int, accent: int = 0) -> int:
+    def velocity(self, base: int, accent: int = 0, spread: int | None = None) -> int:
         """A humanised velocity: style base, accent, section energy and mood, ± a little chance."""
-        spread = self.style.humanize_velocity
+        spread = self.style.groove.velocity_spread if spread is None else spread
         energy_lift = (self.energy - 2) * 4
         mood = MOOD_VELOCITY.get(self.plan.mood or "", 0)
         jitter = int(self.rng.random() * (2 * spread + 1)) - spread  # randint, at a third the cost
-        value = base + accent + energy_lift + mood + jitter
-        return max(1, min(127, value))
+        return max(1, min(127, base + accent + energy_lift + mood + jitter))
 
     def swung(self, step: int) -> float:
         """Beat time of a sixteenth step, off-beat sixteenths pushed late by the style's swing."""
-        late = (self.style.swing - 0.5) * 2 * STEP_BEATS if step % 2 else 0.0
+        late = (self.style.groove.swing - 0.5) * 2 * STEP_BEATS if step % 2 else 0.0
         return on_grid(step * STEP_BEATS + late)
+
+    def hits(self, pattern: str) -> tuple[tuple[int, str], ...]:
+        """(bar step, symbol) of a drum pattern's hits (x, X, g) in this meter, in time order."""
+        return _hits(self.meter, pattern)
 
     def bar_steps(self, pattern: str) -> Iterator[tuple[int, str]]:
         """(bar step, symbol) for a 16-step 4/4 pattern laid into this meter, in time order."""
@@ -87,6 +151,24 @@ class PartContext:
             return
         for source, target in self.meter.step_map():
             yield target, pattern[source]
+
+
+@lru_cache(maxsize=4096)
+def _hits(meter: Meter, pattern: str) -> tuple[tuple[int, str], ...]:
+    if not pattern:
+        return ()
+    return tuple((t, pattern[s]) for s, t in meter.step_map() if pattern[s] in "xXg")
+
+
+def song_seed(plan: Plan) -> str:
+    return f"{plan.seed}:{plan.style}"
+
+
+@lru_cache(maxsize=8192)
+def song_choice(seed: str, topic: str, size: int) -> int:
+    """A song-wide choice among `size` (its main groove, its bass line, its progression): the
+    same every time the song asks, for any part and section."""
+    return random.Random(f"{seed}:{topic}").randrange(size) if size > 1 else 0
 
 
 def without_overlaps(notes: Iterable[Note]) -> list[Note]:
@@ -115,6 +197,10 @@ def note(start_beats: float, pitch: int, duration_beats: float, velocity: int) -
     """A note snapped to the model's tick grid, never shorter than one tick."""
     start = on_grid(start_beats)
     return Note(start, pitch, max(on_grid(duration_beats), 1 / 960), velocity)
+
+
+def family_member(family: tuple[str, ...], index: int) -> str:
+    return family[index % len(family)] if family else ""
 
 
 def held_notes(

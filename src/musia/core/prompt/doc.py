@@ -9,12 +9,16 @@ readers then work from the per-category lists instead of rescanning the text.
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from musia.core.prompt.lexicon import Lexicon, Meaning, Phrase, PhraseIndex, lexicon
 from musia.core.prompt.text import Token, tokenize
 
 SENTENCE_END = frozenset({".", "!", "?", ";"})
+# A capital letter A-G and a small "b" is how a flat note is written ("Db", "Gb"): never a unit
+# ("dB", "GB") that would hide the key of D-flat.
+_FLAT_NOTE_RE = re.compile(r"[A-G]b")
 CLAUSE_END = SENTENCE_END | {",", ":", "(", ")", "|", "¿", "¡"}
 _LEAD_IN = 8  # words allowed before an imperative: "could you please now just add"
 _NO_FUNCTIONS: dict[str, int] = {}
@@ -64,6 +68,9 @@ class Doc:
                 i += 1
                 continue
             phrase, meaning = found
+            if len(phrase) == 1 and self._flat_note_not_unit(i, meaning):
+                i += 1
+                continue
             span = Span(i, i + len(phrase), phrase, meaning.cats, meaning.values)
             self.spans.append(span)
             for cat in meaning.cats:
@@ -71,6 +78,9 @@ class Doc:
             for k in range(span.start, span.end):
                 self.owner[k] = span
             i = span.end
+
+    def _flat_note_not_unit(self, i: int, meaning: Meaning) -> bool:
+        return meaning.cats == {"other_unit"} and bool(_FLAT_NOTE_RE.fullmatch(self.tokens[i].raw))
 
     def _longest(self, index: PhraseIndex, i: int) -> tuple[Phrase, Meaning] | None:
         best: tuple[Phrase, Meaning] | None = None

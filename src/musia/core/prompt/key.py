@@ -14,8 +14,12 @@ from typing import NamedTuple
 
 from musia.core.prompt.doc import Doc
 from musia.core.prompt.reading import Mode
+from musia.core.theory.key import FLAT_NAMES
 
 NOTE_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+# A capital letter that is no note name, alone or with an accidental: "H major", "key of X".
+# ("I" is left out: it is the English pronoun far more often than a key.)
+_NOT_A_NOTE_RE = re.compile(r"[HJ-Z](?:b|#|♯|♭)?")
 # A letter with an optional flat and mode suffix, as written: "A", "Bb", "Am", "Ebm", "Cmin".
 _LETTER_RE = re.compile(r"([A-Ga-g])(b?)(m|min|maj|minor|major)?")
 # A word that looks like a chord symbol, for spotting lists of chords.
@@ -31,6 +35,7 @@ class KeyReading(NamedTuple):
     tonic_pc: int | None
     mode: Mode | None
     warnings: tuple[str, ...]
+    unread: str | None = None  # key words as written that name no key Musia can read ("H major")
 
 
 class _Tonic(NamedTuple):
@@ -40,6 +45,7 @@ class _Tonic(NamedTuple):
     accidental: bool
     letter: bool  # a letter name (case matters) rather than a solfège syllable
     upper: bool
+    flat: bool = False  # spelled with a flat ("Db", "re bemol"): named so in messages
 
 
 class _Hit(NamedTuple):
@@ -47,10 +53,12 @@ class _Hit(NamedTuple):
     at: int  # token index
     pc: int
     mode: Mode | None
+    flat: bool = False
 
     @property
     def name(self) -> str:
-        return f"{NOTE_NAMES[self.pc]} {self.mode}" if self.mode else NOTE_NAMES[self.pc]
+        tonic = FLAT_NAMES[self.pc] if self.flat else NOTE_NAMES[self.pc]
+        return f"{tonic} {self.mode}" if self.mode else tonic
 
 
 def read_key(doc: Doc) -> KeyReading:
@@ -63,8 +71,9 @@ def read_key(doc: Doc) -> KeyReading:
         if (n[:1] in _LETTER_HEADS and len(n) <= _LONGEST_LETTER_KEY) or n in solfege
     ]
     hits = [hit for i in maybe if (hit := _hit_at(doc, i, chordy)) is not None]
+    unread = _unread_key(doc)
     if not hits:
-        return KeyReading(None, _mode_alone(doc), ())
+        return KeyReading(None, _mode_alone(doc), (), unread)
     hits.sort(key=lambda h: (-h.priority, h.at))
     best, warnings = hits[0], []
     others = list(dict.fromkeys(h.name for h in hits if h.priority >= 2 and h.name != best.name))
@@ -74,7 +83,7 @@ def read_key(doc: Doc) -> KeyReading:
         )
     if best.mode is None:
         warnings.append(f"the key of {best.name} is stated without major or minor")
-    return KeyReading(best.pc, best.mode, tuple(warnings))
+    return KeyReading(best.pc, best.mode, tuple(warnings), unread)
 
 
 def _hit_at(doc: Doc, i: int, chordy: set[int]) -> _Hit | None:
@@ -93,7 +102,7 @@ def _hit_at(doc: Doc, i: int, chordy: set[int]) -> _Hit | None:
     if not _accepted(doc, tonic, mode, full, position, end, in_chords, i):
         return None
     priority = 3 if position == KEY_NOUN else 2 if mode else 1
-    return _Hit(priority, i, tonic.pc, mode)
+    return _Hit(priority, i, tonic.pc, mode, tonic.flat)
 
 
 def _accepted(
@@ -126,7 +135,10 @@ def _letter(doc: Doc, i: int) -> _Tonic | None:
     if mode is None and shift and _glued_word(doc, end):
         mode = _suffix_mode(doc, doc.tokens[end].raw)  # "F#m", "C#min"
         end += mode is not None
-    return _Tonic((pc + shift) % 12, end, mode, bool(flat or shift), True, letter.isupper())
+    flat_spelled = bool(flat) or shift < 0
+    return _Tonic(
+        (pc + shift) % 12, end, mode, bool(flat or shift), True, letter.isupper(), flat_spelled
+    )
 
 
 def _solfege(doc: Doc, i: int) -> _Tonic | None:
@@ -134,7 +146,8 @@ def _solfege(doc: Doc, i: int) -> _Tonic | None:
     if pc is None:
         return None
     shift, end = _accidental(doc, i + 1)
-    return _Tonic((pc + shift) % 12, end, None, shift != 0, False, doc.tokens[i].raw[:1].isupper())
+    upper = doc.tokens[i].raw[:1].isupper()
+    return _Tonic((pc + shift) % 12, end, None, shift != 0, False, upper, shift < 0)
 
 
 def _accidental(doc: Doc, j: int) -> tuple[int, int]:
@@ -276,3 +289,29 @@ def _states_mode(doc: Doc, i: int) -> bool:
     return (
         prep or bool(doc.func(i - 1, "deictic")) or (before is not None and before.has("make_verb"))
     )
+
+
+def _unread_key(doc: Doc) -> str | None:
+    """Key words naming no note Musia reads, as written: a capital letter that is no note name
+    before a mode word ("H major", "X minor") or after "key of" ("the key of Z")."""
+    for i, token in enumerate(doc.tokens):
+        if token.kind != "w" or not _NOT_A_NOTE_RE.fullmatch(_with_accidental(doc, i)):
+            continue
+        end = i + 1 + (doc.tok(i + 1) is not None and doc.tokens[i + 1].raw in "#♯♭")
+        mode, _ = _mode_word(doc, end, _Tonic(0, end, None, False, True, True))
+        if mode is not None:
+            return _written(doc, i, end + 1)
+        if _position(doc, i) == KEY_NOUN:
+            return _written(doc, i, end)
+    return None
+
+
+def _with_accidental(doc: Doc, i: int) -> str:
+    after = doc.tok(i + 1)
+    glued_sign = after is not None and after.glued and after.raw in "#♯♭"
+    return doc.tokens[i].raw + (after.raw if glued_sign and after is not None else "")
+
+
+def _written(doc: Doc, start: int, end: int) -> str:
+    tokens = doc.tokens[start:end]
+    return tokens[0].raw + "".join(t.gap + t.raw for t in tokens[1:])

@@ -11,6 +11,7 @@ from typing import Literal
 Intent = Literal["generate", "modify", "chat", "analyze"]
 Mode = Literal["major", "minor"]
 StyleSource = Literal["explicit", "related"]
+Form = Literal["loop", "sketch"]  # short forms; a whole track when none is stated
 
 # Canonical vocabularies shared by the parser, the plan and the composer.
 STYLES: tuple[str, ...] = (
@@ -42,9 +43,11 @@ class PromptReading:
     tempo_direction: Literal["faster", "slower"] | None = None  # "make it faster" with no number
     tonic_pc: int | None = None  # 0-11, C=0
     mode: Mode | None = None
+    unread_key: str | None = None  # key words naming no note Musia reads, as written ("H major")
     time_signature: tuple[int, int] | None = None
     bars: int | None = None
     minutes: float | None = None
+    form: Form | None = None  # "a loop", "a sketch": a short form instead of a whole track
     mood: str | None = None  # one of MOODS
     include: tuple[str, ...] = ()  # PARTS or DRUM_ELEMENTS asked for
     exclude: tuple[str, ...] = ()  # PARTS or DRUM_ELEMENTS refused ("no pads", "sin batería")

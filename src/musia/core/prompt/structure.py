@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from musia.core.prompt.doc import Doc, Span
 from musia.core.prompt.numbers import Number, number_at, number_ending
+from musia.core.prompt.reading import Form
 
 DENOMINATORS = frozenset({2, 4, 8, 16})
 MAX_NUMERATOR = 32
@@ -28,13 +29,22 @@ class StructureReading(NamedTuple):
     minutes: float | None
     transpose_semitones: int | None
     warnings: tuple[str, ...]
+    form: Form | None = None
 
 
 def read_structure(doc: Doc) -> StructureReading:
     warnings: list[str] = []
     meter = _time_signature(doc, warnings)
     bars, minutes = _length(doc, warnings)
-    return StructureReading(meter, bars, minutes, _transpose(doc, warnings), tuple(warnings))
+    transpose = _transpose(doc, warnings)
+    return StructureReading(meter, bars, minutes, transpose, tuple(warnings), _form(doc))
+
+
+def _form(doc: Doc) -> Form | None:
+    """A loop ("a house loop", "un bucle") or a sketch ("a quick sketch", "something short")."""
+    if doc.cat("form_loop"):
+        return "loop"
+    return "sketch" if doc.cat("form_sketch") else None
 
 
 # ---- time signature -------------------------------------------------------------------------

@@ -2,76 +2,48 @@
 
 A file may `extends` another (tables merge, lists and values replace), so a sub-genre states only
 how it differs. Everything is checked when the style loads, so a typo in a file fails at once with
-the file and field named, not in the middle of a song.
+the file and field named, not in the middle of a song. What each field means: `schema.py`.
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any, TypeVar
 
 from musia.core.prompt.reading import DRUM_ELEMENTS, PARTS, STYLES
-from musia.core.theory.chord import Chord, parse_progression
+from musia.core.styles.schema import (
+    BASS_SYMBOLS,
+    CHANCE_SYMBOLS,
+    CHORD_SYMBOLS,
+    DRUM_SYMBOLS,
+    ENERGY_LEVELS,
+    FILL_SYMBOLS,
+    PATTERN_STEPS,
+    VOICINGS,
+    Bass,
+    Build,
+    DrumVoice,
+    Family,
+    Fill,
+    Groove,
+    Harmony,
+    Lead,
+    Rolls,
+    SectionTemplate,
+    Style,
+)
+from musia.core.theory.chord import parse_progression
 from musia.core.theory.key import SHARP_NAMES, Mode
 from musia.core.theory.meter import Meter
 from musia.errors import UnknownStyle
 
 _Num = TypeVar("_Num", int, float)
+PHRASE_BARS = 8  # section lengths in a style's template are whole phrases
+MIN_PROGRESSIONS = 8  # per mode: enough that songs of one style do not all sound alike
 
-PATTERN_STEPS = 16
-ENERGY_LEVELS = 3  # patterns are given for energies 1, 2 and 3; energy 0 is silence
-DRUM_SYMBOLS = frozenset(".xXg")  # rest, hit, accent, ghost
-BASS_SYMBOLS = frozenset(".-ROF")  # rest, hold, root, octave up, fifth
-CHORD_SYMBOLS = frozenset(".-x")  # rest, hold, strike
-
-
-@dataclass(frozen=True, slots=True)
-class DrumVoice:
-    name: str
-    element: str  # one of DRUM_ELEMENTS: what "no hats" removes
-    note: int  # General MIDI drum key
-    velocity: int
-    patterns: tuple[str, ...]  # one 16-step pattern per energy 1..3; "" is silent
-
-
-@dataclass(frozen=True, slots=True)
-class SectionTemplate:
-    name: str
-    bars: int
-    energy: int
-    parts: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Style:
-    name: str
-    tempo_min: float
-    tempo_default: float
-    tempo_max: float
-    tonic_pc: int
-    mode: Mode
-    meter: Meter
-    bars: int
-    swing: float  # MPC-style: 0.5 straight, 0.66 triplet feel, applied to off-beat sixteenths
-    humanize_velocity: int
-    parts: tuple[str, ...]
-    sounds: dict[str, int]
-    progressions: dict[str, tuple[tuple[Chord, ...], ...]]
-    chord_bars: int
-    drums: tuple[DrumVoice, ...]
-    bass_patterns: tuple[str, ...]
-    bass_low: int  # lowest MIDI note for the bass root
-    chord_rhythms: tuple[str, ...]
-    chord_center: int
-    pad_low: int
-    lead_density: float  # chance that a sixteenth step starts a lead note
-    lead_center: int
-    sections: tuple[SectionTemplate, ...]
-    crash_note: int
-    fill_note: int
+__all__ = ["DrumVoice", "Fill", "SectionTemplate", "Style", "load_style", "style_names"]
 
 
 def style_names() -> tuple[str, ...]:
@@ -87,7 +59,7 @@ def load_style(name: str) -> Style:
     try:
         return _build(name, data)
     except (KeyError, TypeError, ValueError) as exc:
-        raise ValueError(f"style file {_file_name(name)}.toml is invalid: {exc}") from exc
+        raise ValueError(f"style file {_file_name(name)}.toml is invalid: {exc!r}") from exc
 
 
 def _file_name(style: str) -> str:
@@ -119,6 +91,8 @@ def _build(name: str, d: dict[str, Any]) -> Style:
     tempo = d["tempo"]
     if not tempo["min"] <= tempo["default"] <= tempo["max"]:
         raise ValueError("tempo needs min <= default <= max")
+    notes = {k: _in_range(k, int(v), 27, 87) for k, v in d["drum_notes"].items()}
+    fills = {k: _fill(k, spec, notes) for k, spec in d["fill_library"].items()}
     return Style(
         name=name,
         tempo_min=float(tempo["min"]),
@@ -127,26 +101,21 @@ def _build(name: str, d: dict[str, Any]) -> Style:
         tonic_pc=SHARP_NAMES.index(d["key"]["tonic"]),
         mode=_mode(d["key"]["mode"]),
         meter=Meter.parse(d["time_signature"]),
-        bars=int(d["bars"]),
-        swing=_in_range("swing", float(d["swing"]), 0.5, 0.75),
-        humanize_velocity=int(d["humanize_velocity"]),
+        minutes=_minutes(d["minutes"]),
         parts=_parts(d["parts"]),
         sounds={part: _in_range(part, int(p), 0, 127) for part, p in d["sounds"].items()},
-        progressions={
-            m: tuple(parse_progression(p) for p in d["progressions"][m]) for m in ("major", "minor")
-        },
-        chord_bars=int(d["chords"]["bars_per_chord"]),
-        drums=tuple(_drum_voice(v, spec) for v, spec in d["drums"].items()),
-        bass_patterns=_patterns(d["bass"]["patterns"], BASS_SYMBOLS),
-        bass_low=int(d["bass"]["low_note"]),
-        chord_rhythms=_patterns(d["chords"]["rhythms"], CHORD_SYMBOLS),
-        chord_center=int(d["chords"]["center_note"]),
-        pad_low=int(d["pad"]["low_note"]),
-        lead_density=_in_range("lead density", float(d["lead"]["density"]), 0.05, 0.9),
-        lead_center=int(d["lead"]["center_note"]),
         sections=tuple(_section(s) for s in d["sections"]),
-        crash_note=int(d["crash_note"]),
-        fill_note=int(d["fill_note"]),
+        groove=_groove(d["groove"], d["swing"], d["humanize_velocity"]),
+        drums=tuple(_drum_voice(v, spec) for v, spec in d["drums"].items()),
+        drum_notes=notes,
+        small_fills=tuple(fills[f] for f in d["fills"]["small"]),
+        big_fills=tuple(fills[f] for f in d["fills"]["big"]),
+        rolls=_rolls(d["rolls"]),
+        build=_build_up(d["build"], notes),
+        crash_note=notes["crash"],
+        bass=_bass(d["bass"]),
+        harmony=_harmony(d),
+        lead=_lead(d["lead"]),
     )
 
 
@@ -164,6 +133,13 @@ def _in_range(label: str, value: _Num, low: _Num, high: _Num) -> _Num:
     return value
 
 
+def _minutes(values: list[float]) -> tuple[float, float]:
+    low, high = (float(v) for v in values)
+    if not 0 < low <= high:
+        raise ValueError(f"minutes must be [shortest, longest], got {values}")
+    return low, high
+
+
 def _parts(parts: list[str]) -> tuple[str, ...]:
     unknown = set(parts) - set(PARTS)
     if unknown:
@@ -171,15 +147,21 @@ def _parts(parts: list[str]) -> tuple[str, ...]:
     return tuple(parts)
 
 
-def _patterns(patterns: list[str], symbols: frozenset[str]) -> tuple[str, ...]:
+def _pattern(pattern: str, symbols: frozenset[str], steps: int = PATTERN_STEPS) -> str:
+    if pattern and (len(pattern) != steps or set(pattern) - symbols):
+        raise ValueError(f"pattern {pattern!r} must be {steps} of {''.join(sorted(symbols))}")
+    return pattern
+
+
+def _families(patterns: list[str | list[str]], symbols: frozenset[str]) -> tuple[Family, ...]:
+    """One family per energy: a pattern, or a list of a main pattern and its variations."""
     if len(patterns) != ENERGY_LEVELS:
         raise ValueError(f"need {ENERGY_LEVELS} patterns (energy 1-3), got {len(patterns)}")
-    for pattern in patterns:
-        if pattern and (len(pattern) != PATTERN_STEPS or set(pattern) - symbols):
-            raise ValueError(
-                f"pattern {pattern!r} must be {PATTERN_STEPS} of {''.join(sorted(symbols))}"
-            )
-    return tuple(patterns)
+    families = []
+    for entry in patterns:
+        members = [entry] if isinstance(entry, str) else list(entry)
+        families.append(tuple(_pattern(p, symbols) for p in members if p))
+    return tuple(families)
 
 
 def _drum_voice(name: str, spec: dict[str, Any]) -> DrumVoice:
@@ -190,10 +172,102 @@ def _drum_voice(name: str, spec: dict[str, Any]) -> DrumVoice:
         element=spec["element"],
         note=_in_range(name, int(spec["note"]), 27, 87),
         velocity=_in_range(name, int(spec["velocity"]), 1, 127),
-        patterns=_patterns(spec["patterns"], DRUM_SYMBOLS),
+        patterns=_families(spec["patterns"], DRUM_SYMBOLS),
+        chances=_pattern(spec.get("chances", ""), CHANCE_SYMBOLS),
+        layer=_in_range(f"{name} layer", int(spec["layer"]), 1, 5),
+        rolls=_in_range(f"{name} rolls", float(spec.get("rolls", 0.0)), 0.0, 4.0),
+    )
+
+
+def _fill(name: str, spec: dict[str, Any], notes: dict[str, int]) -> Fill:
+    beats = _in_range(f"fill {name} beats", int(spec["beats"]), 1, 4)
+    hits = tuple(
+        (notes[drum], _pattern(pattern, FILL_SYMBOLS, beats * 4))
+        for drum, pattern in spec["hits"].items()
+    )
+    return Fill(name, beats, hits)
+
+
+def _groove(spec: dict[str, Any], swing: float, spread: int) -> Groove:
+    accents = tuple(int(a) for a in spec["accents"])
+    if len(accents) != 4:
+        raise ValueError("groove accents: one velocity offset per sixteenth of a beat")
+    timing = {k: float(v) for k, v in spec.get("timing_ms", {}).items()}
+    if set(timing) - set(DRUM_ELEMENTS):
+        raise ValueError(f"groove timing_ms names unknown elements {sorted(timing)}")
+    return Groove(
+        swing=_in_range("swing", float(swing), 0.5, 0.75),
+        timing_ms=timing,
+        jitter_ms=_in_range("jitter_ms", float(spec["jitter_ms"]), 0.0, 30.0),
+        accents=accents,
+        velocity_spread=int(spread),
+    )
+
+
+def _rolls(spec: dict[str, Any]) -> Rolls:
+    divisions = tuple(_in_range("roll division", int(n), 2, 16) for n in spec["divisions"])
+    return Rolls(divisions, tuple(float(b) for b in spec["beats"]))
+
+
+def _build_up(spec: dict[str, Any], notes: dict[str, int]) -> Build:
+    low, high = (float(v) for v in spec["cutoff"])
+    return Build(
+        roll_note=notes[spec["roll"]],
+        roll_bars=_in_range("roll_bars", int(spec["roll_bars"]), 0, 32),
+        kick_out_bars=int(spec["kick_out_bars"]),
+        cutoff=(
+            _in_range("build cutoff", low, 0.0, 1.0),
+            _in_range("build cutoff", high, 0.0, 1.0),
+        ),
+        air_beats=_in_range("air_beats", float(spec["air_beats"]), 0.0, 4.0),
+    )
+
+
+def _bass(spec: dict[str, Any]) -> Bass:
+    return Bass(
+        low_note=int(spec["low_note"]),
+        patterns=_families(spec["patterns"], BASS_SYMBOLS),
+        gate=_in_range("bass gate", float(spec["gate"]), 0.1, 1.0),
+        lock_to_kick=bool(spec.get("lock_to_kick", False)),
+        glide=_in_range("bass glide", float(spec.get("glide", 0.0)), 0.0, 1.0),
+        glide_beats=float(spec.get("glide_beats", 0.25)),
+        slide=_in_range("bass slide", float(spec.get("slide", 0.0)), 0.0, 1.0),
+        wobble=tuple(float(r) for r in spec.get("wobble", [])),
+    )
+
+
+def _harmony(d: dict[str, Any]) -> Harmony:
+    chords = d["chords"]
+    progressions = {m: tuple(parse_progression(p) for p in d["progressions"][m]) for m in
+                    ("major", "minor")}  # fmt: skip
+    for mode, found in progressions.items():
+        if len(found) < MIN_PROGRESSIONS:
+            raise ValueError(f"{mode}: {len(found)} progressions, need {MIN_PROGRESSIONS}")
+    if chords["voicing"] not in VOICINGS:
+        raise ValueError(f"voicing must be one of {VOICINGS}")
+    return Harmony(
+        progressions=progressions,
+        bars_per_chord=int(chords["bars_per_chord"]),
+        center_note=int(chords["center_note"]),
+        voicing=chords["voicing"],
+        rhythms=_families(chords["rhythms"], CHORD_SYMBOLS),
+        gate=_in_range("chord gate", float(chords["gate"]), 0.1, 1.0),
+        pad_low=int(d["pad"]["low_note"]),
+    )
+
+
+def _lead(spec: dict[str, Any]) -> Lead:
+    return Lead(
+        density=_in_range("lead density", float(spec["density"]), 0.05, 0.9),
+        center_note=int(spec["center_note"]),
+        hook_bars=tuple(_in_range("hook bars", int(b), 1, 4) for b in spec["hook_bars"]),
+        gate=_in_range("lead gate", float(spec["gate"]), 0.1, 1.0),
     )
 
 
 def _section(spec: dict[str, Any]) -> SectionTemplate:
     energy = _in_range("section energy", int(spec["energy"]), 0, ENERGY_LEVELS)
-    return SectionTemplate(spec["name"], int(spec["bars"]), energy, _parts(spec["parts"]))
+    bars = int(spec["bars"])
+    if bars % PHRASE_BARS:
+        raise ValueError(f"section {spec['name']}: {bars} bars is not whole 8-bar phrases")
+    return SectionTemplate(spec["name"], bars, energy, _parts(spec["parts"]))

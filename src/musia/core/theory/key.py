@@ -31,7 +31,7 @@ class Key:
 
     @property
     def scale_pcs(self) -> tuple[int, ...]:
-        return tuple((self.tonic_pc + step) % 12 for step in SCALE_STEPS[self.mode])
+        return _SCALES[self.tonic_pc, self.mode]
 
     @property
     def name(self) -> str:
@@ -59,6 +59,14 @@ class Key:
 
     def transposed(self, semitones: int) -> Key:
         return Key((self.tonic_pc + semitones) % 12, self.mode)
+
+
+# Every key's scale, computed once: composing asks for them tens of thousands of times a song.
+_SCALES = {
+    (tonic, mode): tuple((tonic + step) % 12 for step in steps)
+    for mode, steps in SCALE_STEPS.items()
+    for tonic in range(12)
+}
 
 
 def nearest_in_scale(key: Key, midi_note: int) -> int:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from musia.core.model import Clip, Note
 from musia.core.theory.meter import Meter
 from musia.formats.als.defaults import grid, scale_information
+from musia.formats.als.envelopes import clip_envelopes
 from musia.formats.als.ids import sibling_ids
 from musia.formats.als.names import clean_name
 from musia.formats.als.node import Node, el, fmt, val, values
@@ -40,9 +41,12 @@ def midi_clip(
     color: int,
     meter: Meter,
     notes: Node | None = None,
+    pitch_bend_target: int | None = None,
 ) -> Node:
     """The clip; `notes` may pass a `notes_element` already built for the same clip (the session
-    copy of an arrangement clip holds the very same notes and note ids)."""
+    copy of an arrangement clip holds the very same notes and note ids). `pitch_bend_target` is
+    the pointee id of the track's pitch-bend controller target: the clip's pitch-bend envelopes
+    are written against it (none without it)."""
     length = clip.length_beats
     start = place.start_beats
     node = el("MidiClip", Id=place.index, Time=start)
@@ -53,7 +57,7 @@ def midi_clip(
         *values(("Name", clean_name(clip.name)), ("Annotation", ""), ("Color", color)),
         *values(("LaunchMode", 0), ("LaunchQuantisation", 0)),
         time_signature_element(meter),
-        el("Envelopes", el("Envelopes")),
+        clip_envelopes(clip, pitch_bend_target if envelopes_allowed(b, place) else None),
         el("ScrollerTimePreserver", val("LeftTime", 0), val("RightTime", length)),
         el("TimeSelection", val("AnchorTime", 0), val("OtherTime", 0)),
         *values(("Legato", False), ("Ram", False)),
@@ -70,6 +74,13 @@ def midi_clip(
         node.children += [val("IsInKey", False), scale_information(b)]
     node.children += [notes or notes_element(b, clip.notes), *_clip_tail(b)]
     return node
+
+
+def envelopes_allowed(b: Build, place: ClipPlacement) -> bool:
+    """Where a clip may hold envelopes: Live 11.3 saves MIDI clip envelopes on arrangement clips;
+    no set saved by Live 12, and no session clip in any, holds one that the checker's profile
+    could vouch for, so those clips keep theirs in the MIDI file only."""
+    return place.in_arrangement and not b.fmt.is12
 
 
 def follow_action(*, jump_index: int) -> Node:

@@ -19,6 +19,7 @@ from musia.formats.als import defaults
 from musia.formats.als.audio import StemTrack, arrangement_audio_clip, session_audio_clip
 from musia.formats.als.clips import ClipPlacement, follow_action, midi_clip, notes_element
 from musia.formats.als.devices import stock_device
+from musia.formats.als.envelopes import PITCH_BEND_TARGET
 from musia.formats.als.ids import sibling_ids
 from musia.formats.als.instruments import Instrument, instrument_device
 from musia.formats.als.mixer import (
@@ -31,7 +32,11 @@ from musia.formats.als.mixer import (
 from musia.formats.als.names import clean_name
 from musia.formats.als.node import Node, el, lom, val, values
 from musia.formats.als.params import SEND_OFF, Build, automation_transform_state
-from musia.formats.als.sequencers import audio_sequencer, midi_main_sequencer
+from musia.formats.als.sequencers import (
+    audio_sequencer,
+    midi_controller_targets,
+    midi_main_sequencer,
+)
 from musia.formats.als.tracks import (
     TrackHead,
     audio_track,
@@ -137,15 +142,21 @@ def _midi_track(
     starts = {on_grid(s.start_bar * song.bar_beats): i for i, s in enumerate(song.sections)}
     arrangement: list[Node] = []
     session: list[Node | None] = [None] * max(1, len(song.sections))
+    controllers = midi_controller_targets(b)  # the clips' pitch-bend envelopes point at one
+    bend = int(controllers[PITCH_BEND_TARGET].get("Id") or 0)
     for index, clip in enumerate(ordered):
         notes = notes_element(b, clip.notes)  # shared: the session copy holds the same notes
         place = ClipPlacement(index, clip.start_beats, in_arrangement=True)
-        arrangement.append(midi_clip(b, clip, place, color=color, meter=song.meter, notes=notes))
+        arrangement.append(
+            midi_clip(
+                b, clip, place, color=color, meter=song.meter, notes=notes, pitch_bend_target=bend
+            )
+        )
         slot = starts.get(on_grid(clip.start_beats))
         if slot is not None and session[slot] is None:
             place = ClipPlacement(0, 0.0, in_arrangement=False)
             session[slot] = midi_clip(b, clip, place, color=color, meter=song.meter, notes=notes)
-    sequencer = midi_main_sequencer(b, session, arrangement)
+    sequencer = midi_main_sequencer(b, session, arrangement, controllers)
     devices = [instrument_device(b, instrument, song)] if instrument is not None else []
     return midi_track(b, head, mixer, sequencer, len(session), devices)
 

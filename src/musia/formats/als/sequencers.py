@@ -46,15 +46,19 @@ def clip_slot_list(slots: Sequence[Node | None]) -> Node:
 
 
 def midi_main_sequencer(
-    b: Build, session_clips: Sequence[Node | None], arrangement_clips: Sequence[Node]
+    b: Build,
+    session_clips: Sequence[Node | None],
+    arrangement_clips: Sequence[Node],
+    controllers: Sequence[Node] | None = None,
 ) -> Node:
-    """The main sequencer of a MIDI track; `session_clips` has one entry per scene."""
+    """The main sequencer of a MIDI track; `session_clips` has one entry per scene.
+    `controllers` are its `midi_controller_targets`, when its clips' envelopes point at them."""
     node = el("MainSequencer", *device_header(b, show_preset_name=b.fmt.is12))
     node.children += [clip_slot_list(session_clips), *_monitoring(b)]
     node.children += [
         el("ClipTimeable", _arranger(arrangement_clips)),
         _recorder(take_counter=1 if arrangement_clips else 0),
-        el("MidiControllers", *_controller_targets(b)),
+        el("MidiControllers", *(controllers or midi_controller_targets(b))),
     ]
     return node
 
@@ -113,5 +117,6 @@ def _recorder(*, take_counter: int) -> Node:
     return el("Recorder", val("IsArmed", False), val("TakeCounter", take_counter))
 
 
-def _controller_targets(b: Build) -> list[Node]:
+def midi_controller_targets(b: Build) -> list[Node]:
+    """A MIDI track's controller targets: pitch bend (.0), channel pressure (.1), CC 0-127."""
     return [target(f"ControllerTargets.{i}", b) for i in range(MIDI_CONTROLLER_TARGETS)]

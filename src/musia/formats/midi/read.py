@@ -1,9 +1,9 @@
-"""Standard MIDI File (type 1) writer for the song model, and a reader (mido) for rendering.
+"""Reading a Standard MIDI File (type 0 or 1) into the song model (mido parses the bytes).
 
-Track 0 is the conductor (tempo, time signature, key signature); then one named track per part
-with its General MIDI program, drums on channel 10. Every part track ends with all-notes-off
-(CC 123) so that no renderer keeps a voice hanging. Written byte by byte (the format is small and
-fixed) so output is fast and byte-identical for the same song.
+One track per (MIDI track, channel) with its notes, its CC 74 and pitch-bend messages as clip
+envelopes (the bend range as the file's RPN 0 sets it), and the file's markers as sections (one
+"song" section when it has none), timed in seconds exactly as the file's tempo map says, at the
+first tempo.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
-import struct
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from musia.core.model import (
     DRUM_CHANNEL,
     TICKS_PER_BEAT,
     Clip,
+    Envelope,
     Note,
     Section,
     Song,
@@ -29,94 +30,14 @@ from musia.core.model import (
 from musia.core.theory.key import FLAT_NAMES, SHARP_NAMES, Key
 from musia.core.theory.meter import Meter
 from musia.errors import FileFormatError, InvalidInput
-from musia.files import write_bytes_atomic
-
-_NOTE_OFF, _NOTE_ON, _CONTROL, _PROGRAM = 0x80, 0x90, 0xB0, 0xC0
-_ALL_NOTES_OFF = 123
-_OFF_VELOCITY = 64
-_META_NAME, _META_TEMPO, _META_TIME_SIG, _META_KEY_SIG, _META_END = 0x03, 0x51, 0x58, 0x59, 0x2F
-
-
-def song_to_midi(song: Song, tempo_map: Sequence[tuple[float, float]] = ()) -> bytes:
-    """`tempo_map`: (time_beats, bpm) changes after the first (a Live set's tempo automation);
-    empty for the song's one tempo."""
-    tracks = [_conductor(song, tempo_map)] + [_part_track(t, song) for t in song.tracks]
-    header = b"MThd" + struct.pack(">IHHH", 6, 1, len(tracks), TICKS_PER_BEAT)
-    return header + b"".join(tracks)
-
-
-def write_midi(song: Song, path: Path, tempo_map: Sequence[tuple[float, float]] = ()) -> Path:
-    return write_bytes_atomic(path, song_to_midi(song, tempo_map))
-
-
-def ticks(beats: float) -> int:
-    return round(beats * TICKS_PER_BEAT)
-
-
-def tempo_microseconds(bpm: float) -> int:
-    return round(60_000_000 / bpm)
-
-
-def _conductor(song: Song, tempo_map: Sequence[tuple[float, float]] = ()) -> bytes:
-    denominator_power = int(math.log2(song.meter.denominator))
-    key_sig = struct.pack(">bB", song.key.signature, 1 if song.key.mode == "minor" else 0)
-    events = [
-        (0, _meta(_META_NAME, song.title.encode("utf-8"))),
-        (0, _meta(_META_TEMPO, tempo_microseconds(song.bpm).to_bytes(3, "big"))),
-        (0, _meta(_META_TIME_SIG, bytes((song.meter.numerator, denominator_power, 24, 8)))),
-        (0, _meta(_META_KEY_SIG, key_sig)),
-    ]
-    changes = [(ticks(b), tempo_microseconds(bpm)) for b, bpm in tempo_map if b > 0 and bpm > 0]
-    events += [(t, _meta(_META_TEMPO, us.to_bytes(3, "big"))) for t, us in sorted(changes)]
-    return _chunk(events, end_tick=ticks(song.length_beats))
-
-
-def _part_track(track: Track, song: Song) -> bytes:
-    channel = track.channel
-    events: list[tuple[int, bytes]] = [
-        (0, _meta(_META_NAME, track.name.encode("utf-8"))),
-        (0, bytes((_PROGRAM | channel, track.program))),
-    ]
-    timed: list[tuple[int, int, int, bytes]] = []  # (tick, off-before-on, pitch, message)
-    for clip in track.clips:
-        for note in clip.notes:
-            start = ticks(clip.start_beats + note.start_beats)
-            end = start + ticks(note.duration_beats)
-            on = bytes((_NOTE_ON | channel, note.pitch, note.velocity))
-            off = bytes((_NOTE_OFF | channel, note.pitch, _OFF_VELOCITY))
-            timed.extend(((start, 1, note.pitch, on), (end, 0, note.pitch, off)))
-    timed.sort(key=lambda e: e[:3])
-    events.extend((tick, message) for tick, _, _, message in timed)
-    end_tick = max(ticks(song.length_beats), timed[-1][0] if timed else 0)
-    events.append((end_tick, bytes((_CONTROL | channel, _ALL_NOTES_OFF, 0))))
-    return _chunk(events, end_tick=end_tick)
-
-
-def _meta(kind: int, data: bytes) -> bytes:
-    return bytes((0xFF, kind)) + _varlen(len(data)) + data
-
-
-def _chunk(events: list[tuple[int, bytes]], end_tick: int) -> bytes:
-    body = bytearray()
-    now = 0
-    for tick, message in events:
-        body += _varlen(tick - now) + message
-        now = tick
-    body += _varlen(max(0, end_tick - now)) + _meta(_META_END, b"")
-    return b"MTrk" + struct.pack(">I", len(body)) + bytes(body)
-
-
-def _varlen(value: int) -> bytes:
-    """MIDI variable-length quantity: 7 bits per byte, high bit set on all but the last."""
-    out = [value & 0x7F]
-    value >>= 7
-    while value:
-        out.append((value & 0x7F) | 0x80)
-        value >>= 7
-    return bytes(reversed(out))
-
-
-# --- reading -------------------------------------------------------------------------------------
+from musia.formats.midi.automation import (
+    CUTOFF_CC,
+    DATA_MSB,
+    DEFAULT_BEND_RANGE,
+    RPN_LSB,
+    RPN_MSB,
+    read_envelopes,
+)
 
 MAX_MIDI_BYTES = 16 * 1024 * 1024
 MAX_MIDI_S = 30 * 60.0  # the plan's limit on a song's length
@@ -170,19 +91,7 @@ def midi_to_song(midi: Any, *, title: str, name: str = "") -> Song:
     end_beats = to_beats(end_tick)
     if end_beats * 60 / bpm > MAX_MIDI_S:
         raise FileFormatError(f"{name} lasts over {MAX_MIDI_S / 60:.0f} minutes", field="file")
-    channel_setup = _channel_setup(events)
-    tracks: list[Track] = []
-    for index, track_events in enumerate(events):
-        by_channel = _notes(track_events, end_tick)
-        names = [m.name.strip() for _, m in track_events if m.type == "track_name"]
-        for channel, notes in sorted(by_channel.items()):
-            name = next((n for n in names if n), "Drums" if channel == DRUM_CHANNEL else "")
-            name = name or f"Track {index}"
-            if len(by_channel) > 1:
-                name = f"{name} ch{channel + 1}"
-            first_tick = min(start for start, *_ in notes)
-            settings = {k: v for t, k, v in channel_setup.get(channel, []) if t <= first_tick}
-            tracks.append(_midi_track(name, channel, notes, to_beats, settings, len(tracks)))
+    tracks = _tracks(events, end_tick, to_beats)
     if not tracks:
         raise FileFormatError(f"{name} has no notes to render", field="file")
     meter = _first_meter(events)
@@ -196,10 +105,95 @@ def midi_to_song(midi: Any, *, title: str, name: str = "") -> Song:
         key=_first_key(events),
         meter=meter,
         bars=bars,
-        sections=(Section("song", 0, bars, 2, parts),),
+        sections=_sections(events, to_beats, meter.bar_beats, bars, parts),
         tracks=tuple(tracks),
         seed=0,
         metadata={"source": "midi"},
+    )
+
+
+def _tracks(
+    events: list[list[tuple[int, Any]]], end_tick: int, to_beats: Callable[[int], float]
+) -> list[Track]:
+    channel_setup = _channel_setup(events)
+    bend_ranges = _bend_ranges(events)
+    tracks: list[Track] = []
+    for index, track_events in enumerate(events):
+        by_channel = _notes(track_events, end_tick)
+        names = [m.name.strip() for _, m in track_events if m.type == "track_name"]
+        for channel, notes in sorted(by_channel.items()):
+            name = next((n for n in names if n), "Drums" if channel == DRUM_CHANNEL else "")
+            name = name or f"Track {index}"
+            if len(by_channel) > 1:
+                name = f"{name} ch{channel + 1}"
+            first_tick = min(start for start, *_ in notes)
+            settings = {k: v for t, k, v in channel_setup.get(channel, []) if t <= first_tick}
+            track = _midi_track(name, channel, notes, to_beats, settings, len(tracks))
+            envelopes = _envelopes(track_events, channel, to_beats, bend_ranges)
+            if envelopes:
+                clip = track.clips[0]
+                clip = Clip(clip.name, 0.0, clip.length_beats, clip.notes, envelopes)
+                track = replace(track, clips=(clip,))
+            tracks.append(track)
+    return tracks
+
+
+def _envelopes(
+    track: list[tuple[int, Any]],
+    channel: int,
+    to_beats: Callable[[int], float],
+    bend_ranges: dict[int, float],
+) -> tuple[Envelope, ...]:
+    cutoff = [
+        (to_beats(t), m.value)
+        for t, m in track
+        if m.type == "control_change" and m.channel == channel and m.control == CUTOFF_CC
+    ]
+    bends = [
+        (to_beats(t), m.pitch) for t, m in track if m.type == "pitchwheel" and m.channel == channel
+    ]
+    return read_envelopes(cutoff, bends, bend_ranges.get(channel, DEFAULT_BEND_RANGE))
+
+
+def _bend_ranges(events: list[list[tuple[int, Any]]]) -> dict[int, float]:
+    """Each channel's pitch-bend range in semitones, as its RPN 0 data entry sets it."""
+    ranges: dict[int, float] = {}
+    selected: dict[int, tuple[int, int]] = {}
+    for track in events:
+        for _, m in sorted(track, key=lambda e: e[0]):
+            if m.type != "control_change":
+                continue
+            rpn = selected.get(m.channel, (127, 127))
+            if m.control == RPN_MSB:
+                selected[m.channel] = (m.value, rpn[1])
+            elif m.control == RPN_LSB:
+                selected[m.channel] = (rpn[0], m.value)
+            elif m.control == DATA_MSB and rpn == (0, 0):
+                ranges[m.channel] = float(m.value)
+    return ranges
+
+
+def _sections(
+    events: list[list[tuple[int, Any]]],
+    to_beats: Callable[[int], float],
+    bar_beats: float,
+    bars: int,
+    parts: tuple[str, ...],
+) -> tuple[Section, ...]:
+    """The file's markers as sections (each to the next marker), or one "song" section."""
+    starts: dict[int, str] = {}
+    for track in events:
+        for tick, m in track:
+            if m.type == "marker" and m.text.strip():
+                bar = min(bars - 1, int(to_beats(tick) / bar_beats + 1e-9))
+                starts.setdefault(bar, m.text.strip().lower())
+    if not starts or 0 not in starts:
+        starts = {0: "song", **starts}
+    ordered = sorted(starts.items())
+    ends = [bar for bar, _ in ordered[1:]] + [bars]
+    return tuple(
+        Section(name, bar, end - bar, 2, parts)
+        for (bar, name), end in zip(ordered, ends, strict=True)
     )
 
 
