@@ -8,8 +8,9 @@ BIN := $(VENV)/bin
 UV := $(BIN)/uv
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# pytest-xdist workers: one per core. The tests that share a service isolate themselves (a
-# PostgreSQL database per worker, a Celery queue per test, free ports).
+# pytest-xdist workers: one per core, each taking whole test files (--dist loadfile: a module's
+# fixtures, such as a checked corpus, are built once). The tests that share a service isolate
+# themselves (a PostgreSQL database per worker, a Celery queue per test, free ports).
 TEST_WORKERS ?= auto
 
 # uv sync installs into our virtualenv; --inexact keeps uv itself (and what the other target
@@ -54,12 +55,12 @@ typecheck: $(TEST_STAMP)
 	$(BIN)/mypy
 
 unit: $(TEST_STAMP)
-	$(BIN)/pytest -n $(TEST_WORKERS) --durations=15
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --durations=15
 
 # The inner loop: the pure and unit tests, no PostgreSQL, Redis, browser, worker processes or
 # corpus sweeps (tests marked `slow` or `services`).
 test-fast: $(TEST_STAMP)
-	$(BIN)/pytest -n $(TEST_WORKERS) -m "not slow and not services" --durations=10
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile -m "not slow and not services" --durations=10
 
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/generate.py
@@ -94,7 +95,7 @@ outdated: $(UV)
 	@echo "Newer than uv.lock:"; $(UV) tree --outdated --frozen --all-groups | grep -o "[a-z0-9_.-]* v[^ ]* ([^)]*latest[^)]*)" | sort -u || echo "  nothing"
 	$(OUTDATED_VENV)/bin/ruff check src tests bench
 	$(OUTDATED_VENV)/bin/mypy
-	$(OUTDATED_VENV)/bin/pytest -n $(TEST_WORKERS) --durations=15
+	$(OUTDATED_VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile --durations=15
 
 clean:
 	rm -rf $(VENV) .venv-outdated .pytest_cache .mypy_cache .ruff_cache out
