@@ -30,6 +30,8 @@ from musia.core.styles.schema import (
     Groove,
     Harmony,
     Lead,
+    Mix,
+    PartMix,
     Rolls,
     SectionTemplate,
     Style,
@@ -116,6 +118,7 @@ def _build(name: str, d: dict[str, Any]) -> Style:
         bass=_bass(d["bass"]),
         harmony=_harmony(d),
         lead=_lead(d["lead"]),
+        mix=_mix(d["mix"], tuple(d["sounds"])),
     )
 
 
@@ -262,6 +265,32 @@ def _lead(spec: dict[str, Any]) -> Lead:
         center_note=int(spec["center_note"]),
         hook_bars=tuple(_in_range("hook bars", int(b), 1, 4) for b in spec["hook_bars"]),
         gate=_in_range("lead gate", float(spec["gate"]), 0.1, 1.0),
+    )
+
+
+def _mix(spec: dict[str, Any], parts: tuple[str, ...]) -> Mix:
+    unknown = set(spec["parts"]) - set(parts)
+    if unknown:
+        raise ValueError(f"mix settings for parts the style has no sound for: {sorted(unknown)}")
+    return Mix(
+        parts={name: _part_mix(name, spec["parts"][name]) for name in parts},
+        reverb_s=_in_range("reverb decay", float(spec["reverb_s"]), 0.2, 20.0),
+        delay_beats=_in_range("delay time", float(spec["delay_beats"]), 0.125, 4.0),
+        delay_feedback=_in_range("delay feedback", float(spec["delay_feedback"]), 0.0, 0.95),
+        duck_release_beats=_in_range("duck release", float(spec["duck_release_beats"]), 0.05, 2.0),
+        glue_db=_in_range("glue", float(spec["glue_db"]), 0.0, 10.0),
+        loudness_lufs=_in_range("loudness", float(spec["loudness_lufs"]), -30.0, -5.0),
+        true_peak_dbtp=_in_range("true peak", float(spec["true_peak_dbtp"]), -6.0, 0.0),
+    )
+
+
+def _part_mix(name: str, spec: dict[str, Any]) -> PartMix:
+    return PartMix(
+        gain_db=_in_range(f"{name} gain", float(spec["gain_db"]), -40.0, 12.0),
+        highpass_hz=_in_range(f"{name} high-pass", float(spec["highpass_hz"]), 0.0, 2000.0),
+        reverb=_in_range(f"{name} reverb send", float(spec["reverb"]), 0.0, 1.0),
+        delay=_in_range(f"{name} delay send", float(spec["delay"]), 0.0, 1.0),
+        duck_db=_in_range(f"{name} ducking", float(spec["duck_db"]), 0.0, 30.0),
     )
 
 

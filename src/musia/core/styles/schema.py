@@ -115,6 +115,32 @@ class SectionTemplate:
 
 
 @dataclass(frozen=True, slots=True)
+class PartMix:
+    """How one part sits in the mix: the same figures drive the preview's desk and the Live set's
+    devices (mixer volume, EQ Eight high-pass, send levels, sidechain compressor)."""
+
+    gain_db: float  # fader, relative to the part's level after gain staging
+    highpass_hz: float  # 0: no high-pass (the kick and the bass own the low end)
+    reverb: float  # send to the reverb return, 0..1
+    delay: float  # send to the delay return, 0..1
+    duck_db: float  # how far the kick ducks this part (sidechain), 0: not at all
+
+
+@dataclass(frozen=True, slots=True)
+class Mix:
+    """A style's mix and master: per-part settings, the returns, the loudness it is mastered to."""
+
+    parts: dict[str, PartMix]  # by part name (drums, bass, chords, pad, lead, fx)
+    reverb_s: float  # the reverb return's decay time
+    delay_beats: float  # the delay return's time, synced to the tempo (0.75: dotted eighth)
+    delay_feedback: float  # 0..1
+    duck_release_beats: float  # how long a ducked part takes to come back after the kick
+    glue_db: float  # gain reduction the master bus compressor aims at on the loudest section
+    loudness_lufs: float  # integrated loudness the master is brought to
+    true_peak_dbtp: float  # the limiter's ceiling (4x oversampled true peak)
+
+
+@dataclass(frozen=True, slots=True)
 class Style:
     name: str
     tempo_min: float
@@ -138,6 +164,7 @@ class Style:
     bass: Bass
     harmony: Harmony
     lead: Lead
+    mix: Mix
 
     @property
     def drum_keys(self) -> tuple[int, ...]:
