@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from musia.core.model import Song
+from musia.formats.als.audio import SampleFile
 from musia.formats.als.drumrack import drum_rack
 from musia.formats.als.node import Node
 from musia.formats.als.params import Build
@@ -22,10 +23,45 @@ class DrumKit:
     pads: tuple[tuple[int, SimplerSound], ...]
 
 
-Instrument = SimplerSound | DrumKit
+@dataclass(frozen=True, slots=True)
+class SampleZone:
+    """One sample of a multi-sampled instrument: the keys it plays and, for a sustained sound, the
+    frames its sustain loop runs between (None: the sample plays once to its end)."""
+
+    sample: SampleFile
+    root_key: int
+    low_key: int
+    high_key: int
+    loop_start_frame: int | None = None
+    loop_end_frame: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MultiSampled:
+    """An instrument sampled every few semitones (zones side by side over the keyboard), with the
+    amplitude envelope and gain of one Simpler (milliseconds, dB)."""
+
+    name: str
+    zones: tuple[SampleZone, ...]
+    attack_ms: float = 0.1000000015
+    release_ms: float = 50.0
+    volume_db: float = -12.0
+
+    def middle(self) -> SimplerSound:
+        """The zone at the middle of the instrument's range, as one Simpler plays it."""
+        zone = self.zones[len(self.zones) // 2]
+        return SimplerSound(self.name, zone.sample, zone.root_key, False, self.attack_ms,
+                            self.release_ms, self.volume_db)  # fmt: skip
+
+
+Instrument = SimplerSound | DrumKit | MultiSampled
 
 
 def instrument_device(b: Build, instrument: Instrument, song: Song) -> Node:
     if isinstance(instrument, DrumKit):
         return drum_rack(b, instrument.pads, song.meter, song.bpm)
+    if isinstance(instrument, MultiSampled):
+        # Live's Sampler (MultiSampler) with every zone is written in formats/als/sampler.py once
+        # its device tree is modelled (issue 20); until then one Simpler plays the middle zone.
+        return simpler(b, instrument.middle(), song.meter, song.bpm)
     return simpler(b, instrument, song.meter, song.bpm)
