@@ -15,6 +15,14 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 REDIS_URL = os.environ.get("MUSIA_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
 
+# librosa's JIT (numba) caches what it compiles beside librosa's sources. On a fresh virtualenv
+# two xdist workers compile the same gufuncs at once, and numba's cache can then pair files of two
+# compilations and crash the worker with a segmentation fault (numba issue 10128, seen here in
+# `estimate_tempo` on a fresh clone). Each worker, and what it starts, keeps its own cache.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+if _WORKER:
+    os.environ.setdefault("NUMBA_CACHE_DIR", str(REPO / ".pytest_cache" / "numba" / _WORKER))
+
 
 def _unavailable(message: str) -> NoReturn:
     if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
