@@ -33,6 +33,20 @@ def clicks(bpm: float, seconds: float, rate: int = RATE, *, ticks: bool = False)
     return (0.5 * out)[:, None]
 
 
+def metronome(bpm: float, seconds: float, rate: int = RATE) -> Samples:
+    """A metronome: a 30 ms 880 Hz click on every beat, every click alike, the first at 0 s."""
+    out = np.zeros(round(seconds * rate), dtype=np.float32)
+    length = round(0.03 * rate)
+    click = (np.sin(2 * np.pi * 880 * np.arange(length) / rate) * np.hanning(length)).astype(
+        np.float32
+    )
+    for start_s in np.arange(0.0, seconds, 60.0 / bpm):
+        start = round(start_s * rate)
+        end = min(len(out), start + length)
+        out[start:end] += 0.8 * click[: end - start]
+    return out[:, None]
+
+
 def tone(pitches: list[int], seconds: float, rate: int = RATE) -> npt.NDArray[np.float32]:
     """Harmonic tones (five partials, falling 1/n) for MIDI `pitches`, with a soft envelope."""
     t = np.arange(round(seconds * rate)) / rate

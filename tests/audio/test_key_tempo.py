@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 
 from musia.audio import key as key_module
-from musia.audio.analysis import analyze_signal
+from musia.audio import tempo as tempo_module
+from musia.audio.analysis import HOP, _magnitude, analyze_signal
 from musia.audio.io import write_audio
-from tests.audio.signals import RATE, club_loop, drum_groove, saw
+from tests.audio.signals import RATE, club_loop, drum_groove, metronome, saw
 
 EIGHTHS = tuple(range(0, 16, 2))
 
@@ -96,6 +97,33 @@ def test_the_tempo_is_the_octave_a_listener_taps(
     result = analyze_signal(drum_groove(bpm, 16.0, kicks=kicks, snares=snares, hats=hats), RATE)
     assert result.tempo_bpm == pytest.approx(bpm, rel=0.01)
     assert result.tempo_alternatives_bpm[0] == pytest.approx(other, rel=0.01)
+
+
+@pytest.mark.parametrize("bpm", [110.0, 120.0, 128.0, 140.0])
+@pytest.mark.parametrize("seconds", [6.0, 20.0])
+def test_a_metronome_is_tapped_where_it_clicks(bpm: float, seconds: float) -> None:
+    """Clicks all alike, one a beat, give no reason to hear a half: 120 stays 120, however much
+    the octave model's tempo prior leans toward 60 (it was read as 60.1 before)."""
+    result = analyze_signal(metronome(bpm, seconds), RATE)
+    assert result.tempo_bpm == pytest.approx(bpm, rel=0.01)
+    assert any(abs(t - bpm / 2) < 0.01 * bpm for t in result.tempo_alternatives_bpm)
+
+
+def test_a_half_is_heard_only_where_alternate_beats_differ() -> None:
+    """Alternation: a metronome's beats are all alike; a half-time groove's alternate beats are
+    a kick and a snare, and a four-on-the-floor kick alone is alike again."""
+    frame_s = HOP / RATE
+
+    def alternation(samples: np.ndarray, bpm: float) -> float:
+        spectrum = _magnitude(np.ascontiguousarray(samples[:, 0]))
+        bands = tempo_module.onset_bands(spectrum, RATE, HOP)
+        return tempo_module.alternation(bands, bpm, frame_s)
+
+    dubstep = drum_groove(140.0, 16.0, kicks=(0, 10), snares=(8,), hats=EIGHTHS)
+    four = drum_groove(128.0, 16.0, kicks=(0, 4, 8, 12), snares=(), hats=())
+    assert alternation(metronome(120.0, 6.0), 120.0) < tempo_module.MIN_ALTERNATION / 2
+    assert alternation(four, 128.0) < tempo_module.MIN_ALTERNATION / 2
+    assert alternation(dubstep, 140.0) > 2 * tempo_module.MIN_ALTERNATION
 
 
 def test_the_json_adds_the_runner_up_and_the_alternatives() -> None:
