@@ -33,6 +33,20 @@ def clicks(bpm: float, seconds: float, rate: int = RATE, *, ticks: bool = False)
     return (0.5 * out)[:, None]
 
 
+def metronome(bpm: float, seconds: float, rate: int = RATE) -> Samples:
+    """A metronome: a 30 ms 880 Hz click on every beat, every click alike, the first at 0 s."""
+    out = np.zeros(round(seconds * rate), dtype=np.float32)
+    length = round(0.03 * rate)
+    click = (np.sin(2 * np.pi * 880 * np.arange(length) / rate) * np.hanning(length)).astype(
+        np.float32
+    )
+    for start_s in np.arange(0.0, seconds, 60.0 / bpm):
+        start = round(start_s * rate)
+        end = min(len(out), start + length)
+        out[start:end] += 0.8 * click[: end - start]
+    return out[:, None]
+
+
 def tone(pitches: list[int], seconds: float, rate: int = RATE) -> npt.NDArray[np.float32]:
     """Harmonic tones (five partials, falling 1/n) for MIDI `pitches`, with a soft envelope."""
     t = np.arange(round(seconds * rate)) / rate
@@ -101,6 +115,35 @@ def club_loop(tonic_midi: int, mode: str, bpm: float = 124.0, bars: int = 4,
         length = min(len(pad), len(bass))
         pieces.append(pad[:length] + bass[:length])
     return np.concatenate(pieces)[:, None]
+
+
+# i7 – VImaj7 – VII – i7: a minor key voiced with its relative major's chords (in G minor, Gm7
+# is Bb6 and Ebmaj7, F are Bb major's IV and V); only the bass says which is home.
+RELATIVE_LOOP = ((0, 3, 7, 10), (8, 0, 3, 7), (10, 2, 5, 9), (0, 3, 7, 10))
+BASS_STEPS = (0, 3, 4, 7, 8, 12, 14)  # sixteenths of a bar a deep-house bass plays on
+
+
+def relative_loop(tonic_pc: int, bpm: float = 122.0, bars: int = 8,
+                  rate: int = RATE) -> Samples:  # fmt: skip
+    """`RELATIVE_LOOP` as a pad around G3–F#4 over a short-note sawtooth bass on the chord roots
+    in octave 2 (C2–B2: sixteenths and eighths, whose low notes smear a semitone either side),
+    with house drums as loud as the music."""
+    bar_s, step_s = 240.0 / bpm, 15.0 / bpm
+    pieces = []
+    for bar in range(bars):
+        chord = RELATIVE_LOOP[bar % len(RELATIVE_LOOP)]
+        pad = tone([55 + (tonic_pc + pc - 55) % 12 for pc in chord], bar_s, rate) * 0.6
+        root = 36 + (tonic_pc + chord[0]) % 12
+        bass = np.zeros(len(pad), dtype=np.float32)
+        for step in BASS_STEPS:
+            note = saw(root, step_s * (1 if step % 2 else 2), rate)
+            start = round(step * step_s * rate)
+            bass[start : start + len(note)] += note[: len(bass) - start]
+        pieces.append(pad + bass)
+    music = np.concatenate(pieces)[:, None]
+    drums = drum_groove(bpm, len(music) / rate, kicks=(0, 4, 8, 12), snares=(4, 12),
+                        hats=(2, 6, 10, 14), rate=rate)  # fmt: skip
+    return music + 2.0 * drums[: len(music)]
 
 
 def drum_groove(bpm: float, seconds: float, *, kicks: tuple[int, ...], snares: tuple[int, ...],

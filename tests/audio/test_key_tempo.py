@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 
 from musia.audio import key as key_module
-from musia.audio.analysis import analyze_signal
+from musia.audio import tempo as tempo_module
+from musia.audio.analysis import HOP, _magnitude, analyze_signal
 from musia.audio.io import write_audio
-from tests.audio.signals import RATE, club_loop, drum_groove, saw
+from tests.audio.signals import RATE, club_loop, drum_groove, metronome, relative_loop, saw
 
 EIGHTHS = tuple(range(0, 16, 2))
 
@@ -51,6 +52,28 @@ def test_a_bass_led_loop_reads_its_key_wherever_it_is_cut(tonic_midi: int, mode:
         assert (result.key_runner_up_pc, result.key_runner_up_mode) != (tonic_midi % 12, mode)
         assert 0 < result.key_confidence < 1
         assert result.key_tonality >= key_module.MIN_TONALITY
+
+
+@pytest.mark.parametrize("tonic_pc", [7, 9, 2, 4])
+def test_a_minor_key_in_its_relative_majors_chords_is_heard_from_its_bass(tonic_pc: int) -> None:
+    """i7–VImaj7–VII–i7 over a bass on the roots, as a deep-house track plays it: the chords
+    alone are the relative major's, the bass rests on the minor tonic (half its notes). The bass
+    line is read one note a segment, so a short low note's smear and the kick do not flatten it;
+    G minor was heard as Bb major before."""
+    result = analyze_signal(relative_loop(tonic_pc), RATE)
+    assert (result.key_tonic_pc, result.key_mode) == (tonic_pc, "minor")
+    assert result.key_confidence > 0.5
+
+
+def test_the_bass_line_is_the_notes_the_bass_plays() -> None:
+    """Short sawtooth notes G2, Eb2, F2 (half, a quarter, a quarter of the bars) under drums:
+    the bass line puts nearly all its weight on those three, in that order."""
+    evidence = key_module.key_evidence(relative_loop(7)[:, 0], RATE)
+    assert evidence is not None
+    bass, _ = key_module.chromas(evidence, key_module.DEFAULT_SETTING.partial_decay)
+    shares = bass / bass.sum()
+    assert shares[7] > shares[3] > 0.15 and shares[5] > 0.15
+    assert shares[[7, 3, 5]].sum() > 0.9
 
 
 def test_drums_alone_have_no_key() -> None:
@@ -96,6 +119,33 @@ def test_the_tempo_is_the_octave_a_listener_taps(
     result = analyze_signal(drum_groove(bpm, 16.0, kicks=kicks, snares=snares, hats=hats), RATE)
     assert result.tempo_bpm == pytest.approx(bpm, rel=0.01)
     assert result.tempo_alternatives_bpm[0] == pytest.approx(other, rel=0.01)
+
+
+@pytest.mark.parametrize("bpm", [110.0, 120.0, 128.0, 140.0])
+@pytest.mark.parametrize("seconds", [6.0, 20.0])
+def test_a_metronome_is_tapped_where_it_clicks(bpm: float, seconds: float) -> None:
+    """Clicks all alike, one a beat, give no reason to hear a half: 120 stays 120, however much
+    the octave model's tempo prior leans toward 60 (it was read as 60.1 before)."""
+    result = analyze_signal(metronome(bpm, seconds), RATE)
+    assert result.tempo_bpm == pytest.approx(bpm, rel=0.01)
+    assert any(abs(t - bpm / 2) < 0.01 * bpm for t in result.tempo_alternatives_bpm)
+
+
+def test_a_half_is_heard_only_where_alternate_beats_differ() -> None:
+    """Alternation: a metronome's beats are all alike; a half-time groove's alternate beats are
+    a kick and a snare, and a four-on-the-floor kick alone is alike again."""
+    frame_s = HOP / RATE
+
+    def alternation(samples: np.ndarray, bpm: float) -> float:
+        spectrum = _magnitude(np.ascontiguousarray(samples[:, 0]))
+        bands = tempo_module.onset_bands(spectrum, RATE, HOP)
+        return tempo_module.alternation(bands, bpm, frame_s)
+
+    dubstep = drum_groove(140.0, 16.0, kicks=(0, 10), snares=(8,), hats=EIGHTHS)
+    four = drum_groove(128.0, 16.0, kicks=(0, 4, 8, 12), snares=(), hats=())
+    assert alternation(metronome(120.0, 6.0), 120.0) < tempo_module.MIN_ALTERNATION / 2
+    assert alternation(four, 128.0) < tempo_module.MIN_ALTERNATION / 2
+    assert alternation(dubstep, 140.0) > 2 * tempo_module.MIN_ALTERNATION
 
 
 def test_the_json_adds_the_runner_up_and_the_alternatives() -> None:

@@ -9,12 +9,15 @@ profiles.
    (eight partials falling by `PARTIAL_DECAY` each; non-negative least squares). A bass note's
    third and fifth partials (a fifth and a major third above) no longer count as notes of their
    own: left in, they outvote the bass and pull the estimate a fifth off.
-3. **Bass and harmony**: the notes under C3 make the bass chroma, the rest the harmony chroma;
-   each segment counts by its loudness, log-compressed (a loud drop counts more than a quiet
-   intro, not ten times more).
+3. **Bass and harmony**: the notes from C3 up make the harmony chroma, each segment counted by
+   its loudness, log-compressed (a loud drop counts more than a quiet intro, not ten times
+   more); under C3 the bass line: each segment's strongest bass pitch class, counted by its
+   loudness and by how clearly it stands out (`bass_line`).
 4. **Profiles**: each of the 24 keys scores the correlation of the harmony chroma with its
-   profile plus `bass_weight` × that of the bass chroma. Nothing looks at how the file ends, so
-   a loop, a fade or an excerpt is read like a whole song.
+   profile plus `bass_weight` × that of the bass chroma, plus `tonic_weight` × the bass line's
+   share on its tonic: relative keys share their notes, and the bass tells which one is home.
+   Nothing looks at how the file ends, so a loop, a fade or an excerpt is read like a whole
+   song.
 
 The estimate carries the runner-up key and a confidence calibrated on Musia's own renders (the
 share of estimates that are right at that margin, bench/analysis_accuracy.py); audio without
@@ -82,10 +85,14 @@ class KeySetting:
     profile: str = "krumhansl"
     bass_weight: float = 0.25
     partial_decay: float = 0.5
+    # × the bass line's share on each key's tonic: a key and its relative share their notes, and
+    # the harmony alone cannot tell them apart (i7–VI–VII in G minor sounds Bb major's chords);
+    # the bass rests on the tonic.
+    tonic_weight: float = 0.0
 
 
 # Music with drums (club tracks, hip-hop, pop): chosen on the tune half of Musia's renders.
-DEFAULT_SETTING = KeySetting()
+DEFAULT_SETTING = KeySetting(tonic_weight=0.3)
 # Pitched instruments alone (no drums: a choir, strings, a piano piece): the classical corpus
 # profile and more weight on the bass, chosen on rendered Bach chorales (cross-validated).
 PITCHED_SETTING = KeySetting("albrecht", 0.5, 0.7)
@@ -169,26 +176,57 @@ def decide(evidence: KeyEvidence, setting: KeySetting = DEFAULT_SETTING) -> KeyE
 def decide_scores(
     evidence: KeyEvidence, setting: KeySetting = DEFAULT_SETTING
 ) -> npt.NDArray[np.float64]:
-    """Harmony correlation plus `bass_weight` × bass correlation, for the 24 keys."""
+    """Harmony correlation plus `bass_weight` × bass correlation plus `tonic_weight` × the bass
+    line's share on the key's tonic, for the 24 keys."""
+    import numpy as np
+
     bass, harmony = chromas(evidence, setting.partial_decay)
     major, minor = PROFILES[setting.profile]
-    return key_scores(harmony, major, minor) + setting.bass_weight * key_scores(bass, major, minor)
+    scores = key_scores(harmony, major, minor)
+    scores = scores + setting.bass_weight * key_scores(bass, major, minor)
+    total = float(bass.sum())
+    if setting.tonic_weight and total > 0:
+        scores = scores + setting.tonic_weight * np.tile(bass / total, 2)
+    return scores
 
 
 def chromas(
     evidence: KeyEvidence, partial_decay: float
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """(bass, harmony) chroma: note strengths log-compressed, summed over time, folded."""
+    """(bass, harmony) chroma: note strengths log-compressed, summed over time, folded; the bass
+    as the bass line (`bass_line`)."""
     import numpy as np
 
     notes = evidence.notes(partial_decay)
     peak = float(notes.max())
     compressed = np.log1p(COMPRESSION * notes / peak) if peak > 0 else notes
-    per_note = compressed.sum(axis=1)
-    folded = np.zeros((2, 12))
-    for index, value in enumerate(per_note):
-        folded[0 if index < BASS_NOTES else 1, (LOWEST_MIDI + index) % 12] += value
-    return folded[0], folded[1]
+    harmony = np.zeros(12)
+    for index, value in enumerate(compressed[BASS_NOTES:].sum(axis=1)):
+        harmony[(LOWEST_MIDI + BASS_NOTES + index) % 12] += value
+    return bass_line(notes[:BASS_NOTES], peak), harmony
+
+
+def bass_line(bass: npt.NDArray[np.float64], peak: float) -> npt.NDArray[np.float64]:
+    """The pitch classes the bass plays: in each half-second segment one note, the strongest
+    pitch class under C3, counted by its loudness (log-compressed against `peak`, the loudest
+    note of the piece) and by how clearly it stands out (its share of the segment's bass, 1/12
+    counting nothing). Summed note by note instead, a short low note's spectral spread (a 16th
+    at 98 Hz covers a semitone either side) and a kick's broadband thump fill every pitch class
+    and the bass no longer says where the tonic is."""
+    import numpy as np
+
+    folded = np.zeros((12, bass.shape[1]))
+    for index, row in enumerate(bass):
+        folded[(LOWEST_MIDI + index) % 12] += row
+    strongest = folded.max(axis=0)
+    if peak <= 0:
+        return np.zeros(12)
+    clarity = np.clip((strongest / np.maximum(folded.sum(axis=0), 1e-12) - 1 / 12) * 12 / 11, 0, 1)
+    weights = np.log1p(COMPRESSION * strongest / peak) * clarity
+    line: npt.NDArray[np.float64] = np.bincount(
+        folded.argmax(axis=0), weights=weights, minlength=12
+    ).astype(np.float64)
+    return line
 
 
 def key_evidence(mono: npt.NDArray[np.float32], sample_rate: int) -> KeyEvidence | None:

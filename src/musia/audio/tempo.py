@@ -10,8 +10,10 @@
    the snare once a bar) and a double-time one (drum and bass: two-step kicks under 16th hats)
    are told apart by where the kick (the low band's onsets) and the hats (the high band's) repeat
    and by how many onsets fall in a beat, weighed by a logistic model fitted on one half of
-   Musia's renders (bench/analysis_accuracy.py scores it on the other). The other octaves are
-   reported as alternatives.
+   Musia's renders (bench/analysis_accuracy.py scores it on the other). The model only weighs
+   evidence the sound has: a half is heard only where alternate beats differ (`alternation`),
+   so onsets all alike and evenly spaced (a metronome) are tapped where they are. The other
+   octaves are reported as alternatives.
 3. **Precise tempo**: the autocorrelation peak (a parabola through its frames), then the
    period and phase of the comb of beats that collects the most onset strength (`_comb_fit`):
    a few hundredths of a BPM, where a beat tracker alone is quantised to its 23 ms frames.
@@ -102,7 +104,7 @@ def estimate_tempo(bands: OnsetBands, sample_rate: int, hop: int) -> TempoEstima
         return TempoEstimate(None, 0.0, (), onset_times)
     bpm, factors = _octave(bands, autocorrelation, bpm, len(onset_times), frame_s)
     bpm = _comb_fit(envelope, _refine(autocorrelation, bpm, frame_s), frame_s)
-    alternatives = tuple(round(bpm * factor, 3) for factor in factors)
+    alternatives = tuple(round(float(bpm) * factor, 3) for factor in factors)
     _, beat_frames = librosa.beat.beat_track(
         onset_envelope=envelope,
         sr=sample_rate,
@@ -216,6 +218,9 @@ OCTAVE_WEIGHTS = (-2.226, 4.015, 0.25, -0.384, 0.338, 2.928, 0.047)
 OCTAVE_BIAS = -2.131
 MAX_ACCENT = 2.0  # octaves; renders of every style measure under 2.1
 OCTAVE_SURE = 0.5  # the model must be this sure to move away from the autocorrelation's octave
+# Alternate beats must differ this much (`alternation`) for a half to be heard at all: clicks
+# measure under 0.08 (6 s of them), grooves with a kick and a snare in turn 0.25 and up.
+MIN_ALTERNATION = 0.15
 
 
 def _octave(
@@ -226,7 +231,13 @@ def _octave(
     frame_s: float,
 ) -> tuple[float, tuple[float, ...]]:
     """The octave a listener would tap, between `bpm`, its double and its half; and the factors
-    (½, 2) that give the other octaves in range, likelier first."""
+    (½, 2) that give the other octaves in range, likelier first.
+
+    Halving needs evidence in the sound itself: a half is heard when alternate beats differ (a
+    kick and a snare, a loud beat and a soft one). Evenly spaced onsets that are all alike (a
+    metronome, a four-on-the-floor kick alone) are tapped where they are, whatever the model's
+    tempo prior says: never halved, and doubled when the autocorrelation took every other one
+    for the beat."""
     onset_rate = onsets / max(len(bands.full) * frame_s, 1e-9)
     curves = (autocorrelation, _autocorrelation(bands.low), _autocorrelation(bands.high))
 
@@ -236,9 +247,15 @@ def _octave(
 
     chosen = bpm
     other: list[tuple[float, float]] = []  # (probability, factor)
-    if bpm * 2 <= OCTAVE_MAX_BPM and doubles(bpm) > OCTAVE_SURE:
+    if bpm * 2 <= OCTAVE_MAX_BPM and (
+        doubles(bpm) > OCTAVE_SURE or alternation(bands, bpm * 2, frame_s) < MIN_ALTERNATION
+    ):
         chosen = bpm * 2
-    elif bpm / 2 >= OCTAVE_MIN_BPM and doubles(bpm / 2) < 1 - OCTAVE_SURE:
+    elif (
+        bpm / 2 >= OCTAVE_MIN_BPM
+        and alternation(bands, bpm, frame_s) >= MIN_ALTERNATION
+        and doubles(bpm / 2) < 1 - OCTAVE_SURE
+    ):
         chosen = bpm / 2
     for factor in (0.5, 2.0):
         if OCTAVE_MIN_BPM <= chosen * factor <= OCTAVE_MAX_BPM:
@@ -279,21 +296,51 @@ def accent(envelope: npt.NDArray[np.float32], bpm: float, frame_s: float) -> flo
     """log2 of how much stronger the onsets on the beats of `bpm` are than those halfway
     between: a kick on every beat over soft offbeat ticks is tapped on the kick; a pattern whose
     halves are as strong is as likely tapped twice as fast."""
+    strengths = _beat_strengths((envelope,), bpm, frame_s)
+    if strengths is None:
+        return 0.0
+    ((on_beat, off_beat),) = strengths
+    ratio = math.log2((float(on_beat.sum()) + 1e-9) / (float(off_beat.sum()) + 1e-9))
+    return min(max(ratio, -MAX_ACCENT), MAX_ACCENT)  # silence between beats: a finite word
+
+
+def alternation(bands: OnsetBands, bpm: float, frame_s: float) -> float:
+    """How much alternate beats of `bpm` differ, 0 (all alike) … 1: each beat of `bpm / 2`
+    against the beat of `bpm` after it, in the whole, kick and hat envelopes, |difference| over
+    sum. A kick and a snare in turn, or a strong beat and a weak one, measure 0.25 and up; a
+    metronome under 0.08; empty off-beats 1."""
+    strengths = _beat_strengths((bands.full, bands.low, bands.high), bpm / 2, frame_s)
+    if strengths is None:
+        return 0.0
+    difference = sum(float(abs(on - off).sum()) for on, off in strengths)
+    total = sum(float((on + off).sum()) for on, off in strengths)
+    return difference / total if total > 0 else 0.0
+
+
+def _beat_strengths(
+    envelopes: tuple[npt.NDArray[np.float32], ...], bpm: float, frame_s: float
+) -> tuple[tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]], ...] | None:
+    """Per envelope, the onset strength on each beat of `bpm` and halfway after it, the beats'
+    phase the one that collects the most of the first envelope. Each position reads three frames
+    around it: an onset that straddles two frames splits its strength between them. The first
+    frame is left out: it has no frame before it to measure an onset against, so a file that
+    starts on a beat would read that beat as silent."""
     import numpy as np
+    from scipy.ndimage import uniform_filter1d
 
     period = 60.0 / bpm / frame_s
-    beats = int((len(envelope) - 1) / period)
+    beats = int((len(envelopes[0]) - 2 - period / 2) / period)  # every off-beat inside too
     if beats < MIN_BEATS:
-        return 0.0
-    index = np.arange(len(envelope))
-    signal = envelope.astype(np.float64)
-    phases = np.arange(0.0, period, 0.5)
+        return None
+    index = np.arange(len(envelopes[0]))
+    around = [uniform_filter1d(e.astype(np.float64), size=3, mode="nearest") for e in envelopes]
+    phases = np.arange(1.0, period + 1.0, 0.5)
     grid = phases[:, None] + period * np.arange(beats)[None, :]
-    on_beat = np.interp(grid, index, signal).sum(axis=1)
-    best = int(np.argmax(on_beat))
-    off_beat = float(np.interp(grid[best] + period / 2, index, signal, right=0.0).sum())
-    ratio = math.log2((float(on_beat[best]) + 1e-9) / (off_beat + 1e-9))
-    return min(max(ratio, -MAX_ACCENT), MAX_ACCENT)  # silence between beats: a finite word
+    best = grid[int(np.argmax(np.interp(grid, index, around[0]).sum(axis=1)))]
+    return tuple(
+        (np.interp(best, index, signal), np.interp(best + period / 2, index, signal))
+        for signal in around
+    )
 
 
 def double_probability(features: tuple[float, ...]) -> float:
