@@ -201,14 +201,16 @@ def baseline_bpm(mono: Any) -> float | None:
 
 
 def key_settings() -> list[Any]:
-    """The settings a choice is made among: profile × bass weight × partial decay."""
+    """The settings a choice is made among: profile × bass weight × partial decay × weight of
+    the bass line on the tonic."""
     from musia.audio.key import PROFILES, KeySetting
 
     return [
-        KeySetting(profile, bass_weight, decay)
+        KeySetting(profile, bass_weight, decay, tonic_weight)
         for profile in PROFILES
         for bass_weight in (0.0, 0.25, 0.5, 1.0)
         for decay in (0.4, 0.5, 0.6, 0.7)
+        for tonic_weight in (0.0, 0.15, 0.3, 0.5)
     ]
 
 
@@ -279,7 +281,10 @@ def cross_validated_key(cases: Sequence[Case], seed: int) -> dict[str, Any]:
 
 
 def _setting_text(setting: Any) -> str:
-    return f"{setting.profile}, bass x{setting.bass_weight:g}, partials {setting.partial_decay:g}"
+    return (
+        f"{setting.profile}, bass x{setting.bass_weight:g}, partials {setting.partial_decay:g}, "
+        f"tonic x{setting.tonic_weight:g}"
+    )
 
 
 # --- figures --------------------------------------------------------------------------------------
@@ -497,6 +502,11 @@ def _electronic_lines(block: dict[str, Any]) -> list[str]:
                 f"  {version:<10} key {100 * key['exact']:5.1f}% MIREX {key['mirex']:.3f}"
                 f"  tempo Acc1 {100 * tempo['acc1']:5.1f}%  (n={figures_['count']})"
             )
+    kinds = test["key"]["musia"]["confusions"]
+    lines.append(
+        "  remaining key confusions by type (held out): "
+        + ", ".join(f"{kind} {count}" for kind, count in kinds.items())
+    )
     choice = block["setting_choice"]
     if choice:
         lines.append(

@@ -217,7 +217,9 @@ def _choose(autocorrelation: npt.NDArray[np.float64], frame_s: float) -> tuple[f
 OCTAVE_WEIGHTS = (-2.226, 4.015, 0.25, -0.384, 0.338, 2.928, 0.047)
 OCTAVE_BIAS = -2.131
 MAX_ACCENT = 2.0  # octaves; renders of every style measure under 2.1
-OCTAVE_SURE = 0.5  # the model must be this sure to move away from the autocorrelation's octave
+OCTAVE_SURE = 0.7  # the model must be this sure to move away from the autocorrelation's octave:
+# house-family renders of the electronic set (both seeds) read up to 0.59 for a wrong double;
+# dubstep and the double-time test grooves 0.95 and up for the right octave.
 # Alternate beats must differ this much (`alternation`) for a half to be heard at all: clicks
 # measure under 0.08 (6 s of them), grooves with a kick and a snare in turn 0.25 and up.
 MIN_ALTERNATION = 0.15
