@@ -1,0 +1,176 @@
+"""Plays a part's notes on a multi-sampled `Instrument` (`musia.audio.multisample`) into one
+mono buffer, as a Sampler would: the zone nearest each key, transposed by resampling, a sustained
+zone looping until the note-off, then the patch's release; the clip's pitch-bend envelope bends
+the notes it covers (808 glides, slides) and its cut-off envelope sweeps a low-pass over the part
+(the build's filter opening).
+
+Drums play each hit to the end of its sample, an open hat is choked by the next closed or pedal
+hat. A note that repeats with the same length and no bend is rendered once and copied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from musia.audio.engine import SAMPLE_RATE, Mono, swept_low_pass
+from musia.audio.multisample import Instrument, Zone, patches
+from musia.core.model import Track
+
+DEFAULT_RELEASE_S = 0.06
+VELOCITY_CURVE = 1.5  # gain = (velocity / 127) ** this: 16 dB from velocity 40 to 127
+OPEN_HATS, CHOKING_HATS = frozenset({46}), frozenset({42, 44})
+CHOKE_S = 0.01
+# The cut-off envelope's 0 … 1 as Hz: 80 Hz (closed) … 18 kHz, exponentially.
+CUTOFF_CLOSED_HZ, CUTOFF_OPEN_HZ = 80.0, 18_000.0
+CUTOFF_Q = 0.9
+BEND_STEP_S = 0.005  # the pitch-bend envelope is read this often
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    start: int  # frame
+    pitch: int
+    velocity: int
+    gate: int  # frames to the note-off
+    bend: npt.NDArray[np.float64] | None  # semitones per frame from the start, or None
+    limit: int  # frames after which it is cut (choke, end of the buffer)
+
+
+def play_track(instrument: Instrument, track: Track, bpm: float, frames: int) -> Mono:
+    """Every note of `track` on `instrument`, with its clips' envelopes, into `frames` frames."""
+    seconds_per_beat = 60.0 / bpm
+    hits = _choked(_hits(track, seconds_per_beat, frames), instrument.drums)
+    out = np.zeros(frames, dtype=np.float32)
+    cache: dict[tuple[int, int, int, int], Mono] = {}
+    for hit in hits:
+        zone = instrument.zone_for(hit.pitch)
+        if hit.bend is None:
+            key = (id(zone), hit.pitch, hit.gate, hit.limit)
+            mono = cache.get(key)
+            if mono is None:
+                mono = cache[key] = _voice(zone, hit, instrument.drums)
+        else:
+            mono = _voice(zone, hit, instrument.drums)
+        end = min(frames, hit.start + len(mono))
+        out[hit.start : end] += mono[: end - hit.start] * np.float32(
+            (hit.velocity / 127) ** VELOCITY_CURVE
+        )
+    cutoff = cutoff_curve(track, seconds_per_beat, frames)
+    if cutoff is not None:
+        out = swept_low_pass(out.astype(np.float64), cutoff, CUTOFF_Q).astype(np.float32)
+    return out
+
+
+def cutoff_hz(value: float | npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    ratio = CUTOFF_OPEN_HZ / CUTOFF_CLOSED_HZ
+    result: npt.NDArray[np.float64] = CUTOFF_CLOSED_HZ * ratio ** np.clip(value, 0.0, 1.0)
+    return result
+
+
+def cutoff_curve(
+    track: Track, seconds_per_beat: float, frames: int
+) -> npt.NDArray[np.float64] | None:
+    """The low-pass's cut-off (Hz) per frame from the clips' "cutoff" envelopes (open where a clip
+    has none); None when no clip has one."""
+    if not any(clip.envelope("cutoff") for clip in track.clips):
+        return None
+    values = np.ones(frames)
+    for clip in track.clips:
+        envelope = clip.envelope("cutoff")
+        if envelope is None:
+            continue
+        start = round(clip.start_beats * seconds_per_beat * SAMPLE_RATE)
+        end = min(frames, round((clip.start_beats + clip.length_beats) * seconds_per_beat
+                                * SAMPLE_RATE))  # fmt: skip
+        if end <= start:
+            continue
+        beats = (np.arange(start, end) / SAMPLE_RATE / seconds_per_beat) - clip.start_beats
+        times = [p.time_beats for p in envelope.points]
+        values[start:end] = np.interp(beats, times, [p.value for p in envelope.points])
+    return cutoff_hz(values)
+
+
+def _hits(track: Track, seconds_per_beat: float, frames: int) -> list[_Hit]:
+    hits = []
+    for clip in track.clips:
+        bend = clip.envelope("pitch_bend")
+        for note in clip.notes:
+            start_beats = clip.start_beats + note.start_beats
+            start = round(start_beats * seconds_per_beat * SAMPLE_RATE)
+            if start >= frames:
+                continue
+            gate = max(1, round(note.duration_beats * seconds_per_beat * SAMPLE_RATE))
+            curve = None
+            if bend is not None:
+                span = note.duration_beats + 1.0  # the release bends along
+                steps = np.arange(0.0, span, BEND_STEP_S / seconds_per_beat)
+                semis = np.array([bend.value_at(note.start_beats + b) for b in steps])
+                if np.any(semis != 0):
+                    curve = semis
+            hits.append(_Hit(start, note.pitch, note.velocity, gate, curve, frames - start))
+    hits.sort(key=lambda h: (h.start, h.pitch))
+    return hits
+
+
+def _choked(hits: list[_Hit], drums: bool) -> list[_Hit]:
+    """An open hat stops where the next closed or pedal hat starts."""
+    if not drums:
+        return hits
+    closing = [h.start for h in hits if h.pitch in CHOKING_HATS]
+    out = []
+    for hit in hits:
+        if hit.pitch in OPEN_HATS and closing:
+            after = np.searchsorted(closing, hit.start, side="right")
+            if after < len(closing):
+                cut = closing[after] - hit.start + round(CHOKE_S * SAMPLE_RATE)
+                hit = _Hit(hit.start, hit.pitch, hit.velocity, hit.gate, hit.bend,
+                           min(hit.limit, cut))  # fmt: skip
+        out.append(hit)
+    return out
+
+
+def _voice(zone: Zone, hit: _Hit, drums: bool) -> Mono:
+    patch = patches()[zone.patch]
+    one_shot = drums or patch.get("kind") == "drum"
+    release = float(patch.get("release_s", DEFAULT_RELEASE_S))
+    rate = 1.0 if one_shot else 2.0 ** ((hit.pitch - zone.root_key) / 12)
+    source = zone.audio
+    if one_shot or zone.loop is None:
+        length = len(source) if one_shot else min(
+            hit.gate + round(release * SAMPLE_RATE), int((len(source) - 1) / rate)
+        )
+    else:
+        length = hit.gate + round(release * SAMPLE_RATE)
+    length = max(1, min(length, hit.limit))
+    if hit.bend is not None:
+        semis = np.interp(
+            np.arange(length) / SAMPLE_RATE,
+            np.arange(len(hit.bend)) * BEND_STEP_S,
+            hit.bend,
+        )
+        position = np.cumsum(rate * 2.0 ** (semis / 12)) - rate
+    else:
+        position = rate * np.arange(length, dtype=np.float64)
+    if zone.loop is not None and not one_shot:
+        loop_start, loop_end = zone.loop
+        past = position >= loop_end
+        position[past] = loop_start + np.mod(position[past] - loop_start, loop_end - loop_start)
+    else:
+        length = min(length, int(np.searchsorted(position, len(source) - 1)))
+        position = position[:length]
+    index = position.astype(np.int64)
+    fraction = (position - index).astype(np.float32)
+    np.clip(index, 0, len(source) - 2, out=index)
+    now = source[index]
+    mono: Mono = now + (source[index + 1] - now) * fraction
+    if not one_shot and hit.gate < length:  # the note-off: the release
+        fall = length - hit.gate
+        mono[hit.gate :] *= np.exp(np.linspace(0.0, -6.91, fall, dtype=np.float32))
+    if length >= hit.limit or (one_shot and length < len(source)):  # cut short: no click
+        fade = min(length, round(CHOKE_S * SAMPLE_RATE))
+        mono[length - fade :] *= np.linspace(1.0, 0.0, fade, dtype=np.float32)
+    return mono
+
