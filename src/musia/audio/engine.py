@@ -201,23 +201,26 @@ def _filter(signal: F64, patch: dict[str, Any], pitch: int, t: F64) -> F64:
     cutoff *= 2.0 ** (float(patch.get("key_track", 0.5)) * (pitch - 60) / 12)
     env = float(patch.get("env_hz", 0.0)) * _decay(t, float(patch.get("env_decay_s", 0.2)))
     q = 0.707 + 12.0 * float(patch.get("resonance", 0.0)) ** 2
-    return swept_low_pass(signal, cutoff + env, q)
+    return swept_low_pass(signal, (cutoff + env)[::FILTER_BLOCK], q)
 
 
-def swept_low_pass(signal: F64, cutoff_hz: F64 | float, q: float) -> F64:
-    """An RBJ low-pass biquad whose cut-off may move: new coefficients every `FILTER_BLOCK`
-    frames, the filter's state carried across (blocks where it does not move are one call)."""
+def swept_low_pass(signal: F64, cutoff_hz: F64 | float, q: float, block: int = FILTER_BLOCK) -> F64:
+    """An RBJ low-pass biquad whose cut-off may move: `cutoff_hz` is one value, or one per
+    `block` frames; the coefficients change where it moves by more than 1 %, the filter's state
+    carried across (a stretch where it does not move is one call)."""
     from scipy.signal import lfilter
 
-    cutoffs = np.broadcast_to(np.asarray(cutoff_hz, dtype=np.float64), signal.shape)
-    starts = np.arange(0, len(signal), FILTER_BLOCK)
-    per_block = np.clip(cutoffs[starts], 20.0, SAMPLE_RATE * 0.45)
+    blocks = -(-len(signal) // block)
+    per_block = np.clip(
+        np.broadcast_to(np.asarray(cutoff_hz, dtype=np.float64), (blocks,)), 20.0,
+        SAMPLE_RATE * 0.45,
+    )  # fmt: skip
     moved = np.flatnonzero(np.abs(np.diff(np.log(per_block))) > 0.01) + 1
-    bounds = [0, *starts[moved].tolist(), len(signal)]
+    bounds = [0, *(moved * block).tolist(), len(signal)]
     out = np.empty_like(signal)
     state = np.zeros(2)
     for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
-        b, a = low_pass_coefficients(float(cutoffs[lo]), q)
+        b, a = low_pass_coefficients(float(per_block[lo // block]), q)
         out[lo:hi], state = lfilter(b, a, signal[lo:hi] + DENORMAL_GUARD, zi=state)
     return out
 

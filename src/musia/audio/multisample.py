@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from musia.audio.engine import Mono, Rendered, render_note
+from musia.audio.engine import SAMPLE_RATE, Mono, Rendered, render_note
 from musia.files import cache_folder, write_bytes_atomic
 
 ZONE_STEP = 4  # semitones between zone roots
@@ -96,14 +96,18 @@ def kit(name: str) -> dict[int, str]:
     return base | {int(key): patch for key, patch in own.items() if key != "extends"}
 
 
-def instrument_for(style: str, part: str, keys: Iterable[int], *, drums: bool) -> Instrument:
-    """The instrument that plays `keys` of `part` in `style`."""
+def instrument_for(
+    style: str, part: str, keys: Iterable[int], *, drums: bool, highpass_hz: float = 0.0
+) -> Instrument:
+    """The instrument that plays `keys` of `part` in `style`; with `highpass_hz`, its zones are
+    high-passed there (the desk's high-pass, applied once per zone rather than to the whole part:
+    the filter is linear, and its ringing is far shorter than any note)."""
     sounds = sounds_for(style)
     played = sorted(set(keys))
     if drums:
         pieces = kit(str(sounds["kit"]))
         zones = tuple(
-            _zone(pieces.get(key, "tom" if key in TOMS else "perc"), key, key, key)
+            _zone(pieces.get(key, "tom" if key in TOMS else "perc"), key, key, key, highpass_hz)
             for key in played
         )
         return Instrument(str(sounds["kit"]), zones, drums=True)
@@ -115,11 +119,12 @@ def instrument_for(style: str, part: str, keys: Iterable[int], *, drums: bool) -
         if not inside:
             continue
         if patches()[patch].get("kind") == "drum":  # one hit whatever the key (impacts)
-            zones.append(_zone(patch, inside[len(inside) // 2], low, high))
+            zones.append(_zone(patch, inside[len(inside) // 2], low, high, highpass_hz))
             continue
         for root in _roots(inside):
             zones.append(
-                _zone(patch, root, max(low, root - ZONE_STEP // 2), min(high, root + 1))
+                _zone(patch, root, max(low, root - ZONE_STEP // 2), min(high, root + 1),
+                      highpass_hz)  # fmt: skip
             )
     name = "+".join(dict.fromkeys(patch for _, patch in ranges))
     return Instrument(name, _cover(tuple(zones)), drums=False)
@@ -157,9 +162,21 @@ def _with_range(zone: Zone, low: int, high: int) -> Zone:
     return Zone(zone.patch, zone.root_key, low, high, zone.audio, zone.loop)
 
 
-def _zone(patch: str, root: int, low: int, high: int) -> Zone:
-    rendered = rendered_zone(patch, root)
+def _zone(patch: str, root: int, low: int, high: int, highpass_hz: float = 0.0) -> Zone:
+    rendered = high_passed(patch, root, highpass_hz)
     return Zone(patch, root, low, high, rendered.audio, rendered.loop)
+
+
+@lru_cache(maxsize=1024)
+def high_passed(patch: str, root: int, highpass_hz: float) -> Rendered:
+    from scipy.signal import butter, sosfilt
+
+    rendered = rendered_zone(patch, root)
+    if highpass_hz <= 0:
+        return rendered
+    sos = butter(2, highpass_hz, "highpass", fs=SAMPLE_RATE, output="sos")
+    audio = sosfilt(sos, rendered.audio).astype(np.float32)
+    return Rendered(audio, rendered.loop)
 
 
 @lru_cache(maxsize=1024)

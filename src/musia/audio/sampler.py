@@ -26,6 +26,7 @@ CHOKE_S = 0.01
 # The cut-off envelope's 0 … 1 as Hz: 80 Hz (closed) … 18 kHz, exponentially.
 CUTOFF_CLOSED_HZ, CUTOFF_OPEN_HZ = 80.0, 18_000.0
 CUTOFF_Q = 0.9
+CUTOFF_BLOCK = 512  # frames the part's swept filter holds its cut-off (12 ms)
 BEND_STEP_S = 0.005  # the pitch-bend envelope is read this often
 
 
@@ -48,20 +49,32 @@ def play_track(instrument: Instrument, track: Track, bpm: float, frames: int) ->
     for hit in hits:
         zone = instrument.zone_for(hit.pitch)
         if hit.bend is None:
-            key = (id(zone), hit.pitch, hit.gate, hit.limit)
+            key = (id(zone), hit.pitch, hit.gate, min(hit.limit, len(zone.audio) * 4 + hit.gate))
             mono = cache.get(key)
             if mono is None:
                 mono = cache[key] = _voice(zone, hit, instrument.drums)
         else:
             mono = _voice(zone, hit, instrument.drums)
         end = min(frames, hit.start + len(mono))
-        out[hit.start : end] += mono[: end - hit.start] * np.float32(
-            (hit.velocity / 127) ** VELOCITY_CURVE
-        )
+        level = (hit.velocity / 127) ** VELOCITY_CURVE * 10 ** (_gain_db(zone) / 20)
+        out[hit.start : end] += mono[: end - hit.start] * np.float32(level)
     cutoff = cutoff_curve(track, seconds_per_beat, frames)
     if cutoff is not None:
-        out = swept_low_pass(out.astype(np.float64), cutoff, CUTOFF_Q).astype(np.float32)
+        _sweep(out, cutoff)
     return out
+
+
+def _sweep(out: Mono, cutoff: npt.NDArray[np.float64]) -> None:
+    """The low-pass over the stretches where it is not open (in place), each with a tail while
+    the filter's ringing dies: an open filter (18 kHz) leaves the signal as it is."""
+    closed = np.concatenate(([False], cutoff < CUTOFF_OPEN_HZ * 0.99, [False]))
+    edges = np.flatnonzero(np.diff(closed.astype(np.int8)))
+    tail = 4  # blocks
+    for first, last in zip(edges[::2], edges[1::2], strict=True):
+        stop = min(len(cutoff), last + tail)
+        lo, hi = first * CUTOFF_BLOCK, min(len(out), stop * CUTOFF_BLOCK)
+        part = out[lo:hi].astype(np.float64)
+        out[lo:hi] = swept_low_pass(part, cutoff[first:stop], CUTOFF_Q, CUTOFF_BLOCK)
 
 
 def cutoff_hz(value: float | npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -73,21 +86,22 @@ def cutoff_hz(value: float | npt.NDArray[np.float64]) -> npt.NDArray[np.float64]
 def cutoff_curve(
     track: Track, seconds_per_beat: float, frames: int
 ) -> npt.NDArray[np.float64] | None:
-    """The low-pass's cut-off (Hz) per frame from the clips' "cutoff" envelopes (open where a clip
-    has none); None when no clip has one."""
+    """The low-pass's cut-off (Hz) per `CUTOFF_BLOCK` frames from the clips' "cutoff" envelopes
+    (open where a clip has none); None when no clip has one."""
     if not any(clip.envelope("cutoff") for clip in track.clips):
         return None
-    values = np.ones(frames)
+    block_rate = SAMPLE_RATE / CUTOFF_BLOCK
+    values = np.ones(-(-frames // CUTOFF_BLOCK))
     for clip in track.clips:
         envelope = clip.envelope("cutoff")
         if envelope is None:
             continue
-        start = round(clip.start_beats * seconds_per_beat * SAMPLE_RATE)
-        end = min(frames, round((clip.start_beats + clip.length_beats) * seconds_per_beat
-                                * SAMPLE_RATE))  # fmt: skip
+        start = round(clip.start_beats * seconds_per_beat * block_rate)
+        end = min(len(values), round((clip.start_beats + clip.length_beats) * seconds_per_beat
+                                     * block_rate))  # fmt: skip
         if end <= start:
             continue
-        beats = (np.arange(start, end) / SAMPLE_RATE / seconds_per_beat) - clip.start_beats
+        beats = (np.arange(start, end) / block_rate / seconds_per_beat) - clip.start_beats
         times = [p.time_beats for p in envelope.points]
         values[start:end] = np.interp(beats, times, [p.value for p in envelope.points])
     return cutoff_hz(values)
@@ -116,24 +130,36 @@ def _hits(track: Track, seconds_per_beat: float, frames: int) -> list[_Hit]:
 
 
 def _choked(hits: list[_Hit], drums: bool) -> list[_Hit]:
-    """An open hat stops where the next closed or pedal hat starts."""
+    """A drum is one voice per key, as on a drum machine: a hit stops where the next hit of its
+    key starts (a snare roll is a roll, not a wash), and an open hat where the next closed or
+    pedal hat does."""
     if not drums:
         return hits
-    closing = [h.start for h in hits if h.pitch in CHOKING_HATS]
+    fade = round(CHOKE_S * SAMPLE_RATE)
+    closing = np.array([h.start for h in hits if h.pitch in CHOKING_HATS], dtype=np.int64)
+    next_same: dict[int, int] = {}
     out = []
-    for hit in hits:
-        if hit.pitch in OPEN_HATS and closing:
-            after = np.searchsorted(closing, hit.start, side="right")
+    for hit in reversed(hits):
+        cuts = [hit.limit]
+        if hit.pitch in next_same:
+            cuts.append(next_same[hit.pitch] - hit.start + fade)
+        if hit.pitch in OPEN_HATS and len(closing):
+            after = int(np.searchsorted(closing, hit.start, side="right"))
             if after < len(closing):
-                cut = closing[after] - hit.start + round(CHOKE_S * SAMPLE_RATE)
-                hit = _Hit(hit.start, hit.pitch, hit.velocity, hit.gate, hit.bend,
-                           min(hit.limit, cut))  # fmt: skip
-        out.append(hit)
+                cuts.append(int(closing[after]) - hit.start + fade)
+        next_same[hit.pitch] = hit.start
+        out.append(_Hit(hit.start, hit.pitch, hit.velocity, hit.gate, hit.bend, min(cuts)))
+    out.reverse()
     return out
 
 
+def _gain_db(zone: Zone) -> float:
+    """The patch's level in its kit (a library sample plays at its own)."""
+    return float(patches().get(zone.patch, {}).get("gain_db", 0.0))
+
+
 def _voice(zone: Zone, hit: _Hit, drums: bool) -> Mono:
-    patch = patches()[zone.patch]
+    patch = patches().get(zone.patch, {})
     one_shot = drums or patch.get("kind") == "drum"
     release = float(patch.get("release_s", DEFAULT_RELEASE_S))
     rate = 1.0 if one_shot else 2.0 ** ((hit.pitch - zone.root_key) / 12)

@@ -221,12 +221,17 @@ def _render_produced(
     if not tracks:
         raise InvalidInput("the song has no notes to render")
     chosen = _library_drums(library)
+    mix = load_style(song.style).mix
     channels = []
     for track in tracks:
         if progress:
             progress(track.name)
         keys = [n.pitch for c in track.clips for n in c.notes]
-        instrument = instrument_for(song.style, track.part, keys, drums=track.is_drums)
+        settings = mix.parts.get(track.part)
+        instrument = instrument_for(
+            song.style, track.part, keys, drums=track.is_drums,
+            highpass_hz=settings.highpass_hz if settings else 0.0,
+        )  # fmt: skip
         if track.is_drums and chosen:
             instrument = _with_library(instrument, chosen)
         audio = play_track(instrument, track, song.bpm, total_frames)
@@ -236,7 +241,7 @@ def _render_produced(
         channels.append(Channel("drums", loop))
     mastered = mix_down(
         channels,
-        load_style(song.style).mix,
+        mix,
         bpm=song.bpm,
         kicks_s=_kick_times(song),
         sample_rate=SAMPLE_RATE,
