@@ -20,7 +20,7 @@ from musia.audio.multisample import Instrument, Zone, patches
 from musia.core.model import Track
 
 DEFAULT_RELEASE_S = 0.06
-VELOCITY_CURVE = 1.5  # gain = (velocity / 127) ** this: 16 dB from velocity 40 to 127
+VELOCITY_CURVE = 2.0  # gain = (velocity / 127) ** this: 20 dB from velocity 40 to 127
 OPEN_HATS, CHOKING_HATS = frozenset({46}), frozenset({42, 44})
 CHOKE_S = 0.01
 # The cut-off envelope's 0 … 1 as Hz: 80 Hz (closed) … 18 kHz, exponentially.
