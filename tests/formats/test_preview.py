@@ -238,3 +238,27 @@ def test_without_a_choice_a_system_soundfont_comes_before_the_bundled_one(
     monkeypatch.delenv("MUSIA_SOUNDFONT", raising=False)  # the tests pin the bundled one
     system = [p for p in SYSTEM_SOUNDFONTS if p.is_file()]
     assert find_soundfont() == (system[0] if system else bundled_soundfont())
+
+
+def test_the_librarys_chosen_one_shot_plays_in_the_preview(song: Song, tmp_path: Path) -> None:
+    from musia.core.sample_choice import LibrarySample, SampleChoice
+    from musia.library_samples import ChosenSamples
+
+    # A "clap" that is a 3 kHz beep: where the song claps, the drums stem beeps.
+    t = np.arange(RATE // 5) / RATE
+    beep = 0.8 * np.sin(2 * np.pi * 3000 * t) * np.exp(-t * 20)
+    path = tmp_path / "beep clap.wav"
+    soundfile.write(path, beep, RATE, subtype="PCM_16")
+    drums = song.track("drums")
+    assert drums is not None
+    clap_key = next(n.pitch for n in drums.absolute_notes() if n.pitch in (38, 39, 40))
+    sample = LibrarySample(id=str(path), name=path.name, kind="clap")
+    chosen = ChosenSamples(SampleChoice(((clap_key, sample),), None), {sample.id: path})
+
+    def tone_share(preview: Preview) -> float:
+        stem = next(s for s in preview.stems if s.part == "drums").audio.mean(axis=0)
+        spectrum = np.abs(np.fft.rfft(stem.astype(np.float64))) ** 2
+        freqs = np.fft.rfftfreq(len(stem), 1 / RATE)
+        return float(spectrum[(freqs > 2990) & (freqs < 3010)].sum() / spectrum.sum())
+
+    assert tone_share(render_song(song, library=chosen)) > 10 * tone_share(render_song(song))
