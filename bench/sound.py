@@ -88,10 +88,13 @@ def drop_spans(song: Any, rate: int) -> tuple[list[tuple[int, int]], int | None]
     top = max(s.energy for s in song.sections)
     seconds_per_bar = song.bar_beats * 60.0 / song.bpm
     spans = [
-        (round(s.start_bar * seconds_per_bar * rate),
-         round((s.start_bar + s.bars) * seconds_per_bar * rate))
-        for s in song.sections if s.energy == top
-    ]  # fmt: skip
+        (
+            round(s.start_bar * seconds_per_bar * rate),
+            round((s.start_bar + s.bars) * seconds_per_bar * rate),
+        )
+        for s in song.sections
+        if s.energy == top
+    ]
     first = spans[0][0] if spans and spans[0][0] > 0 else None
     return spans, first
 
@@ -227,9 +230,12 @@ def speed(prompt: str) -> dict[str, float]:
                 if keys:
                     part = mix.parts.get(track.part)
                     multisample.instrument_for(
-                        song.style, track.part, keys, drums=track.is_drums,
+                        song.style,
+                        track.part,
+                        keys,
+                        drums=track.is_drums,
                         highpass_hz=part.highpass_hz if part else 0.0,
-                    )  # fmt: skip
+                    )
             cold_s, cold_cpu_s = time.perf_counter() - start, time.process_time() - start_cpu
         finally:
             if previous is None:
@@ -267,11 +273,19 @@ def bench(quick: bool, pictures: Path | None) -> dict[str, Any]:
             musia = render_song(song)
             general = render_song(song, general_midi=True)
             ours, gm = figures(musia, song, target), figures(general, song, GM_TARGET_LUFS)
-            rows.append({
-                "style": style, "song_style": song.style, "seed": seed, "prompt": prompt,
-                "seconds": round(song.duration_s, 1), "target_lufs": target,
-                "musia": ours, "gm": gm, "missed": passes(style, ours),
-            })  # fmt: skip
+            rows.append(
+                {
+                    "style": style,
+                    "song_style": song.style,
+                    "seed": seed,
+                    "prompt": prompt,
+                    "seconds": round(song.duration_s, 1),
+                    "target_lufs": target,
+                    "musia": ours,
+                    "gm": gm,
+                    "missed": passes(style, ours),
+                }
+            )
             if pictures is not None and seed == seeds[0]:
                 pictures.mkdir(parents=True, exist_ok=True)
                 name = style.replace(" ", "_")
@@ -288,22 +302,30 @@ def bench(quick: bool, pictures: Path | None) -> dict[str, Any]:
 
 def print_table(result: dict[str, Any]) -> None:
     keys = ("low", "crest", "lufs", "tp", "lift")
-    print(f"{'style':15} {'seed':>4} {'s':>6}  " + "  ".join(
-        f"{k + ' musia':>11} {k + ' gm':>8}" for k in keys
-    ) + "  missed")  # fmt: skip
+    print(
+        f"{'style':15} {'seed':>4} {'s':>6}  "
+        + "  ".join(f"{k + ' musia':>11} {k + ' gm':>8}" for k in keys)
+        + "  missed"
+    )
     for row in result["renders"]:
         cells = "  ".join(f"{row['musia'][k]:>11} {row['gm'][k]:>8}" for k in keys)
-        print(f"{row['style']:15} {row['seed']:>4} {row['seconds']:>6}  {cells}  "
-              f"{','.join(row['missed']) or '-'}")  # fmt: skip
-    print(f"targets: low >= {TARGET_LOW_SHARE} (club), crest <= {TARGET_CREST_DB} dB, lufs within "
-          f"{TARGET_LOUDNESS_LU} LU of the style's, tp <= {TARGET_TRUE_PEAK_DBTP} dBTP, "
-          f"lift >= {TARGET_LIFT_DB} dB")  # fmt: skip
+        print(
+            f"{row['style']:15} {row['seed']:>4} {row['seconds']:>6}  {cells}  "
+            f"{','.join(row['missed']) or '-'}"
+        )
+    print(
+        f"targets: low >= {TARGET_LOW_SHARE} (club), crest <= {TARGET_CREST_DB} dB, lufs within "
+        f"{TARGET_LOUDNESS_LU} LU of the style's, tp <= {TARGET_TRUE_PEAK_DBTP} dBTP, "
+        f"lift >= {TARGET_LIFT_DB} dB"
+    )
     if "speed" in result:
         s = result["speed"]
-        print(f"speed: {s['song_s']} s song, warm render {s['warm_s']} s ({s['realtime']}x real "
-              f"time; CPU {s['warm_cpu_s']} s, {s['realtime_cpu']}x), cold zones {s['cold_zones_s']}"
-              f" s (CPU {s['cold_zones_cpu_s']} s); targets >= {TARGET_REALTIME}x, <= "
-              f"{TARGET_COLD_S} s")  # fmt: skip
+        print(
+            f"speed: {s['song_s']} s song, warm render {s['warm_s']} s ({s['realtime']}x real "
+            f"time; CPU {s['warm_cpu_s']} s, {s['realtime_cpu']}x), cold zones {s['cold_zones_s']}"
+            f" s (CPU {s['cold_zones_cpu_s']} s); targets >= {TARGET_REALTIME}x, <= "
+            f"{TARGET_COLD_S} s"
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

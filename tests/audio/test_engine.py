@@ -3,6 +3,7 @@ a loop joins, what the sidechain, the filter, the limiter and the loudness targe
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -31,8 +32,13 @@ def _centroid_hz(audio: np.ndarray) -> float:
     return float((spectrum * freqs).sum() / spectrum.sum())
 
 
-def _track(part: str, notes: list[Note], envelopes: tuple[Envelope, ...] = (),
-           channel: int = 0, beats: float = 16.0) -> Track:  # fmt: skip
+def _track(
+    part: str,
+    notes: list[Note],
+    envelopes: tuple[Envelope, ...] = (),
+    channel: int = 0,
+    beats: float = 16.0,
+) -> Track:
     clip = Clip("clip", 0.0, beats, tuple(notes), envelopes)
     return Track(part.title(), part, 0, channel, 0, (clip,))
 
@@ -95,7 +101,7 @@ def test_zones_cover_the_keys_a_part_plays_every_few_semitones() -> None:
     keys = list(range(40, 72))
     instrument = instrument_for("house", "pad", keys, drums=False)
     roots = [z.root_key for z in instrument.zones]
-    assert all(b - a == ZONE_STEP for a, b in zip(roots, roots[1:], strict=False))
+    assert all(b - a == ZONE_STEP for a, b in itertools.pairwise(roots))
     for key in keys:
         zone = instrument.zone_for(key)
         assert zone.low_key <= key <= zone.high_key
@@ -122,8 +128,15 @@ def test_a_cutoff_envelope_darkens_the_part() -> None:
 
 def test_a_pitch_bend_glides_the_note() -> None:
     note = [Note(0.0, 45, 4.0, 100)]
-    bend = Envelope("pitch_bend", (EnvelopePoint(0.0, 0.0), EnvelopePoint(1.0, 0.0),
-                                   EnvelopePoint(2.0, 12.0), EnvelopePoint(4.0, 12.0)))  # fmt: skip
+    bend = Envelope(
+        "pitch_bend",
+        (
+            EnvelopePoint(0.0, 0.0),
+            EnvelopePoint(1.0, 0.0),
+            EnvelopePoint(2.0, 12.0),
+            EnvelopePoint(4.0, 12.0),
+        ),
+    )
     instrument = instrument_for("melodic techno", "bass", [45], drums=False)  # a sub
     audio = play_track(instrument, _track("bass", note, (bend,), beats=4.0), 120.0, 2 * RATE)
     early, late = audio[: RATE // 2], audio[int(1.2 * RATE) : int(1.7 * RATE)]
@@ -140,14 +153,20 @@ def test_a_pitch_bend_glides_the_note() -> None:
 def _mixed(duck_db: float) -> tuple[np.ndarray, list[float]]:
     mix = load_style("house").mix
     bass_notes = [Note(float(beat), 33, 1.0, 100) for beat in range(8)]
-    bass = play_track(instrument_for("house", "bass", [33], drums=False),
-                      _track("bass", bass_notes, beats=8.0), 120.0, 4 * RATE)  # fmt: skip
+    bass = play_track(
+        instrument_for("house", "bass", [33], drums=False),
+        _track("bass", bass_notes, beats=8.0),
+        120.0,
+        4 * RATE,
+    )
     parts = {**mix.parts, "bass": desk.PartMix(0.0, 0.0, 0.0, 0.0, duck_db)}
-    settings = desk.Mix(**{**{f: getattr(mix, f) for f in mix.__dataclass_fields__},
-                           "parts": parts, "glue_db": 0.0})  # fmt: skip
+    settings = desk.Mix(
+        **{**{f: getattr(mix, f) for f in mix.__dataclass_fields__}, "parts": parts, "glue_db": 0.0}
+    )
     kicks = [beat * 0.5 for beat in range(8)]
-    out = desk.mix_down([desk.Channel("bass", bass)], settings, bpm=120.0, kicks_s=kicks,
-                        sample_rate=RATE)  # fmt: skip
+    out = desk.mix_down(
+        [desk.Channel("bass", bass)], settings, bpm=120.0, kicks_s=kicks, sample_rate=RATE
+    )
     return out.stems[0][0], kicks
 
 
@@ -161,8 +180,9 @@ def test_the_kick_ducks_the_bass_and_lets_it_back() -> None:
         recovered = slice(at + round(0.4 * RATE), at + round(0.4 * RATE) + window)
 
         def ratio_db(piece: slice) -> float:
-            return 20 * math.log10(np.sqrt(np.mean(ducked[piece] ** 2))
-                                   / np.sqrt(np.mean(plain[piece] ** 2)))  # fmt: skip
+            return 20 * math.log10(
+                np.sqrt(np.mean(ducked[piece] ** 2)) / np.sqrt(np.mean(plain[piece] ** 2))
+            )
 
         assert ratio_db(just_after) < ratio_db(recovered) - 5.0
 
@@ -188,10 +208,12 @@ def test_the_master_lands_on_the_loudness_target_under_the_true_peak_ceiling(
 
     mono = _noisy_mix()
     mix = load_style("house").mix
-    settings = desk.Mix(**{**{f: getattr(mix, f) for f in mix.__dataclass_fields__},
-                           "loudness_lufs": target})  # fmt: skip
-    out = desk.mix_down([desk.Channel("drums", mono)], settings, bpm=120.0, kicks_s=[],
-                        sample_rate=RATE)  # fmt: skip
+    settings = desk.Mix(
+        **{**{f: getattr(mix, f) for f in mix.__dataclass_fields__}, "loudness_lufs": target}
+    )
+    out = desk.mix_down(
+        [desk.Channel("drums", mono)], settings, bpm=120.0, kicks_s=[], sample_rate=RATE
+    )
     assert integrated_loudness(out.mix, RATE) == pytest.approx(target, abs=0.3)
     upsampled = resample_poly(out.mix.astype(np.float64), 4, 1, axis=-1)
     true_peak = 20 * np.log10(np.abs(upsampled).max())
@@ -202,8 +224,11 @@ def test_stems_and_returns_add_up_to_the_mix() -> None:
     mono = _noisy_mix(6.0)
     out = desk.mix_down(
         [desk.Channel("pad", mono * 0.5), desk.Channel("drums", mono)],
-        load_style("house").mix, bpm=124.0, kicks_s=[0.0, 1.0], sample_rate=RATE,
-    )  # fmt: skip
+        load_style("house").mix,
+        bpm=124.0,
+        kicks_s=[0.0, 1.0],
+        sample_rate=RATE,
+    )
     total = out.returns + out.stems[0] + out.stems[1]
     assert np.abs(total - out.mix).max() < 1e-4
     assert np.abs(out.returns).max() > 0.01  # the pad's sends reach the reverb

@@ -92,8 +92,9 @@ def mix_down(
     reverb_in = np.zeros(frames, dtype=np.float32)
     delay_in = np.zeros(frames, dtype=np.float32)
     stems, gains = [], []
-    duck_shape = _duck_shape(kicks_s, frames, mix.duck_release_beats * seconds_per_beat,
-                             sample_rate)  # fmt: skip
+    duck_shape = _duck_shape(
+        kicks_s, frames, mix.duck_release_beats * seconds_per_beat, sample_rate
+    )
     for channel in channels:
         settings = mix.parts.get(channel.part, NEUTRAL)
         mono, gain_db = _channel_strip(channel.audio, settings, duck_shape, sample_rate)
@@ -116,10 +117,9 @@ def mix_down(
     gain *= np.float32(master)
     total *= gain
     for stem in stems:
-        stem *= gain
+        np.multiply(stem, gain, out=stem)
     returns *= gain
-    return Mastered(total, tuple(stems), returns, tuple(gains), loudness,
-                    20 * math.log10(master))  # fmt: skip
+    return Mastered(total, tuple(stems), returns, tuple(gains), loudness, 20 * math.log10(master))
 
 
 def _channel_strip(
@@ -241,10 +241,12 @@ def glue_gain(mix: Audio, glue_db: float, sample_rate: int) -> Mono:
     power = np.einsum("cij,cij->i", grid, grid, dtype=np.float64) / (mix.shape[0] * size)
     block_s = size / sample_rate
     # Attack and release: a fast one-pole follows rises, a slow one falls; the louder wins.
-    fast = lfilter([1 - math.exp(-block_s / GLUE_ATTACK_S)],
-                   [1, -math.exp(-block_s / GLUE_ATTACK_S)], power)  # fmt: skip
-    slow = lfilter([1 - math.exp(-block_s / GLUE_RELEASE_S)],
-                   [1, -math.exp(-block_s / GLUE_RELEASE_S)], power)  # fmt: skip
+    fast = lfilter(
+        [1 - math.exp(-block_s / GLUE_ATTACK_S)], [1, -math.exp(-block_s / GLUE_ATTACK_S)], power
+    )
+    slow = lfilter(
+        [1 - math.exp(-block_s / GLUE_RELEASE_S)], [1, -math.exp(-block_s / GLUE_RELEASE_S)], power
+    )
     level_db = 10 * np.log10(np.maximum(np.maximum(fast, slow), 1e-12))
     audible = level_db[level_db > level_db.max() - 40]
     loud_db = float(np.percentile(audible, GLUE_LOUD_PERCENTILE))
@@ -260,7 +262,8 @@ def true_peaks(audio: Audio, gain: Mono | None = None, floor: float = 0.0) -> Mo
     """The 4x-oversampled peak of each `LIMITER_FRAME` block (all channels), of `audio` × `gain`.
     Only blocks whose sample peak reaches `floor` are oversampled (an intersample peak hardly
     rises 3.5 dB above its samples in music); the others keep their sample peak. The
-    interpolation: a 32-tap windowed sinc per phase (it reads a little higher than BS.1770's 12-tap filter and scipy's resampler: the ceiling holds by either)."""
+    interpolation: a 32-tap windowed sinc per phase (it reads a little higher than
+    BS.1770's 12-tap filter and scipy's resampler: the ceiling holds by either)."""
     size = LIMITER_FRAME
     frames = audio.shape[-1]
     blocks = -(-frames // size)
@@ -317,8 +320,9 @@ def master_gain(
     peaks, checked_from = sample_peaks, math.inf
     offset, limiter = 0.0, np.ones(frames, dtype=np.float32)
     for _ in range(6):
-        master, limiter = _fit(peaks, weighted_powers, master, target_lufs + offset, ceiling,
-                               frames)  # fmt: skip
+        master, limiter = _fit(
+            peaks, weighted_powers, master, target_lufs + offset, ceiling, frames
+        )
         floor = ceiling / master * INTERSAMPLE_RISE
         if floor < checked_from:
             checked_from = floor * GAIN_MARGIN
@@ -330,8 +334,9 @@ def master_gain(
             break
         offset += target_lufs - loudness
     else:  # out of rounds: the limiter must still fit the last peaks measured
-        master, limiter = _fit(peaks, weighted_powers, master, target_lufs + offset, ceiling,
-                               frames)  # fmt: skip
+        master, limiter = _fit(
+            peaks, weighted_powers, master, target_lufs + offset, ceiling, frames
+        )
         powers = step_powers(weighted, sample_rate, gain=glue * limiter * np.float32(master))
         loudness = gated_loudness(powers, sample_rate)
     return master, limiter, loudness
@@ -375,9 +380,9 @@ def _block_powers(weighted: npt.NDArray[np.floating], glue: Mono) -> npt.NDArray
     blocks = weighted.shape[-1] // size
     grid = weighted[:, : blocks * size].reshape(weighted.shape[0], blocks, size)
     glued = glue[: blocks * size].reshape(blocks, size)
-    powers: npt.NDArray[np.float64] = np.einsum(
-        "cij,cij,ij,ij->i", grid, grid, glued, glued, dtype=np.float64
-    ) / size
+    powers: npt.NDArray[np.float64] = (
+        np.einsum("cij,cij,ij,ij->i", grid, grid, glued, glued, dtype=np.float64) / size
+    )
     return powers
 
 

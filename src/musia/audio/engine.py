@@ -21,6 +21,7 @@ to the same samples.
 
 from __future__ import annotations
 
+import itertools
 import math
 import zlib
 from dataclasses import dataclass
@@ -57,7 +58,7 @@ def render_note(name: str, patch: dict[str, Any], pitch: int) -> Rendered:
 
 
 def hz(pitch: float) -> float:
-    return 440.0 * 2.0 ** ((pitch - 69) / 12)
+    return float(440.0 * 2.0 ** ((pitch - 69) / 12))
 
 
 def _time(seconds: float) -> F64:
@@ -127,7 +128,10 @@ def _layer(layer: dict[str, Any], t: F64, ratio: float, rng: np.random.Generator
     elif source == "metal":
         base = float(layer.get("start_hz", 400.0)) * ratio
         ratios = layer.get("ratios", [1.0, 1.4471, 1.6170, 1.9265, 2.5028, 2.6637])
-        signal = sum(_wave("square", base * r * t + rng.random()) for r in ratios) / len(ratios)
+        signal = np.zeros_like(t)
+        for r in ratios:
+            signal += _wave("square", base * r * t + rng.random())
+        signal /= len(ratios)
     else:
         signal = rng.standard_normal(len(t))
         bursts = int(layer.get("bursts", 1))
@@ -212,14 +216,15 @@ def swept_low_pass(signal: F64, cutoff_hz: F64 | float, q: float, block: int = F
 
     blocks = -(-len(signal) // block)
     per_block = np.clip(
-        np.broadcast_to(np.asarray(cutoff_hz, dtype=np.float64), (blocks,)), 20.0,
+        np.broadcast_to(np.asarray(cutoff_hz, dtype=np.float64), (blocks,)),
+        20.0,
         SAMPLE_RATE * 0.45,
-    )  # fmt: skip
+    )
     moved = np.flatnonzero(np.abs(np.diff(np.log(per_block))) > 0.01) + 1
     bounds = [0, *(moved * block).tolist(), len(signal)]
     out = np.empty_like(signal)
     state = np.zeros(2)
-    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+    for lo, hi in itertools.pairwise(bounds):
         b, a = low_pass_coefficients(float(per_block[lo // block]), q)
         out[lo:hi], state = lfilter(b, a, signal[lo:hi] + DENORMAL_GUARD, zi=state)
     return out
@@ -241,7 +246,9 @@ def seamless_loop(audio: Mono, start: int, end: int) -> Mono:
     if fade <= 0:
         return out
     ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)
-    out[end - fade : end] = audio[end - fade : end] * (1 - ramp) + audio[start - fade : start] * ramp
+    out[end - fade : end] = (
+        audio[end - fade : end] * (1 - ramp) + audio[start - fade : start] * ramp
+    )
     return out
 
 

@@ -106,14 +106,14 @@ def instrument_for(
     played = sorted(set(keys))
     if drums:
         pieces = kit(str(sounds["kit"]))
-        zones = tuple(
+        kit_zones = tuple(
             _zone(pieces.get(key, "tom" if key in TOMS else "perc"), key, key, key, highpass_hz)
             for key in played
         )
-        return Instrument(str(sounds["kit"]), zones, drums=True)
+        return Instrument(str(sounds["kit"]), kit_zones, drums=True)
     choice = sounds.get(part, sounds["lead"])
     ranges = _ranges(choice)
-    zones = []
+    zones: list[Zone] = []
     for (low, high), patch in ranges:
         inside = [k for k in played if low <= k <= high]
         if not inside:
@@ -123,8 +123,9 @@ def instrument_for(
             continue
         for root in _roots(inside):
             zones.append(
-                _zone(patch, root, max(low, root - ZONE_STEP // 2), min(high, root + 1),
-                      highpass_hz)  # fmt: skip
+                _zone(
+                    patch, root, max(low, root - ZONE_STEP // 2), min(high, root + 1), highpass_hz
+                )
             )
     name = "+".join(dict.fromkeys(patch for _, patch in ranges))
     return Instrument(name, _cover(tuple(zones)), drums=False)
@@ -150,7 +151,7 @@ def _cover(zones: tuple[Zone, ...]) -> tuple[Zone, ...]:
     if not zones:
         return zones
     ordered = sorted(zones, key=lambda z: z.root_key)
-    out = []
+    out: list[Zone] = []
     for index, zone in enumerate(ordered):
         low = 0 if index == 0 else out[-1].high_key + 1
         high = 127 if index == len(ordered) - 1 else max(zone.high_key, zone.root_key)

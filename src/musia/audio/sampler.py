@@ -97,8 +97,10 @@ def cutoff_curve(
         if envelope is None:
             continue
         start = round(clip.start_beats * seconds_per_beat * block_rate)
-        end = min(len(values), round((clip.start_beats + clip.length_beats) * seconds_per_beat
-                                     * block_rate))  # fmt: skip
+        end = min(
+            len(values),
+            round((clip.start_beats + clip.length_beats) * seconds_per_beat * block_rate),
+        )
         if end <= start:
             continue
         beats = (np.arange(start, end) / block_rate / seconds_per_beat) - clip.start_beats
@@ -165,8 +167,10 @@ def _voice(zone: Zone, hit: _Hit, drums: bool) -> Mono:
     rate = 1.0 if one_shot else 2.0 ** ((hit.pitch - zone.root_key) / 12)
     source = zone.audio
     if one_shot or zone.loop is None:
-        length = len(source) if one_shot else min(
-            hit.gate + round(release * SAMPLE_RATE), int((len(source) - 1) / rate)
+        length = (
+            len(source)
+            if one_shot
+            else min(hit.gate + round(release * SAMPLE_RATE), int((len(source) - 1) / rate))
         )
     else:
         length = hit.gate + round(release * SAMPLE_RATE)
@@ -199,4 +203,3 @@ def _voice(zone: Zone, hit: _Hit, drums: bool) -> Mono:
         fade = min(length, round(CHOKE_S * SAMPLE_RATE))
         mono[length - fade :] *= np.linspace(1.0, 0.0, fade, dtype=np.float32)
     return mono
-

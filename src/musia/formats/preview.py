@@ -229,9 +229,12 @@ def _render_produced(
         keys = [n.pitch for c in track.clips for n in c.notes]
         settings = mix.parts.get(track.part)
         instrument = instrument_for(
-            song.style, track.part, keys, drums=track.is_drums,
+            song.style,
+            track.part,
+            keys,
+            drums=track.is_drums,
             highpass_hz=settings.highpass_hz if settings else 0.0,
-        )  # fmt: skip
+        )
         if track.is_drums and chosen:
             instrument = _with_library(instrument, chosen)
         audio = play_track(instrument, track, song.bpm, total_frames)
@@ -279,8 +282,9 @@ def _kick_times(song: Song) -> list[float]:
     if drums is None:
         return []
     seconds_per_beat = 60.0 / song.bpm
-    return [n.start_beats * seconds_per_beat for n in drums.absolute_notes()
-            if n.pitch in KICK_KEYS]  # fmt: skip
+    return [
+        n.start_beats * seconds_per_beat for n in drums.absolute_notes() if n.pitch in KICK_KEYS
+    ]
 
 
 def _library_drums(library: ChosenSamples | None) -> dict[int, Path]:
@@ -296,8 +300,11 @@ def _with_library(instrument: Instrument, chosen: dict[int, Path]) -> Instrument
     from musia.audio.multisample import Instrument as Kit
 
     zones = tuple(
-        replace(zone, patch=f"library:{chosen[zone.root_key].name}",
-                audio=_one_shot_audio(chosen[zone.root_key]))  # fmt: skip
+        replace(
+            zone,
+            patch=f"library:{chosen[zone.root_key].name}",
+            audio=_one_shot_audio(chosen[zone.root_key]),
+        )
         if zone.root_key in chosen
         else zone
         for zone in instrument.zones
