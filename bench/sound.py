@@ -21,7 +21,7 @@ real time; target ≥ 50× warm), and cold one-shot synthesis: every zone that s
 need rendered from nothing (the caches emptied; target ≤ 2 s). With --pictures DIR, one
 spectrogram PNG per style (the first seed's preview) is written there.
 
-    .venv/bin/python bench/sound.py [--quick] [--pictures DIR] [--json]
+    .venv/bin/python bench/sound.py [--quick] [--styles STYLE …] [--pictures DIR] [--json]
 
 --quick: one seed, songs of 32 bars, no speed run (the inner loop and the test's smoke run).
 """
@@ -260,13 +260,15 @@ def speed(prompt: str) -> dict[str, float]:
     }
 
 
-def bench(quick: bool, pictures: Path | None) -> dict[str, Any]:
+def bench(quick: bool, pictures: Path | None, styles: Sequence[str] = STYLES) -> dict[str, Any]:
     from musia.core.styles import load_style
     from musia.formats.preview import render_song
 
     seeds = (1,) if quick else (1, 2)
     rows = []
     for style, prompt in style_prompts().items():
+        if style not in styles:
+            continue
         for seed in seeds:
             song = song_for(prompt, seed, QUICK_BARS if quick else None)
             target = load_style(song.style).mix.loudness_lufs
@@ -333,8 +335,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="one seed, 32-bar songs, no speed")
     parser.add_argument("--pictures", type=Path, help="write one spectrogram PNG per style here")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--styles", nargs="+", choices=STYLES, default=list(STYLES), help="only these styles"
+    )
     args = parser.parse_args(argv)
-    result = bench(args.quick, args.pictures)
+    result = bench(args.quick, args.pictures, tuple(args.styles))
     if args.json:
         json.dump(result, sys.stdout, indent=2)
         print()
