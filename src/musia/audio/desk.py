@@ -276,15 +276,12 @@ def true_peaks(audio: Audio, gain: Mono | None = None, floor: float = 0.0) -> Mo
     taps = _INTERPOLATOR.shape[1]
     context = taps // 2
     wide = np.pad(padded, ((0, 0), (context, context)))
-    for chunk in np.array_split(near, max(1, len(near) // 2048)):  # bounded memory
+    for chunk in np.array_split(near, max(1, len(near) // 256)):  # bounded memory
         index = chunk[:, None] * size + np.arange(size + taps - 1)[None, :]
         pieces = wide[:, index]  # (channels, blocks, frames with the filter's context)
-        top = np.zeros(len(chunk), dtype=np.float32)
-        for phase in _INTERPOLATOR:
-            between = np.zeros((audio.shape[0], len(chunk), size), dtype=np.float32)
-            for tap, weight in enumerate(phase):
-                between += pieces[:, :, tap : tap + size] * weight
-            np.maximum(top, np.abs(between).max(axis=(0, 2)), out=top)
+        windows = np.lib.stride_tricks.sliding_window_view(pieces, taps, axis=-1)[:, :, :size]
+        between = windows @ _INTERPOLATOR.T  # (channels, blocks, frames, phases): one product
+        top = np.abs(between).max(axis=(0, 2, 3))
         peaks[chunk] = np.maximum(peaks[chunk], top)
     return peaks
 
