@@ -166,9 +166,18 @@ def _one_shot(source: Path, target: Path) -> Path:
 
 
 def _laid_out_loop(source: Path, sample: LibrarySample, song: Song, target: Path) -> Path:
+    from musia.audio.io import write_audio
+
+    laid, rate = laid_out_loop(source, sample, song)
+    return write_audio(target, laid, rate)
+
+
+def laid_out_loop(source: Path, sample: LibrarySample, song: Song) -> tuple[Any, int]:
+    """The loop's audio (frames, channels) and rate, laid out through the song (the preview
+    plays it too)."""
     import numpy as np
 
-    from musia.audio.io import read_audio, write_audio
+    from musia.audio.io import read_audio
     from musia.audio.transforms import stretch_to_tempo
 
     audio, rate = read_audio(source, max_duration_s=120.0)
@@ -186,7 +195,7 @@ def _laid_out_loop(source: Path, sample: LibrarySample, song: Song, target: Path
         for at in range(first, last, cycle.shape[0]):
             piece = cycle[: min(cycle.shape[0], last - at)]
             laid[at : at + piece.shape[0]] = piece
-    return write_audio(target, laid, rate)
+    return laid, rate
 
 
 def _drum_spans(song: Song) -> list[tuple[int, int]]:

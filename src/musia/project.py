@@ -138,7 +138,7 @@ def write_project(
     song = compose(plan)
     name = safe_name(name or plan.title)
     _check_folder(out_dir)  # before the render: a refusal should come at once
-    preview, warnings = _render(song, soundfont, progress) if audio else (None, ())
+    preview, warnings = _render(song, soundfont, progress, library) if audio else (None, ())
     shots, shot_warnings = render_instruments(song, soundfont)
     warnings = (*warnings, *shot_warnings)
     try:
@@ -296,13 +296,18 @@ def _not_writable(out_dir: Path, exc: OSError) -> OutputNotWritable:
 
 
 def _render(
-    song: Song, soundfont: Path | None, progress: Callable[[str], None] | None
+    song: Song,
+    soundfont: Path | None,
+    progress: Callable[[str], None] | None,
+    library: ChosenSamples | None = None,
 ) -> tuple[Preview | None, tuple[str, ...]]:
-    """Rendered before the staging folder exists: a bad SoundFont leaves nothing behind."""
+    """Rendered before the staging folder exists: a bad SoundFont leaves nothing behind. The
+    library's chosen samples play in the preview as in the set."""
     from musia.formats.preview import render_song
 
     try:
-        return render_song(song, soundfont=soundfont, progress=progress), ()
+        chosen = library if library is not None and library.choice else None
+        return render_song(song, soundfont=soundfont, progress=progress, library=chosen), ()
     except AudioUnavailable as exc:
         return None, (f"no audio preview: {exc.message}",)
 

@@ -43,8 +43,9 @@ def test_generate_json_reports_the_audio(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     audio = json.loads(result.stdout)["audio"]
     assert audio["sample_rate"] == 44_100
-    assert audio["loudness_lufs"] == pytest.approx(-14, abs=0.5)
+    assert audio["loudness_lufs"] == pytest.approx(-10, abs=0.5)  # trap's master
     assert audio["peak_dbfs"] <= -1.0
+    assert audio["instruments"] == "Musia" and audio["soundfont"] is None
 
 
 def test_no_audio_writes_no_preview_and_no_stems(tmp_path: Path) -> None:
@@ -62,7 +63,7 @@ def test_render_a_project_folder_and_its_plan_alike(project: Path, tmp_path: Pat
     for source, out in ((project, "folder.wav"), (project / "plan.json", "plan.wav")):
         result = run("render", str(source), "-o", str(tmp_path / out))
         assert result.returncode == 0, result.stderr
-        assert "-14.0 LUFS" in result.stdout
+        assert "LUFS" in result.stdout and "Musia's instruments" in result.stdout
     preview = soundfile.read(project / "preview.wav")[0]
     for name in ("folder.wav", "plan.wav"):
         assert np.array_equal(soundfile.read(tmp_path / name)[0], preview)

@@ -215,7 +215,8 @@ def _describe_audio(preview: Preview) -> str:
     return (
         f"audio: {int(minutes)}:{seconds:04.1f}, {preview.sample_rate} Hz stereo, "
         f"{preview.loudness_lufs:.1f} LUFS, peak {preview.peak_dbfs:.1f} dBFS, "
-        f"{len(preview.stems)} stems, SoundFont {preview.soundfont.name}"
+        f"{len(preview.stems)} stems, "
+        + (f"SoundFont {preview.soundfont.name}" if preview.soundfont else "Musia's instruments")
     )
 
 

@@ -1,7 +1,16 @@
 """The audio preview: a song → a 44.1 kHz stereo WAV mix and one WAV stem per part.
 
-Each part is rendered on its own with a General MIDI SoundFont (`musia.audio.synth`; drums with
-the drum kit, bank 128). Levels, in this order:
+A song Musia composed plays on Musia's own instruments (`musia.audio.multisample`: patches per
+style, multi-sampled, played by `musia.audio.sampler` with the clips' filter and pitch-bend
+automation) through the desk and master of its style (`musia.audio.desk`: gain staging,
+high-passes, sidechain, reverb and delay returns, glue, the style's loudness at -1 dBTP true
+peak). The producer's library samples chosen for the song (`--samples`) replace the kit's pieces
+they were chosen for, and a chosen loop plays with the drums. The stems are the parts after the
+desk; with the returns they add up to the mix.
+
+A MIDI file from elsewhere, or any song when a SoundFont is named, is rendered with a General
+MIDI SoundFont instead (`musia.audio.synth`; drums with the drum kit, bank 128). Levels, in this
+order:
 
 1. **Balance** (songs Musia composed): General MIDI presets differ by 30 dB and more, so a part's
    `volume_db` is taken as its loudness relative to the others, measured with the BS.1770 gate
@@ -29,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from musia.core.model import Song, Track
+from musia.core.styles import load_style
 from musia.errors import AudioUnavailable, InvalidInput
 from musia.files import safe_name, write_atomic
 
@@ -36,7 +46,9 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
+    from musia.audio.multisample import Instrument
     from musia.audio.soundfont import SoundFont
+    from musia.library_samples import ChosenSamples
 
     Audio = npt.NDArray[np.float32]  # (2, frames): channels first
 
@@ -78,7 +90,8 @@ class Preview:
     loudness_lufs: float
     peak_dbfs: float
     master_gain_db: float
-    soundfont: Path
+    soundfont: Path | None  # None: Musia's own instruments
+    returns: Audio | None = None  # the reverb and delay returns (Musia's desk)
 
     @property
     def duration_s(self) -> float:
@@ -90,7 +103,8 @@ class Preview:
             "duration_s": round(self.duration_s, 3),
             "loudness_lufs": round(self.loudness_lufs, 2),
             "peak_dbfs": round(self.peak_dbfs, 2),
-            "soundfont": str(self.soundfont),
+            "soundfont": str(self.soundfont) if self.soundfont else None,
+            "instruments": "General MIDI" if self.soundfont else "Musia",
             "stems": [stem.name for stem in self.stems],
         }
 
@@ -139,10 +153,15 @@ def render_song(
     soundfont: Path | None = None,
     balance: bool = True,
     progress: Progress | None = None,
+    general_midi: bool = False,
+    library: ChosenSamples | None = None,
 ) -> Preview:
-    """Render every part and the mix, levelled as the module docstring says."""
+    """Render every part and the mix as the module docstring says: on Musia's instruments for a
+    composed song (`balance`) unless a `soundfont` is named or `general_midi` is asked."""
     if not audio_available():
         raise AudioUnavailable("audio needs the audio extra: pip install 'musia[audio]'")
+    if balance and soundfont is None and not general_midi:
+        return _render_produced(song, progress, library)
     import numpy as np
 
     from musia.audio.loudness import k_weighted
@@ -186,6 +205,148 @@ def render_song(
         master_gain_db=20 * math.log10(master),
         soundfont=font_path,
     )
+
+
+def _render_produced(
+    song: Song, progress: Progress | None, library: ChosenSamples | None
+) -> Preview:
+    import numpy as np
+
+    from musia.audio.desk import Channel, mix_down
+    from musia.audio.multisample import instrument_for
+    from musia.audio.sampler import play_track
+
+    song_frames, total_frames = _frames(song)
+    tracks = [t for t in song.tracks if any(c.notes for c in t.clips)]
+    if not tracks:
+        raise InvalidInput("the song has no notes to render")
+    chosen = _library_drums(library)
+    mix = load_style(song.style).mix
+    channels = []
+    for track in tracks:
+        if progress:
+            progress(track.name)
+        keys = [n.pitch for c in track.clips for n in c.notes]
+        settings = mix.parts.get(track.part)
+        instrument = instrument_for(
+            song.style,
+            track.part,
+            keys,
+            drums=track.is_drums,
+            highpass_hz=settings.highpass_hz if settings else 0.0,
+        )
+        if track.is_drums and chosen:
+            instrument = _with_library(instrument, chosen)
+        audio = play_track(instrument, track, song.bpm, total_frames)
+        channels.append(Channel(track.part, audio, track.pan))
+    loop = _library_loop(library, song, total_frames)
+    if loop is not None:
+        channels.append(Channel("drums", loop))
+    mastered = mix_down(
+        channels,
+        mix,
+        bpm=song.bpm,
+        kicks_s=_kick_times(song),
+        sample_rate=SAMPLE_RATE,
+    )
+    ones = np.ones(total_frames, dtype=np.float32)
+    end = _end_frame(mastered.mix, ones, song_frames)
+    fade = _fade(end, song_frames)
+    out_mix = _finish(mastered.mix, ones, end, fade)
+    stems = tuple(
+        Stem(_stem_name(track), track.part, _finish(audio, ones, end, fade), gain_db)
+        for track, audio, gain_db in zip(tracks, mastered.stems, mastered.gains_db, strict=False)
+    )
+    returns = _finish(mastered.returns, ones, end, fade)
+    if loop is not None:  # the loop is a track of the set: its stem is written by the library
+        returns += mastered.stems[-1][:, :end]
+    peak = float(max(out_mix.max(), -out_mix.min()))
+    return Preview(
+        mix=out_mix,
+        stems=stems,
+        sample_rate=SAMPLE_RATE,
+        loudness_lufs=mastered.loudness_lufs,
+        peak_dbfs=20 * math.log10(peak) if peak > 0 else -math.inf,
+        master_gain_db=mastered.master_gain_db,
+        soundfont=None,
+        returns=returns,
+    )
+
+
+KICK_KEYS = frozenset({35, 36})
+
+
+def _kick_times(song: Song) -> list[float]:
+    """When the kick strikes (s): what the sidechain listens to."""
+    drums = next((t for t in song.tracks if t.is_drums), None)
+    if drums is None:
+        return []
+    seconds_per_beat = 60.0 / song.bpm
+    return [
+        n.start_beats * seconds_per_beat for n in drums.absolute_notes() if n.pitch in KICK_KEYS
+    ]
+
+
+def _library_drums(library: ChosenSamples | None) -> dict[int, Path]:
+    if library is None:
+        return {}
+    return {note: library.files[s.id] for note, s in library.choice.drums if s.id in library.files}
+
+
+def _with_library(instrument: Instrument, chosen: dict[int, Path]) -> Instrument:
+    """The kit with the library's one-shots on the keys they were chosen for."""
+    from dataclasses import replace
+
+    from musia.audio.multisample import Instrument as Kit
+
+    zones = tuple(
+        replace(
+            zone,
+            patch=f"library:{chosen[zone.root_key].name}",
+            audio=_one_shot_audio(chosen[zone.root_key]),
+        )
+        if zone.root_key in chosen
+        else zone
+        for zone in instrument.zones
+    )
+    return Kit(instrument.name, zones, drums=True)
+
+
+def _one_shot_audio(path: Path) -> npt.NDArray[np.float32]:
+    import numpy as np
+    from scipy.signal import resample_poly
+
+    from musia.audio.io import read_audio
+
+    samples, rate = read_audio(path, max_duration_s=60.0)
+    mono = np.asarray(samples, dtype=np.float32)
+    if mono.ndim == 2:
+        mono = mono.mean(axis=1)
+    if rate != SAMPLE_RATE:
+        mono = resample_poly(mono, SAMPLE_RATE, rate).astype(np.float32)
+    peak = float(np.abs(mono).max()) if len(mono) else 0.0
+    return mono * np.float32(0.89 / peak) if peak > 0 else mono
+
+
+def _library_loop(
+    library: ChosenSamples | None, song: Song, frames: int
+) -> npt.NDArray[np.float32] | None:
+    """The chosen loop laid out as the set plays it (mono), or None."""
+    if library is None or library.choice.loop is None:
+        return None
+    import numpy as np
+    from scipy.signal import resample_poly
+
+    from musia.library_samples import laid_out_loop
+
+    sample = library.choice.loop
+    laid, rate = laid_out_loop(library.files[sample.id], sample, song)
+    mono = laid.mean(axis=1) if laid.ndim == 2 else laid
+    if rate != SAMPLE_RATE:
+        mono = resample_poly(mono, SAMPLE_RATE, rate).astype(np.float32)
+    out = np.zeros(frames, dtype=np.float32)
+    out[: min(frames, len(mono))] = mono[:frames]
+    return out
 
 
 def _part_gains(tracks: list[Track], raw: list[Audio], balance: bool) -> list[float]:
