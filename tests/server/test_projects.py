@@ -253,3 +253,22 @@ def test_renders_in_worker_processes(tmp_path: Path) -> None:
         summary = client.get(f"/api/v1/projects/{project_id}/inspect", headers=headers).json()
         assert summary["summary"]["plan"]["seed"] == 3
     runtime.close()
+
+
+@pytest.mark.parametrize("time_signature", ["0/4", "99/16"])
+def test_a_plan_the_composer_cannot_play_is_refused_up_front(
+    client: TestClient, alice: Headers, time_signature: str
+) -> None:
+    """Issue 23: answered 202, then the job failed with `internal error (ValueError)`."""
+    from musia.core.plan_builder import plan_from_text
+
+    plan = plan_from_text("techno, 8 bars", seed=1).model_dump(mode="json")
+    answer = client.post(
+        "/api/v1/projects/generate",
+        json={"plan": {**plan, "time_signature": time_signature}},
+        headers=alice,
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["field"] == "plan.time_signature"
+    assert f"unsupported time signature {time_signature}" in answer.json()["message"]
+    assert client.get("/api/v1/projects", headers=alice).json()["total"] == 0
