@@ -10,6 +10,7 @@ from musia.core.plan import Plan
 from musia.db.engine import transaction
 from musia.db.repos.projects import Projects
 from musia.errors import NotFound
+from musia.formats.als.portable import without_machine_paths
 from musia.jobs.context import JobContext
 from musia.jobs.registry import JobKind, register
 from musia.services.projects import RENDER_KIND, version_prefix
@@ -34,6 +35,8 @@ def render(context: JobContext) -> dict[str, Any]:
     ):
         library, skipped = _library(context, plan, Path(library_folder))
         written, files_written, summary = _write(context, plan, Path(folder), library)
+        for als in (p for p in files_written if p.suffix == ".als"):
+            without_machine_paths(als, written)  # no server path in the producer's file
         if skipped:
             summary["skipped_samples"] = list(skipped)
         context.progress(0.9, "storing")
