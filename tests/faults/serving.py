@@ -41,8 +41,9 @@ class Served:
                 self.process.wait()
 
 
-def serve(data: Path, port: int, **settings: str) -> Served:
-    """Settings as MUSIA_* variables (e.g. JOBS_LEASE_S="3"); nothing inherited from ours."""
+def serve(data: Path, port: int, *, prefix: tuple[str, ...] = (), **settings: str) -> Served:
+    """Settings as MUSIA_* variables (e.g. JOBS_LEASE_S="3"); nothing inherited from ours.
+    `prefix` runs the server inside another command (a mount namespace of its own)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MUSIA_")}
     env |= {f"MUSIA_{name}": value for name, value in settings.items()}
     env["MUSIA_DATA_DIR"] = str(data)
@@ -51,7 +52,7 @@ def serve(data: Path, port: int, **settings: str) -> Served:
         if kept in os.environ:
             env[kept] = os.environ[kept]
     log = data.parent / f"serve-{port}-{time.monotonic_ns()}.log"
-    command = [MUSIA, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    command = [*prefix, MUSIA, "serve", "--host", "127.0.0.1", "--port", str(port)]
     with log.open("wb") as output:
         process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
     served = Served(f"http://127.0.0.1:{port}", process, log)
