@@ -89,6 +89,7 @@ class Client:
     """One user's session: its projects, its jobs, each request timed."""
 
     def __init__(self, url: str, headers: dict[str, str], seed: int, record: Recorder) -> None:
+        self.headers = headers
         self.http = httpx.Client(base_url=url, headers=headers, timeout=120)
         self.random = random.Random(seed)
         self.record = record
@@ -104,7 +105,7 @@ class Client:
         return answer
 
     def wait(self, job_id: str) -> None:
-        self.record.job(job_id)
+        self.record.job(job_id, self.headers)
         deadline = time.monotonic() + JOB_TIMEOUT_S
         while time.monotonic() < deadline:
             job = self.http.get(f"/api/v1/jobs/{job_id}?wait={LONG_POLL_S}").json()
@@ -154,15 +155,15 @@ class Recorder:
         self.latencies: dict[str, list[float]] = {}
         self.operations = 0
         self.errors: list[str] = []
-        self.jobs: list[str] = []
+        self.jobs: list[tuple[str, dict[str, str]]] = []  # (job id, its owner's headers)
 
     def latency(self, operation: str, seconds: float) -> None:
         with self.lock:
             self.latencies.setdefault(operation, []).append(seconds)
 
-    def job(self, job_id: str) -> None:
+    def job(self, job_id: str, headers: dict[str, str]) -> None:
         with self.lock:
-            self.jobs.append(job_id)
+            self.jobs.append((job_id, headers))
 
     def done(self, error: str | None) -> None:
         with self.lock:
@@ -198,7 +199,7 @@ def drive(url: str, pid: int, clients: int, minutes: float) -> dict[str, Any]:
     for thread in threads:
         thread.join()
     wall_s = time.perf_counter() - started
-    not_final = _not_final(url, users, record.jobs)
+    not_final = _not_final(url, record.jobs)
     all_latencies = [s for values in record.latencies.values() for s in values]
     rss_end, fds_end = rss_bytes(pid), open_fds(pid)
     return {
@@ -231,19 +232,16 @@ def _rounded(values: Sequence[float], fraction: float) -> float | None:
     return round(percentile(values, fraction), 3) if values else None
 
 
-def _not_final(url: str, users: list[dict[str, str]], job_ids: list[str]) -> int:
-    """Jobs still PENDING or PROCESSING after the queue had time to drain. A job id belongs to
-    one user: each is asked with every user's token until one sees it."""
+def _not_final(url: str, jobs: list[tuple[str, dict[str, str]]]) -> int:
+    """Jobs still PENDING or PROCESSING after the queue had time to drain, each asked with its
+    owner's token."""
     deadline = time.monotonic() + DRAIN_TIMEOUT_S
-    pending = set(job_ids)
+    pending = dict(jobs)
     while pending and time.monotonic() < deadline:
-        for job_id in sorted(pending):
-            for headers in users:
-                answer = httpx.get(f"{url}/api/v1/jobs/{job_id}", headers=headers, timeout=30)
-                if answer.status_code == 200:
-                    if answer.json()["status"] in FINAL:
-                        pending.discard(job_id)
-                    break
+        for job_id, headers in list(pending.items()):
+            answer = httpx.get(f"{url}/api/v1/jobs/{job_id}", headers=headers, timeout=30)
+            if answer.status_code == 200 and answer.json()["status"] in FINAL:
+                del pending[job_id]
         if pending:
             time.sleep(1)
     return len(pending)
