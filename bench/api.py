@@ -33,7 +33,7 @@ PROMPT = (
 )
 TARGET_P95_S = 1.0
 LONG_POLL_S = 10  # GET /jobs/{id}?wait= answers when the job ends
-START_TIMEOUT_S = 60.0
+START_TIMEOUT_S = 180.0  # a loaded machine imports slowly
 JOB_TIMEOUT_S = 120.0
 PASSWORD = "bench password"
 
@@ -55,6 +55,13 @@ def _free_port() -> int:
 @contextmanager
 def served(workers: int, processes: int) -> Iterator[str]:
     """`musia serve` in a subprocess on a free port with its own data folder."""
+    with serving(workers, processes) as (url, _server):
+        yield url
+
+
+@contextmanager
+def serving(workers: int, processes: int) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`served`, with the server's process (bench/soak.py reads its memory and descriptors)."""
     port = _free_port()
     with tempfile.TemporaryDirectory(prefix="musia-bench-") as data:
         env = {**os.environ, "MUSIA_DATA_DIR": data, "MUSIA_JOBS_WORKERS": str(workers)}
@@ -69,7 +76,7 @@ def served(workers: int, processes: int) -> Iterator[str]:
             try:
                 url = f"http://127.0.0.1:{port}"
                 _wait_ready(url, server, log)
-                yield url
+                yield url, server
             finally:
                 server.terminate()
                 try:

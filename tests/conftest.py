@@ -79,9 +79,9 @@ def _bundled_soundfont() -> None:
 # What `make test-fast` leaves out, so that the inner loop answers in about a minute:
 # - `services`: tests that need PostgreSQL, Redis, Chromium, a fake S3 or a server, worker or
 #   browser process, or that drive the service through its API (found by the fixtures they use,
-#   their parameters and their folder);
+#   their parameters and their folder; tests/faults/ kills and restarts real servers);
 # - `slow`: corpus and prompt sweeps, the benches' smoke runs, the README session, whole
-#   projects written and rendered, the sound model's training sets.
+#   projects written and rendered, the sound model's training sets, the fault tests.
 SERVICE_FIXTURES = frozenset({"postgres_url", "redis_url", "chromium", "celery_world"})
 SERVICE_FOLDERS = (
     "tests/web/",
@@ -92,9 +92,11 @@ SERVICE_FOLDERS = (
     "tests/gateway/",
     "tests/storage/",
     "tests/db/",
+    "tests/faults/",
 )
 SLOW_FILES = (
     "tests/bench/",
+    "tests/faults/",
     "tests/formats/als/test_checker.py",
     "tests/formats/als_reader/test_manifest.py",
     "tests/formats/als_reader/test_roundtrip.py",

@@ -172,6 +172,12 @@ class Unavailable(MusiaError):
     code = "unavailable"
 
 
+class StorageFull(MusiaError):
+    """The storage has no room left for a file (ENOSPC, a quota): what was stored stays."""
+
+    code = "storage_full"
+
+
 class OutputNotWritable(MusiaError):
     """The output folder cannot be written: no permission, a full disk, a name taken meanwhile."""
 

@@ -25,6 +25,8 @@ from musia.formats.als.audio import SampleFile
 from musia.formats.als.instruments import DrumKit, Instrument
 
 LIBRARY_FOLDER = Path("Samples", "Imported", "Library")
+ONE_SHOT_MAX_S = 60.0  # the longest file read as a pad's one-shot
+LOOP_MAX_S = 120.0  # the longest file read as a loop
 LOOP_TRACK = "Library Loop"
 LOOP_COLOR = 26
 
@@ -161,7 +163,7 @@ def _file_name(sample: LibrarySample, extension: str) -> str:
 def _one_shot(source: Path, target: Path) -> Path:
     from musia.audio.io import read_audio, write_audio
 
-    samples, rate = read_audio(source, max_duration_s=60.0)
+    samples, rate = read_audio(source, max_duration_s=ONE_SHOT_MAX_S)
     return write_audio(target, samples, rate)
 
 
@@ -180,7 +182,7 @@ def laid_out_loop(source: Path, sample: LibrarySample, song: Song) -> tuple[Any,
     from musia.audio.io import read_audio
     from musia.audio.transforms import stretch_to_tempo
 
-    audio, rate = read_audio(source, max_duration_s=120.0)
+    audio, rate = read_audio(source, max_duration_s=LOOP_MAX_S)
     assert sample.bpm is not None  # chosen loops have a tempo
     stretched = stretch_to_tempo(audio, sample.bpm, song.bpm)
     bar_frames = round(song.bar_beats * 60.0 / song.bpm * rate)

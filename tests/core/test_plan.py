@@ -202,3 +202,28 @@ def test_db_is_d_flat_in_a_plan_not_decibels() -> None:
     plan = plan_from_text("techno in 3/4 at 140 bpm, Db major")
     assert (plan.key.name, plan.bpm, plan.time_signature) == ("Db major", 140, "3/4")
     assert not plan.warnings
+
+
+def test_the_plan_accepts_exactly_the_meters_the_composer_plays() -> None:
+    """Issue 23: "0/4" and "99/16" passed the plan's pattern and failed the job in `Meter`."""
+    import pydantic
+
+    from musia.core.plan import Plan
+    from musia.core.plan_builder import plan_from_text
+    from musia.core.theory.meter import Meter
+
+    base = plan_from_text("techno, 8 bars", seed=1).model_dump()
+    for numerator in range(100):
+        for denominator in (1, 2, 4, 8, 16):
+            text = f"{numerator}/{denominator}"
+            try:
+                Meter.parse(text)
+                playable = True
+            except ValueError:
+                playable = False
+            try:
+                Plan.model_validate({**base, "time_signature": text})
+                accepted = True
+            except pydantic.ValidationError:
+                accepted = False
+            assert accepted == playable, text

@@ -17,6 +17,7 @@ from musia.providers import ModelType, load_presets
 from musia.runtime import Runtime
 from tests.gateway.conftest import install, wait_asset
 from tests.providers.fakes import DIALECTS, FILES, FakeVendor
+from tests.server.media_data import wav_bytes
 
 SHIPPED = [(p.provider.name, m.name, m.type) for p in load_presets() for m in p.models]
 MEDIA = {ModelType.MUSIC: "audio/", ModelType.AUDIO: "audio/", ModelType.IMAGE: "image/"}
@@ -212,3 +213,20 @@ def test_the_key_is_stored_encrypted(runtime: Runtime) -> None:
         stored = session.scalar(select(AiProvider.api_key).where(AiProvider.name == "kie"))
     assert stored and fake.api_key not in stored
     assert (runtime.settings.data_dir / "provider-key").stat().st_mode & 0o077 == 0
+
+
+def test_a_box_upload_gets_the_audio_limit_not_the_json_one(
+    api: TestClient, runtime: Runtime, alice: Headers
+) -> None:
+    """Issue 23: limits were looked up by exact path, so `/boxes/{box_id}/upload` fell back to the
+    1 MiB JSON limit and a 1.3 MB WAV was refused with 413."""
+    box_id = _box(api, alice)
+    wav = wav_bytes(30.0)  # 30 s of 16-bit mono at 22,050 Hz
+    assert len(wav) > runtime.settings.upload.max_json_bytes
+    uploaded = api.post(
+        f"/api/v1/boxes/{box_id}/upload",
+        files={"file": ("take.wav", wav, "audio/wav")},
+        headers=alice,
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    assert uploaded.json()["size_bytes"] == len(wav)

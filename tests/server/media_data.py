@@ -27,3 +27,24 @@ HEADS = {
     "audio/mpeg": b"ID3\x04\x00\x00\x00\x00\x00\x00" + bytes(40),
     "audio/aiff": b"FORM\x00\x00\x00\x2eAIFFCOMM" + bytes(40),
 }
+
+
+def zero_channel_wav() -> bytes:
+    """A WAV whose RIFF/WAVE header says 0 channels: its magic bytes are right, it does not play."""
+    data = bytearray(wav_bytes(0.2))
+    data[22:24] = struct.pack("<H", 0)
+    return bytes(data)
+
+
+def encoded(content_type: str, seconds: float = 0.3) -> bytes:
+    """A whole, decodable file of each container HEADS names (written with soundfile)."""
+    import numpy as np
+    import soundfile
+
+    formats = {"audio/flac": "FLAC", "audio/ogg": "OGG", "audio/mpeg": "MP3", "audio/aiff": "AIFF"}
+    rate = 22050
+    t = np.arange(int(seconds * rate)) / rate
+    tone = (0.3 * np.sin(2 * np.pi * 440.0 * t)).astype(np.float32)
+    buffer = io.BytesIO()
+    soundfile.write(buffer, tone, rate, format=formats[content_type])
+    return buffer.getvalue()

@@ -7,6 +7,7 @@ import gzip
 import pytest
 from fastapi.testclient import TestClient
 
+from musia.runtime import Runtime
 from tests.conftest import shared_path
 from tests.server.conftest import Headers, wait_for_job
 
@@ -141,3 +142,38 @@ def test_inspect_a_generated_project(client: TestClient, alice: Headers) -> None
     ).json()
     assert inspected["source"] == "generated"
     assert {t["part"] for t in inspected["summary"]["tracks"]} >= {"drums", "bass"}
+
+
+def test_a_failed_import_is_answered_from_memory_never_read_again(
+    client: TestClient, alice: Headers, runtime: Runtime
+) -> None:
+    """Issue 23: every view of a refused gzip bomb inflated it again (up to 512 MB) before
+    answering 422. The failure is kept with the version: with the original gone from storage,
+    the view, the piano roll and an edit still answer the same 422 at once (before the fix the
+    view read storage and answered 404)."""
+    hostile = gzip.compress(
+        b'<?xml version="1.0"?>\n<!DOCTYPE Ableton [<!ENTITY lol "lol">]>\n'
+        b"<Ableton><LiveSet>&lol;</LiveSet></Ableton>"
+    )
+    started = upload(client, alice, "hostile.als", hostile).json()
+    job = wait_for_job(client, alice, started["job"]["id"])
+    assert job["status"] == "FAILED" and job["error"]
+    project_id = started["project"]["id"]
+    runtime.storage.delete_prefix(f"projects/{project_id}")
+    expected = {
+        "error": "bad_live_set",
+        "message": f"version 1 cannot be shown: {job['error']}",
+    }
+    for path in ("view", "pianoroll.png"):
+        answer = client.get(f"/api/v1/projects/{project_id}/{path}", headers=alice)
+        assert answer.status_code == 422, (path, answer.text)
+        assert answer.json() == expected
+    edit = client.post(
+        f"/api/v1/projects/{project_id}/modify",
+        json={"instruction": "make it 128 bpm"},
+        headers=alice,
+    )
+    assert edit.status_code == 422, edit.text  # refused up front, not 202 then a failed job
+    assert edit.json()["message"] == f"version 1 cannot be edited: {job['error']}"
+    versions = client.get(f"/api/v1/projects/{project_id}/versions", headers=alice).json()
+    assert len(versions) == 1

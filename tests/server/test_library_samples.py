@@ -17,11 +17,12 @@ import soundfile
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from musia.db.models import ProjectSample
+from musia.db.models import ProjectSample, Sample
 from musia.runtime import Runtime
 from tests.audio.signals import RATE, clicks
 from tests.conftest import shared_path
 from tests.server.conftest import Headers, wait_for_job
+from tests.server.media_data import zero_channel_wav
 from tests.server.test_projects import generate
 
 HOUSE = "house track, 124 bpm, A minor, 16 bars"
@@ -115,3 +116,43 @@ def test_with_audio_every_stem_is_its_own_file_in_the_listing_and_the_zip(
     with zipfile.ZipFile(io.BytesIO(zipped.content)) as archive:
         names = archive.namelist()
     assert sum("/Samples/Imported/" in n for n in names) == len(stems), names
+
+
+def test_a_stored_sample_that_does_not_read_is_skipped_and_reported(
+    client: TestClient, alice: Headers, runtime: Runtime
+) -> None:
+    """Issue 23: one broken file (stored before uploads were decoded) failed every generation of
+    its owner with "….wav has no audio channels". The chooser now leaves it out, says so, and
+    picks the next sample that fits."""
+    good = _upload(client, alice, "Good Kick.wav", _hit(55, 20), type="kick")
+    broken = _upload(client, alice, "Broken Kick.wav", _hit(60, 20), type="kick")
+    with runtime.sessions() as session:
+        row = session.get(Sample, broken)
+        assert row is not None
+        key = row.file_key
+    runtime.storage.put_stream(key, io.BytesIO(zero_channel_wav()), "audio/wav")  # damaged since
+
+    reported = 0
+
+    for seed in (1, 2, 3, 4):  # the seed orders equal candidates: some pick the broken one first
+        answer = client.post(
+            "/api/v1/projects/generate", json={"prompt": HOUSE, "seed": seed}, headers=alice
+        )
+        assert answer.status_code == 202, answer.text
+        job = wait_for_job(client, alice, answer.json()["job"]["id"])
+        assert job["status"] == "COMPLETED", job
+        project_id = answer.json()["project"]["id"]
+        detail = client.get(f"/api/v1/projects/{project_id}", headers=alice).json()
+        used = {s["sample_id"] for s in detail["version"]["samples"]}
+        assert used == {good}, (seed, used)
+        skipped = job["result"].get("skipped_samples", [])
+        reported += bool(skipped)
+        if skipped:
+            assert skipped == [
+                {
+                    "sample_id": broken,
+                    "name": "Broken Kick.wav",
+                    "reason": "Broken Kick.wav has no audio channels (its header says 0)",
+                }
+            ]
+    assert reported  # some seed chose the broken kick first, and left it out

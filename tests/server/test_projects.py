@@ -253,3 +253,59 @@ def test_renders_in_worker_processes(tmp_path: Path) -> None:
         summary = client.get(f"/api/v1/projects/{project_id}/inspect", headers=headers).json()
         assert summary["summary"]["plan"]["seed"] == 3
     runtime.close()
+
+
+@pytest.mark.parametrize("time_signature", ["0/4", "99/16"])
+def test_a_plan_the_composer_cannot_play_is_refused_up_front(
+    client: TestClient, alice: Headers, time_signature: str
+) -> None:
+    """Issue 23: answered 202, then the job failed with `internal error (ValueError)`."""
+    from musia.core.plan_builder import plan_from_text
+
+    plan = plan_from_text("techno, 8 bars", seed=1).model_dump(mode="json")
+    answer = client.post(
+        "/api/v1/projects/generate",
+        json={"plan": {**plan, "time_signature": time_signature}},
+        headers=alice,
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["field"] == "plan.time_signature"
+    assert f"unsupported time signature {time_signature}" in answer.json()["message"]
+    assert client.get("/api/v1/projects", headers=alice).json()["total"] == 0
+
+
+def test_a_downloaded_set_holds_no_machine_path(client: TestClient, alice: Headers) -> None:
+    """Issue 23: each FileRef's fallback `Path` was the server's temporary render folder."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    started = generate(client, alice, seed=5)
+    project_id = started["project"]["id"]
+    als = client.get(f"/api/v1/projects/{project_id}/download?format=als", headers=alice)
+    root = ET.fromstring(gzip.decompress(als.content))
+    refs = list(root.iter("FileRef"))
+    assert refs  # the instruments' one-shots are referenced from Samples/Instruments/
+    for ref in refs:
+        relative = ref.find("RelativePath").get("Value")  # type: ignore[union-attr]
+        assert ref.find("Path").get("Value") == relative  # type: ignore[union-attr]
+    machine = re.compile(r"^(/|[A-Za-z]:[\\/]|\\\\)")
+    leaks = [
+        (node.tag, value)
+        for node in root.iter()
+        for value in [node.get("Value", "")]
+        if machine.match(value) or "musia-render" in value or "/tmp" in value
+    ]
+    assert leaks == []
+
+
+def test_an_audio_preview_too_long_says_its_unit(client: TestClient, alice: Headers) -> None:
+    """Issue 23: the message said "this song lasts 204.8", in no unit."""
+    from musia.core.plan_builder import plan_from_text
+
+    plan = plan_from_text("techno, 8 bars", seed=1).model_dump(mode="json")
+    plan |= {"bpm": 20.0, "bars": 1024, "sections": []}
+    answer = client.post(
+        "/api/v1/projects/generate", json={"plan": plan, "audio": True}, headers=alice
+    )
+    assert answer.status_code == 422, answer.text
+    assert "this song lasts 204.8 minutes" in answer.json()["message"], answer.text

@@ -36,6 +36,46 @@ def read_audio(path: Path, *, max_duration_s: float = MAX_DURATION_S) -> tuple[S
     """The file's samples as float32 (frames, channels) and its sample rate."""
     sf = _soundfile()
     path = Path(path)
+    info = _checked_info(path, max_duration_s)
+    try:
+        samples, sample_rate = sf.read(str(path), dtype="float32", always_2d=True)
+    except (sf.LibsndfileError, RuntimeError, ValueError) as exc:
+        raise AudioFormatError(f"{path.name} is corrupt ({_reason(exc)})") from exc
+    _check_decoded(path, info, samples.shape[0])
+    import numpy as np
+
+    if not np.isfinite(samples).all():
+        raise AudioFormatError(f"{path.name} holds samples that are not numbers (NaN or inf)")
+    return samples, int(sample_rate)
+
+
+def check_audio(path: Path, *, max_duration_s: float = MAX_DURATION_S) -> float:
+    """Decode the whole file as `read_audio` would, block by block (an upload of 200 MB is never
+    held in memory as floats), with the same checks; its duration in seconds. Raises what
+    `read_audio` raises, so a file that passes here reads there."""
+    sf = _soundfile()
+    import numpy as np
+
+    path = Path(path)
+    info = _checked_info(path, max_duration_s)
+    frames = 0
+    try:
+        with sf.SoundFile(str(path)) as file:
+            for block in file.blocks(blocksize=1 << 16, dtype="float32", always_2d=True):
+                if not np.isfinite(block).all():
+                    raise AudioFormatError(
+                        f"{path.name} holds samples that are not numbers (NaN or inf)"
+                    )
+                frames += block.shape[0]
+    except (sf.LibsndfileError, RuntimeError, ValueError) as exc:
+        raise AudioFormatError(f"{path.name} is corrupt ({_reason(exc)})") from exc
+    _check_decoded(path, info, frames)
+    return frames / int(info.samplerate)
+
+
+def _checked_info(path: Path, max_duration_s: float) -> Any:
+    """soundfile's view of the file, after the file and its header were judged."""
+    sf = _soundfile()
     _check_file(path)
     _check_header(path, max_duration_s)
     try:
@@ -45,21 +85,16 @@ def read_audio(path: Path, *, max_duration_s: float = MAX_DURATION_S) -> tuple[S
             f"{path.name} is not a readable audio file ({_reason(exc)})"
         ) from exc
     _check_info(path, info.channels, info.samplerate, info.frames, max_duration_s)
-    try:
-        samples, sample_rate = sf.read(str(path), dtype="float32", always_2d=True)
-    except (sf.LibsndfileError, RuntimeError, ValueError) as exc:
-        raise AudioFormatError(f"{path.name} is corrupt ({_reason(exc)})") from exc
-    if samples.shape[0] == 0:
-        raise AudioFormatError(f"{path.name} holds no audio frames")
-    if info.frames > 0 and samples.shape[0] < info.frames * 0.99 and info.format != "MP3":
-        raise AudioFormatError(
-            f"{path.name} is truncated: {samples.shape[0]} of {info.frames} frames decoded"
-        )
-    import numpy as np
+    return info
 
-    if not np.isfinite(samples).all():
-        raise AudioFormatError(f"{path.name} holds samples that are not numbers (NaN or inf)")
-    return samples, int(sample_rate)
+
+def _check_decoded(path: Path, info: Any, frames: int) -> None:
+    if frames == 0:
+        raise AudioFormatError(f"{path.name} holds no audio frames")
+    if info.frames > 0 and frames < info.frames * 0.99 and info.format != "MP3":
+        raise AudioFormatError(
+            f"{path.name} is truncated: {frames} of {info.frames} frames decoded"
+        )
 
 
 def write_audio(path: Path, samples: Samples, sample_rate: int) -> Path:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from musia.chat.replies import say
 from musia.db.models import MusicFile, Project
 from musia.db.repos.projects import Projects
+from musia.services.imports import refuse_failed
 from musia.services.uow import UnitOfWork
 
 MAX_NAMES = 8
@@ -36,6 +37,7 @@ def analyse(
     if project is None:
         return say(language, "analysis_nothing")
     version = Projects(uow.session).version(project)
+    refuse_failed(uow.session, version, "analysed")  # never read again: its import failed
     key = (version.files or {}).get("als")
     if key is None:
         name = "analysis_pending" if version.status == "pending" else "analysis_nothing"

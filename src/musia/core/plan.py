@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from musia.core.prompt.reading import DRUM_ELEMENTS, MOODS, PARTS, STYLES, Intent, Mode
 from musia.core.theory.key import Key
+from musia.core.theory.meter import Meter
 
 MIN_BPM, MAX_BPM = 20.0, 999.0  # the tempo range Live accepts
 MAX_BARS = 1024
@@ -64,6 +65,13 @@ class Plan(BaseModel):
         if style not in STYLES:
             raise ValueError(f"unknown style {style!r}; known: {', '.join(STYLES)}")
         return style
+
+    @field_validator("time_signature")
+    @classmethod
+    def _composable_meter(cls, time_signature: str) -> str:
+        """The composer's own rule (`Meter`), so the API refuses up front what it cannot play
+        ("0/4", "99/16" passed the pattern and failed the job with a ValueError)."""
+        return str(Meter.parse(time_signature))
 
     @field_validator("mood")
     @classmethod

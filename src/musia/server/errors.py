@@ -22,6 +22,7 @@ STATUS: tuple[tuple[type[errors.MusiaError], int], ...] = (
     (errors.TooLarge, 413),
     (errors.UnsupportedType, 415),
     (errors.RateLimited, 429),
+    (errors.StorageFull, 507),
     (errors.Unavailable, 503),
     (errors.AudioUnavailable, 503),
     (errors.InvalidInput, 422),
@@ -38,6 +39,7 @@ HTTP_CODES = {
     415: "unsupported_type",
     422: "invalid_input",
     429: "rate_limited",
+    507: "storage_full",
 }
 
 

@@ -1,5 +1,7 @@
 """Request bodies are counted while they stream in: past its route's limit a request is cut off
-with 413, whatever its Content-Length claimed, before the rest is read."""
+with 413, whatever its Content-Length claimed, before the rest is read. Limits are keyed by route
+template (`/api/v1/boxes/{box_id}/upload`), the way the routers spell their paths, so a route with
+a path parameter gets its limit too, not the JSON default."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from fastapi import HTTPException
+from starlette.routing import compile_path
 
 from musia.settings import Settings
 
@@ -26,10 +29,13 @@ class BodyTooLarge(HTTPException):
 
 
 def route_limits(settings: Settings) -> dict[str, int]:
+    """Body limit in bytes per route template; every route that takes a file is here (a test
+    walks the app's routes to hold this)."""
     audio = settings.upload.max_audio_bytes + MULTIPART_SLACK
     return {
         "/api/v1/music/upload": audio,
         "/api/v1/samples/upload": audio,
+        "/api/v1/boxes/{box_id}/upload": audio,
         "/api/v1/projects/import": settings.upload.max_set_bytes + MULTIPART_SLACK,
     }
 
@@ -37,14 +43,21 @@ def route_limits(settings: Settings) -> dict[str, int]:
 class BodyLimit:
     def __init__(self, app: ASGIApp, limits: dict[str, int], default_limit: int) -> None:
         self.app = app
-        self.limits = limits
+        self.templates = [(compile_path(template)[0], limit) for template, limit in limits.items()]
         self.default_limit = default_limit
+
+    def limit_bytes(self, path: str) -> int:
+        path = path.rstrip("/") or "/"
+        for pattern, limit in self.templates:
+            if pattern.match(path):
+                return limit
+        return self.default_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.limits.get(scope["path"].rstrip("/"), self.default_limit)
+        limit = self.limit_bytes(scope["path"])
         declared = _content_length(scope)
         if declared is not None and declared > limit:
             await _refuse(send, limit)

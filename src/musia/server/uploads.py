@@ -4,11 +4,14 @@ size is checked against the route's limit, and the original goes into storage un
 from __future__ import annotations
 
 import io
-from pathlib import PurePath
+import shutil
+import tempfile
+from pathlib import Path, PurePath
 
 from fastapi import UploadFile
 
-from musia.errors import InvalidInput, TooLarge
+from musia.audio.io import check_audio
+from musia.errors import AudioUnavailable, InvalidInput, TooLarge
 from musia.files import safe_name
 from musia.sniff import SNIFF_BYTES, Kind, sniff_audio, sniff_set
 from musia.storage import Storage
@@ -49,3 +52,20 @@ def read_head(upload: UploadFile) -> bytes:
 def store(storage: Storage, upload: UploadFile, key: str, kind: Kind) -> None:
     upload.file.seek(0)
     storage.put_stream(key, upload.file, kind.content_type)
+
+
+def check_decodes(upload: UploadFile, name: str) -> None:
+    """Decode the whole upload before it is accepted (magic bytes say what a file claims to be,
+    not that it plays): a RIFF/WAVE header with 0 channels answers 422 `bad_audio` here, instead
+    of breaking every later generation that picks it. Without the audio extra nothing in the
+    server decodes audio, so nothing is checked."""
+    with tempfile.TemporaryDirectory(prefix="musia-upload-") as folder:
+        path = Path(folder) / name  # errors name the user's file, not a server path
+        upload.file.seek(0)
+        with path.open("wb") as copy:
+            shutil.copyfileobj(upload.file, copy)
+        upload.file.seek(0)
+        try:
+            check_audio(path)
+        except AudioUnavailable:
+            return

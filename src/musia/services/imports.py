@@ -10,11 +10,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from musia.db.engine import transaction
 from musia.db.models import Job, Project, ProjectVersion
 from musia.db.repos.jobs import Jobs
 from musia.db.repos.projects import Projects
-from musia.errors import InvalidInput, NotFound
+from musia.errors import InvalidInput, NotFound, SetFormatError
 from musia.jobs.context import JobContext
 from musia.services.projects import version_prefix
 from musia.services.uow import UnitOfWork
@@ -93,9 +95,10 @@ def edits_from_instruction(instruction: str) -> dict[str, Any]:
 def start_edit(
     uow: UnitOfWork, owner_id: str, project: Project, instruction: str
 ) -> tuple[ProjectVersion, Job]:
-    edits = edits_from_instruction(instruction)
     projects = Projects(uow.session)
     current = projects.version(project)
+    refuse_failed(uow.session, current, "edited")
+    edits = edits_from_instruction(instruction)
     if "als" not in current.files:
         raise NotFound(f"version {current.number} has no Live set to edit")
     version = projects.add_version(project, plan=None, instruction=instruction, parent=current)
@@ -150,7 +153,19 @@ def _apply(editor: Any, edits: dict[str, Any], job_id: str) -> None:
 
 
 def failed(context: JobContext, error: str) -> None:
+    """The version is marked failed; its job keeps the reason. A request answers from these
+    two and never reads the file again (a refused gzip bomb cost up to 512 MB on every view)."""
     with transaction(context.runtime.sessions) as session:
         version = Projects(session).version_by_id(str(context.input.get("version_id", "")))
         if version is not None:
             version.status = "failed"
+
+
+def refuse_failed(session: Session, version: ProjectVersion, doing: str) -> None:
+    """Raise the remembered failure of a version whose set could not be read (422
+    bad_live_set, with its job's reason), before anything opens its file."""
+    if version.status != "failed":
+        return
+    job = session.get(Job, version.job_id) if version.job_id else None
+    reason = job.error if job is not None and job.error else "its set could not be read"
+    raise SetFormatError(f"version {version.number} cannot be {doing}: {reason}")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -14,7 +15,7 @@ from musia.core.plan import Plan
 from musia.core.sample_choice import LibrarySample, SampleChoice, choose
 from musia.core.theory.key import Key
 from musia.db.models import ProjectSample, Sample
-from musia.errors import InvalidInput
+from musia.errors import InvalidInput, MusiaError
 from musia.storage import Storage
 
 T = TypeVar("T")
@@ -76,6 +77,73 @@ def _key(text: str | None) -> Key | None:
 
 def choose_for(session: Session, owner_id: str, plan: Plan) -> SampleChoice:
     return choose(plan, candidates(session, owner_id))
+
+
+@dataclass(frozen=True)
+class FetchedChoice:
+    """The choice among the files that read, a local copy of each (by sample id), and the
+    samples left out because their file does not read: {sample_id, name, reason}."""
+
+    choice: SampleChoice
+    files: dict[str, Path]
+    skipped: tuple[dict[str, str], ...]
+
+
+def choose_readable(
+    session: Session, storage: Storage, owner_id: str, plan: Plan, folder: Path
+) -> FetchedChoice:
+    """Choose, fetch and decode what was chosen; a sample whose file does not read (stored
+    before uploads were decoded, or damaged since) is left out and reported, and the choice is
+    made again without it: one broken file never fails its owner's generations. Each round
+    leaves out at least one sample, so this ends."""
+    library = candidates(session, owner_id)
+    local: dict[str, Path] = {}
+    skipped: list[dict[str, str]] = []
+    while True:
+        choice = choose(plan, library)
+        broken: dict[str, str] = {}
+        for sample in choice.samples:
+            reason = _unreadable(session, storage, sample, choice, folder, local)
+            if reason is not None:
+                broken[sample.id] = reason
+        if not broken:
+            files = {s.id: local[s.id] for s in choice.samples}
+            return FetchedChoice(choice, files, tuple(skipped))
+        for sample in choice.samples:
+            if sample.id in broken:
+                skipped.append(
+                    {"sample_id": sample.id, "name": sample.name, "reason": broken[sample.id]}
+                )
+        library = [s for s in library if s.id not in broken]
+
+
+def _unreadable(
+    session: Session,
+    storage: Storage,
+    sample: LibrarySample,
+    choice: SampleChoice,
+    folder: Path,
+    local: dict[str, Path],
+) -> str | None:
+    """Why the sample's file cannot be used as chosen, or None when it decodes."""
+    from musia.audio.io import check_audio
+    from musia.library_samples import LOOP_MAX_S, ONE_SHOT_MAX_S
+
+    if sample.id not in local:
+        try:
+            fetched = fetch(session, storage, SampleChoice((), sample), folder)
+        except (MusiaError, OSError) as exc:
+            return f"its file cannot be fetched ({exc})"
+        if sample.id not in fetched:
+            return "it was deleted"
+        local[sample.id] = fetched[sample.id]
+    path = local[sample.id]
+    as_loop = choice.loop is not None and choice.loop.id == sample.id
+    try:
+        check_audio(path, max_duration_s=LOOP_MAX_S if as_loop else ONE_SHOT_MAX_S)
+    except (MusiaError, OSError) as exc:
+        return str(exc).replace(path.name, sample.name)  # the producer's name, not ours
+    return None
 
 
 def fetch(

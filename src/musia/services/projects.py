@@ -107,7 +107,7 @@ def _check_audio_length(version: ProjectVersion, max_minutes: float) -> None:
     if minutes > max_minutes:
         raise InvalidInput(
             f"an audio preview is limited to {max_minutes:g} minutes; this song lasts "
-            f"{minutes:.1f} (ask without audio, or for fewer bars)",
+            f"{minutes:.1f} minutes (ask without audio, or for fewer bars)",
             field="audio",
         )
 

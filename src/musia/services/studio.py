@@ -15,6 +15,7 @@ from musia.db.models import Project, ProjectVersion
 from musia.db.repos.media import Music
 from musia.db.repos.projects import Projects
 from musia.errors import Conflict, InvalidInput, NotFound
+from musia.services.imports import refuse_failed
 from musia.services.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ def ready_version(
     projects = Projects(uow.session)
     project = projects.get(owner_id, project_id)
     version = projects.version(project, number)
+    refuse_failed(uow.session, version, "shown")
     if "als" not in version.files and version.status == "pending":
         raise Conflict(f"version {version.number} is still being made; poll job {version.job_id}")
     if "als" not in version.files:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from musia.errors import NotFound, Unavailable
+from musia.errors import NotFound, StorageFull, Unavailable
 from musia.files import write_atomic
 from musia.storage import CHUNK_BYTES, check_key
 
@@ -29,8 +30,15 @@ class LocalStorage:
 
     def put_stream(self, key: str, stream: BinaryIO, content_type: str | None = None) -> None:
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, lambda file: shutil.copyfileobj(stream, file, CHUNK_BYTES))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, lambda file: shutil.copyfileobj(stream, file, CHUNK_BYTES))
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise StorageFull(
+                    f"the storage is full: {key.rsplit('/', 1)[-1]} was not stored"
+                ) from exc
+            raise
 
     def _existing(self, key: str) -> Path:
         path = self._path(key)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from musia.db.models import ChatMessage, Project, ProjectVersion
@@ -46,6 +46,16 @@ class Projects:
         parent: ProjectVersion | None,
         status: str = "pending",
     ) -> ProjectVersion:
+        # Two edits of one project at the same moment both read the same last number (the
+        # second then hit the unique (project, number) index: a 500). Writing the project row
+        # first takes its lock (PostgreSQL: the row; SQLite: the database, waited for with the
+        # busy timeout), so the second edit reads the number after the first one's commit.
+        self.session.execute(
+            update(Project)
+            .where(Project.id == project.id)
+            .values(current_version=Project.current_version)
+            .execution_options(synchronize_session=False)
+        )
         number = (
             self.session.scalar(
                 select(func.max(ProjectVersion.number)).where(

@@ -10,6 +10,7 @@ from musia.core.plan import Plan
 from musia.db.engine import transaction
 from musia.db.repos.projects import Projects
 from musia.errors import NotFound
+from musia.formats.als.portable import without_machine_paths
 from musia.jobs.context import JobContext
 from musia.jobs.registry import JobKind, register
 from musia.services.projects import RENDER_KIND, version_prefix
@@ -32,33 +33,48 @@ def render(context: JobContext) -> dict[str, Any]:
         tempfile.TemporaryDirectory(prefix="musia-render-") as folder,
         tempfile.TemporaryDirectory(prefix="musia-library-") as library_folder,
     ):
-        library = _library(context, plan, Path(library_folder))
+        library, skipped = _library(context, plan, Path(library_folder))
         written, files_written, summary = _write(context, plan, Path(folder), library)
+        for als in (p for p in files_written if p.suffix == ".als"):
+            without_machine_paths(als, written)  # no server path in the producer's file
+        if skipped:
+            summary["skipped_samples"] = list(skipped)
         context.progress(0.9, "storing")
         prefix = version_prefix(project_id, number)
         files = _store(context, written, files_written, prefix)
     summary.pop("folder", None)
     summary["files"] = list(files)
     _save(context, files, summary, prefix)
-    return {"project_id": project_id, "version": number, "files": sorted(files)}
+    result: dict[str, Any] = {"project_id": project_id, "version": number, "files": sorted(files)}
+    if skipped:
+        result["skipped_samples"] = list(skipped)
+    return result
 
 
-def _library(context: JobContext, plan: Plan, folder: Path) -> ChosenSamples | None:
-    """The owner's uploaded samples that fit the song (drum one-shots, a loop), fetched."""
+def _library(
+    context: JobContext, plan: Plan, folder: Path
+) -> tuple[ChosenSamples | None, tuple[dict[str, str], ...]]:
+    """The owner's uploaded samples that fit the song (drum one-shots, a loop), fetched and
+    decoded; and the samples left out because their file does not read."""
     from musia.formats.preview import audio_available
     from musia.library_samples import ChosenSamples
     from musia.services import library
 
     if not audio_available():  # reading and laying out samples needs the audio extra
-        return None
+        return None, ()
     with transaction(context.runtime.sessions) as session:
-        choice = library.choose_for(session, context.owner_id, plan)
-    if not choice:
-        return None
+        if not library.choose_for(session, context.owner_id, plan):
+            return None, ()
     context.progress(0.08, "selecting samples")
     with transaction(context.runtime.sessions) as session:
-        files = library.fetch(session, context.runtime.storage, choice, folder)
-    return ChosenSamples(choice, files)
+        found = library.choose_readable(
+            session, context.runtime.storage, context.owner_id, plan, folder
+        )
+    if found.skipped:
+        names = ", ".join(s["name"] for s in found.skipped)
+        context.progress(0.09, f"skipped {len(found.skipped)} unreadable sample(s): {names}")
+    chosen = ChosenSamples(found.choice, found.files) if found.choice else None
+    return chosen, found.skipped
 
 
 def _write(
