@@ -21,9 +21,7 @@ Format = Literal["als", "zip", "mid", "wav"]
 
 
 def version_out(version: ProjectVersion) -> schemas.VersionOut:
-    formats: list[str] = [f for f in ("als", "mid", "wav") if f in version.files]
-    if version.files:
-        formats.append("zip")
+    formats = service.formats_of(version.files)
     return schemas.VersionOut(
         id=version.id,
         number=version.number,
