@@ -63,8 +63,8 @@ def changes(before: Plan, after: Plan) -> tuple[Change, ...]:
         ("mood", before.mood or "–", after.mood or "–"),
     ]
     found += [Change(name, old, new) for name, old, new in pairs if old != new]
-    added = [p for p in after.parts if p not in before.parts]
-    removed = [p for p in before.parts if p not in after.parts]
+    added: list[str] = [p for p in after.parts if p not in before.parts]
+    removed: list[str] = [p for p in before.parts if p not in after.parts]
     if "drums" in before.parts and "drums" in after.parts:  # else the whole kit came or went
         was, now = _taken_out(before), _taken_out(after)
         added += [e for e in was if e not in now]
