@@ -13,19 +13,8 @@ from fastapi.testclient import TestClient
 
 from musia.audio.loudness import integrated_loudness
 from musia.runtime import Runtime
-from tests.audio.signals import RATE, cadence, clicks
 from tests.server.conftest import Headers, wait_for_job
-from tests.server.media_data import wav_bytes
-
-
-def _groove_wav() -> bytes:
-    """Eight seconds of a 120 BPM click groove over a cadence, about −19 LUFS like the report."""
-    beat = clicks(120.0, 8.0, ticks=True)
-    harmony = cadence(48, "major", repeats=5)[: beat.shape[0]]
-    stereo = np.repeat(0.35 * (beat + 0.5 * harmony), 2, axis=1).astype(np.float32)
-    buffer = io.BytesIO()
-    soundfile.write(buffer, stereo, RATE, format="WAV", subtype="PCM_16")
-    return buffer.getvalue()
+from tests.server.media_data import groove_wav, wav_bytes
 
 
 def _lufs(content: bytes) -> float:
@@ -45,7 +34,7 @@ def _transform(client: TestClient, alice: Headers, music_id: str, instruction: s
 def test_three_transforms_keep_the_loudness_and_say_what_was_done(
     client: TestClient, alice: Headers
 ) -> None:
-    files = {"file": ("groove.wav", _groove_wav(), "audio/wav")}
+    files = {"file": ("groove.wav", groove_wav(), "audio/wav")}
     source = client.post("/api/v1/music/upload", files=files, headers=alice).json()["music"]
     original = client.get(f"/api/v1/music/{source['id']}/download", headers=alice).content
     lufs = [_lufs(original)]

@@ -129,6 +129,12 @@ function scrollToNewest() {
   window.scrollTo({ top: Math.max(0, bottom - (window.innerHeight - composer - 12)) });
 }
 
+// An edit's reply ends with its changes; the result card shows them, so the text does not.
+function withoutChanges(text, changes) {
+  if (!changes) return text;
+  return text.split("\n").filter((line) => !line.endsWith(changes)).join("\n");
+}
+
 function say(role, text, extra = []) {
   const item = el("li", { class: `msg ${role}` },
     el("span", { class: "sr", text: role === "user" ? "You: " : "Musia: " }),
@@ -169,7 +175,7 @@ const FORMAT_NAMES = { als: "Live set (.als)", zip: "Project (.zip)", mid: "MIDI
 async function resultCard(item, { projectId, version, formats, changes }) {
   const status = el("p", { class: "error", role: "alert", hidden: true });
   const card = el("div", { class: "result-card" });
-  if (changes) card.append(el("p", { class: "changes", text: changes }));
+  if (changes) card.append(el("p", { class: "changes" }, el("span", { class: "sr", text: "Changes: " }), changes));
   const query = `version=${version}`;
   if (formats.includes("wav")) {
     const player = el("audio", { controls: true, preload: "metadata", class: "chat-player",
@@ -206,7 +212,8 @@ async function loadHistory() {
     const messages = await api("/chat/history?limit=50");
     let newest = null;
     for (const message of messages) {
-      const item = say(message.role === "user" ? "user" : "assistant", message.content);
+      const changes = message.data && message.data.changes;
+      const item = say(message.role === "user" ? "user" : "assistant", withoutChanges(message.content, changes));
       if (message.project_id) {
         state.projectId = message.project_id;
         if (message.role !== "user" && message.job_id) newest = { item, message };
@@ -241,7 +248,7 @@ function onSocketEvent(event) {
   const data = event.detail;
   jobEvent(data);
   if (data.type === "message" && data.role === "assistant") {
-    const item = say("assistant", data.text);
+    const item = say("assistant", withoutChanges(data.text, data.changes));
     if (data.project_id) setProject(data.project_id, data.project_name);
     if (data.job_id) {
       const box = el("div", { class: "job", "data-job": data.job_id });
