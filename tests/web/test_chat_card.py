@@ -161,6 +161,7 @@ def test_audio_is_transformed_downloaded_renamed_and_deleted(page: Any, server: 
     row.get_by_role("button", name="Save").click()
     renamed = page.locator("#music-list li").filter(has_text="Higher groove.wav")
     renamed.wait_for()
+    page.locator("#analysis-title").filter(has_text="Higher groove.wav").wait_for()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
     screenshot(page, "audio-renamed-phone")
     renamed.get_by_role("button", name="Delete").click()

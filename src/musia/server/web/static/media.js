@@ -99,7 +99,10 @@ async function listMusic(section) {
       onclick: () => download(`/music/${music.id}/download`) }, "Download"),
     manageButtons({
       path: `/music/${music.id}`, name: music.name, label: music.name,
-      onRenamed: () => listMusic(section),
+      onRenamed: async () => {
+        if (section.querySelector("#audio-body").dataset.music === music.id) await showAnalysis(section, music.id);
+        await listMusic(section);
+      },
       onDeleted: async () => {
         const shown = section.querySelector("#audio-body");
         if (shown.dataset.music === music.id) shown.replaceChildren();
