@@ -65,8 +65,8 @@ SCRIPTS: dict[str, list[tuple[str, str, float, list[str], str]]] = {
     ],
 }
 DONE = {
-    "en": "✅ Project generated",
-    "es": "✅ Proyecto generado",
+    "en": "✅ Project ready",
+    "es": "✅ Proyecto listo",
     "uk": "✅ Проєкт готовий",
     "ru": "✅ Проект готов",
 }

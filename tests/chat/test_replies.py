@@ -43,26 +43,39 @@ def test_every_language_has_every_template_with_the_same_fields() -> None:
 def test_progress_is_shown_by_stage() -> None:
     assert stage_template("composing") == "stage_structure"
     assert stage_template("rendering Bass") == "stage_sounds"
-    assert stage_template("storing") == "stage_set"
+    assert stage_template("storing 3/40") == "stage_store"
     assert stage_template("something new") == "stage_other"
     event = {"type": "progress", "job_id": "j", "fraction": 0.05, "message": "composing"}
     assert present(event, "es") == {
         "type": "progress",
         "job_id": "j",
         "fraction": 0.05,
-        "text": "🎼 Analizando la estructura musical…",
+        "stage": "composing",
+        "text": "🎼 Componiendo el tema… 5 %",
     }
-    assert say("xx", "stage_set") == "⚙️ Generating the Live set…"
+    # a part and its count; the fraction rounded (0.1 + 0.8 * 1 is 0.9000000000000001)
+    event = {
+        "type": "progress",
+        "job_id": "j",
+        "fraction": 0.1 + 0.8,
+        "message": "rendering Bass 2/6",
+    }
+    shown = present(event, "ru")
+    assert shown is not None and shown["fraction"] == 0.9
+    assert shown["text"] == "🔊 Рендерю Bass (2/6)… 90 %"
+    assert say("xx", "stage_set") == "⚙️ Writing the Live set and the MIDI file…"
 
 
 def test_a_finished_job_is_a_result_with_links_or_an_error() -> None:
-    result = {"project_id": "p1", "version": 2, "files": ["als", "mid", "plan"]}
+    # the formats that exist: the instruments' Samples/Instruments/*.wav are not a preview
+    files = ["als", "mid", "plan", "file:Samples/Instruments/Kick.wav"]
+    result = {"project_id": "p1", "version": 2, "files": files, "formats": ["als", "mid", "zip"]}
     done = present(
         {"type": "finished", "job_id": "j", "status": "COMPLETED", "result": result}, "uk"
     )
     assert done is not None and done["type"] == "result"
     assert done["links"]["als"] == "/api/v1/projects/p1/download?version=2&format=als"
-    assert set(done["links"]) == {"als", "mid", "zip"}
+    assert list(done["links"]) == ["als", "zip", "mid"]
     assert done["text"].startswith("✅ Версія 2 готова")
     failed = present({"type": "finished", "job_id": "j", "status": "FAILED", "error": "x"}, "ru")
     assert failed == {

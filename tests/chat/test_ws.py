@@ -28,13 +28,23 @@ def test_a_generation_reports_real_progress_then_the_result(client: TestClient) 
     assert message["request_id"] == "r1" and message["intent"] == "generate"
     assert message["plan"]["bpm"] == 124 and message["job_id"] == result["job_id"]
     progress = [e for e in events if e["type"] == "progress"]
-    assert [p["text"] for p in progress] == [
-        "🎼 Analysing the musical structure…",
-        "⚙️ Generating the Live set…",
-    ]
+    stages = [p["stage"] for p in progress]
+    # without audio: compose, write the set, store the files (a handful of steps, not one per file)
+    assert stages[:2] == ["composing", "writing"] and set(stages[2:]) == {"storing"}
+    assert 2 <= len(stages[2:]) <= 11
+    assert progress[0]["text"] == "🎼 Composing the song… 2 %"
+    assert progress[1]["text"] == "⚙️ Writing the Live set and the MIDI file… 80 %"
+    assert progress[2]["text"] == "💾 Saving the files… 85 %"
     fractions = [p["fraction"] for p in progress]
-    assert fractions == sorted(fractions) and 0 < fractions[0] < 1
-    assert result["text"].startswith("✅ Project generated — open it in Ableton Live")
+    assert fractions == sorted(fractions) and fractions[0] > 0 and fractions[-1] < 1
+    assert all(f == round(f, 3) for f in fractions)  # never 0.9000000000000001
+    assert result["text"] == (
+        "✅ Project ready: open it in Ableton Live, download the files or listen below."
+    )
+    # audio was off: the set, the zip and the MIDI file, and no preview to link to
+    assert list(result["links"]) == ["als", "zip", "mid"] and result["formats"] == list(
+        result["links"]
+    )
     answer = client.get(result["links"]["als"], headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 200 and answer.content[:2] == b"\x1f\x8b"
 
@@ -168,10 +178,10 @@ def test_with_a_sample_library_the_progress_says_samples_are_selected(client: Te
         )
         events = receive_until(ws, "result")
     texts = [e["text"] for e in events if e["type"] == "progress"]
-    assert texts == [
-        "🎼 Analizando la estructura musical…",
-        "🥁 Seleccionando samples…",
-        "⚙️ Generando el set de Live…",
+    assert texts[:3] == [
+        "🎼 Componiendo el tema… 2 %",
+        "🥁 Eligiendo samples de tu biblioteca… 4 %",
+        "⚙️ Escribiendo el set de Live y el archivo MIDI… 80 %",
     ]
     project = client.get(f"/api/v1/projects/{events[-1]['project_id']}", headers=headers).json()
     assert [s["name"] for s in project["version"]["samples"]] == ["Kick 1.wav"]

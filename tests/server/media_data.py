@@ -7,6 +7,11 @@ import math
 import struct
 import wave
 
+import numpy as np
+import soundfile
+
+from tests.audio.signals import RATE, cadence, clicks
+
 
 def wav_bytes(seconds: float = 0.5, frequency_hz: float = 440.0, rate: int = 22050) -> bytes:
     frames = int(seconds * rate)
@@ -47,4 +52,14 @@ def encoded(content_type: str, seconds: float = 0.3) -> bytes:
     tone = (0.3 * np.sin(2 * np.pi * 440.0 * t)).astype(np.float32)
     buffer = io.BytesIO()
     soundfile.write(buffer, tone, rate, format=formats[content_type])
+    return buffer.getvalue()
+
+
+def groove_wav() -> bytes:
+    """Eight seconds of a 120 BPM click groove over a cadence, about −19 LUFS like the report."""
+    beat = clicks(120.0, 8.0, ticks=True)
+    harmony = cadence(48, "major", repeats=5)[: beat.shape[0]]
+    stereo = np.repeat(0.35 * (beat + 0.5 * harmony), 2, axis=1).astype(np.float32)
+    buffer = io.BytesIO()
+    soundfile.write(buffer, stereo, RATE, format="WAV", subtype="PCM_16")
     return buffer.getvalue()

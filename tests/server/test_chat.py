@@ -78,3 +78,15 @@ def test_bad_chat_input(client: TestClient, alice: Headers) -> None:
     assert unknown.status_code == 404
     assert client.get("/api/v1/chat/history?limit=0", headers=alice).status_code == 422
     assert client.get("/api/v1/chat/history?before=x", headers=alice).status_code == 422
+
+
+def test_a_message_over_4000_characters_is_refused_not_cut(
+    client: TestClient, alice: Headers
+) -> None:
+    long = "house " * 700  # 4,200 characters
+    answer = client.post("/api/v1/chat/message", json={"message": long}, headers=alice)
+    assert answer.status_code == 422
+    assert answer.json()["field"].endswith("message") and "4000" in answer.json()["message"]
+    assert client.get("/api/v1/chat/history", headers=alice).json() == []  # nothing was kept
+    generate = client.post("/api/v1/projects/generate", json={"prompt": long}, headers=alice)
+    assert generate.status_code == 422

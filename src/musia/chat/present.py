@@ -3,18 +3,23 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from musia.chat.replies import say, stage_template
 from musia.hub import Event
 
 API = "/api/v1"
-LINK_FORMATS = ("als", "mid", "wav", "zip")
+LINK_FORMATS = ("als", "zip", "mid", "wav")
+# A job's progress message: a stage word, maybe what it works on, maybe a count ("rendering
+# Bass 2/6", "storing 3/40", "composing").
+_MESSAGE = re.compile(r"^(?P<stage>\S+)(?: (?P<part>.+?))?(?: (?P<done>\d+)/(?P<total>\d+))?$")
 
 
 def links(project_id: str, version: int, formats: list[str]) -> dict[str, str]:
+    """The downloads that exist, in the order a producer wants them (the set first)."""
     base = f"{API}/projects/{project_id}/download?version={version}&format="
-    return {f: base + f for f in LINK_FORMATS if f in formats or f == "zip"}
+    return {f: base + f for f in LINK_FORMATS if f in formats}
 
 
 def present(event: Event, language: str) -> Event | None:
@@ -30,11 +35,22 @@ def present(event: Event, language: str) -> Event | None:
 
 
 def _progress(event: Event, language: str) -> Event:
-    message = event.get("message") or ""
-    part = message.split(" ", 1)[1] if " " in message else ""
-    text = say(language, stage_template(message), part=part, message=message)
-    fraction = float(event.get("fraction") or 0.0)
-    return {"type": "progress", "job_id": event["job_id"], "fraction": fraction, "text": text}
+    """The stage in the user's language, with its count and the percentage done."""
+    message = str(event.get("message") or "")
+    fraction = round(float(event.get("fraction") or 0.0), 3)
+    found = _MESSAGE.match(message)
+    words = found.groupdict() if found else {}
+    stage = say(
+        language,
+        stage_template(message),
+        part=words.get("part") or "",
+        done=words.get("done") or "",
+        total=words.get("total") or "",
+        message=message,
+    )
+    text = say(language, "progress", stage=stage, percent=round(fraction * 100))
+    event_out: Event = {"type": "progress", "job_id": event["job_id"], "fraction": fraction}
+    return event_out | {"text": text, "stage": words.get("stage") or message}
 
 
 def _finished(event: Event, language: str) -> Event:
@@ -46,19 +62,13 @@ def _finished(event: Event, language: str) -> Event:
     result: dict[str, Any] = dict(event.get("result") or {})
     out: Event = {"type": "result", "job_id": job_id, "result": result}
     if "project_id" in result and "version" in result:
-        formats = [_format(f) for f in result.get("files", [])]
-        found = links(str(result["project_id"]), int(result["version"]), formats)
-        template = "done" if int(result["version"]) == 1 else "done_version"
-        out["links"] = found
+        formats = [str(f) for f in result.get("formats", [])]
+        out["links"] = links(str(result["project_id"]), int(result["version"]), formats)
+        out["formats"] = [f for f in LINK_FORMATS if f in formats]
         out["project_id"], out["version"] = result["project_id"], result["version"]
-        out["text"] = say(language, template, version=result["version"], als=found.get("als", ""))
+        template = "done" if int(result["version"]) == 1 else "done_version"
+        out["text"] = say(language, template, version=result["version"])
     return out
-
-
-def _format(key: str) -> str:
-    """A stored file's format from its key (…/song.als → als)."""
-    name = str(key).rsplit("/", 1)[-1]
-    return name.rsplit(".", 1)[-1] if "." in name else name
 
 
 def reply_event(reply: Any, request_id: str | None = None) -> Event:
@@ -74,5 +84,7 @@ def reply_event(reply: Any, request_id: str | None = None) -> Event:
         "project_id": reply.project_id,
         "version": reply.version,
         "plan": reply.plan,
+        "project_name": reply.project_name,
+        "changes": reply.changes,
         "request_id": request_id,
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from musia.chat import state
+from musia.chat import edits, state
 from musia.chat.analysis import analyse
 from musia.chat.llm import Brain
 from musia.chat.present import reply_event
@@ -35,6 +35,7 @@ class Outcome:
     started: project_service.Started | None = None
     project: Project | None = None
     planner: str = "local"
+    changes: str | None = None  # the edit's changes in a line, in the user's language
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class Reply:
     job: Job | None
     project_id: str | None
     version: int | None
+    project_name: str | None = None
+    changes: str | None = None
 
 
 def process(
@@ -70,6 +73,8 @@ def process(
     shown = started.project if started else outcome.project
     plan = outcome.plan.model_dump(mode="json") if outcome.plan else None
     data = {"language": language, "intent": outcome.intent, "planner": outcome.planner}
+    if outcome.changes:
+        data["changes"] = outcome.changes
     reply = chat.add(
         owner_id,
         "assistant",
@@ -87,6 +92,8 @@ def process(
         started.job if started else None,
         shown.id if shown else None,
         started.version.number if started else None,
+        shown.name if shown else None,
+        outcome.changes,
     )
     publish_owner(uow.runtime.settings, owner_id, reply_event(result, request_id))
     return result
@@ -120,9 +127,11 @@ def _respond(
             return Outcome(say(language, "no_project"), "modify")
         if base is None:
             return Outcome(say(language, "imported"), "modify", project=project)
+        options = options or project_service.RenderOptions()
+        return _edit(uow, owner_id, text, base, project, language, brain, options)
     else:
         local = plan_from_text(text)  # a new song: nothing carried over from the current one
-    return _start(uow, owner_id, text, local, project, language, brain, options)
+    return _start(uow, owner_id, text, local, language, brain, options)
 
 
 def _start(
@@ -130,24 +139,48 @@ def _start(
     owner_id: str,
     text: str,
     local: Plan,
-    project: Project | None,
     language: str,
     brain: Brain | None,
     options: project_service.RenderOptions | None,
 ) -> Outcome:
+    """A new song."""
     proposed = brain.plan(text, local) if brain else None
     plan = proposed or local
     options = options or project_service.RenderOptions()
-    if local.intent == "modify" and project is not None:
-        started = _new_version(uow, owner_id, project, plan, text, options)
-        template = "modified"
-    else:
-        started = project_service.start_generation(uow, owner_id, plan, options, text)
-        template = "generated"
+    started = project_service.start_generation(uow, owner_id, plan, options, text)
     words = _plan_words(plan) | {"version": started.version.number}
     planner = "model" if proposed else "local"
-    text = say(language, template, **words)
-    return Outcome(text, local.intent, plan, started, planner=planner)
+    said = say(language, "generated", **words)
+    return Outcome(said, local.intent, plan, started, planner=planner)
+
+
+def _edit(
+    uow: UnitOfWork,
+    owner_id: str,
+    text: str,
+    base: Plan,
+    project: Project,
+    language: str,
+    brain: Brain | None,
+    options: project_service.RenderOptions,
+) -> Outcome:
+    """A new version when the edit changes something; else the reason, and no version."""
+    edit = edits.read_edit(text, base)
+    proposed = brain.plan(text, edit.plan) if brain else None
+    plan = proposed or edit.plan
+    found = edits.changes(base, plan)
+    if not found:
+        number = Projects(uow.session).version(project).number
+        said = edits.nothing_done(language, edit, base, number)
+        return Outcome(said, "modify", project=project, planner="model" if proposed else "local")
+    started = _new_version(uow, owner_id, project, plan, text, options)
+    changed = edits.line(language, found)
+    words = _plan_words(plan) | {"version": started.version.number}
+    lines = [say(language, "modified", **words), say(language, "changes", changes=changed)]
+    note = edits.unknown_note(language, edit, base)
+    said = "\n".join([*lines, *([note] if note else [])])
+    planner = "model" if proposed else "local"
+    return Outcome(said, "modify", plan, started, planner=planner, changes=changed)
 
 
 def _new_version(

@@ -12,6 +12,8 @@ from musia.db.repos.jobs import Jobs
 from musia.errors import JobCanceled
 from musia.runtime import Runtime
 
+PROGRESS_DIGITS = 3
+
 
 @dataclass(frozen=True)
 class JobContext:
@@ -23,9 +25,11 @@ class JobContext:
     runtime: Runtime
 
     def progress(self, fraction: float, message: str | None = None) -> None:
-        """Record and publish progress; raises JobCanceled when the job was canceled."""
+        """Record and publish progress, rounded to a tenth of a percent (never
+        0.9000000000000001); raises JobCanceled when the job was canceled."""
         from musia.events import publish_job
 
+        fraction = round(min(1.0, max(0.0, fraction)), PROGRESS_DIGITS)
         with transaction(self.runtime.sessions) as session:
             jobs = Jobs(session)
             jobs.progress(self.job_id, fraction, message)

@@ -142,6 +142,10 @@ class ChatIn(Input):
     audio: bool = Field(default=False, description="A started render also writes the preview.")
 
 
+class Rename(Input):
+    name: str = Field(min_length=1, max_length=120)
+
+
 class ChatMessageOut(Output):
     id: int
     role: str

@@ -9,6 +9,7 @@ reader: a tempo ("128 bpm", "faster"), a transposition, "add drums".
 from __future__ import annotations
 
 import importlib
+import re
 import tempfile
 from pathlib import Path
 from types import ModuleType
@@ -100,11 +101,11 @@ def modify_stored(context: JobContext) -> dict[str, Any]:
             source_id = _store_from_url(context, str(url), folder)
         else:
             source_id = str(context.input["music_id"])
-        source_key = _stored_key(context, source_id)
+        source_key, source_name = _stored(context, source_id)
         source = context.runtime.storage.fetch(source_key, folder / source_key.rsplit("/", 1)[-1])
         context.progress(0.3, "transforming")
         edits = context.input.get("edits") or audio_edits(str(context.input["instruction"]))
-        produced, details = transform(source, edits, folder / "out")
+        produced, details = transform(source, edits, folder / "out", source_name)
         music_id = _store_produced(context, source_id, produced, details)
     return {"music_id": music_id, "source_id": source_id, **details}
 
@@ -133,33 +134,99 @@ def audio_edits(instruction: str) -> dict[str, Any]:
     return edits
 
 
-def transform(source: Path, edits: dict[str, Any], out_dir: Path) -> tuple[Path, dict[str, Any]]:
-    """Apply the edits with musia.audio.transforms; the result is a new WAV file, analysed."""
-    from musia.audio import transforms
-    from musia.audio.analysis import analyze_signal
+def transform(
+    source: Path, edits: dict[str, Any], out_dir: Path, source_name: str | None = None
+) -> tuple[Path, dict[str, Any]]:
+    """Apply the edits with musia.audio.transforms; the result is a new WAV file, analysed, as
+    loud as the source (a stretch or shift loses a dB or two each pass, which piled up), and
+    named by what was done ("x — 128 bpm, +2 st.wav")."""
     from musia.audio.io import read_audio, write_audio
 
     samples, rate = read_audio(source)
+    source_lufs = _loudness(samples, rate)
+    samples, steps, words = _apply(samples, rate, edits)
+    samples = _keep_loudness(samples, rate, source_lufs)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = write_audio(out_dir / result_name(source_name or source.name, words), samples, rate)
+    from musia.audio.analysis import analyze_signal
+
+    return target, {"steps": steps, "analysis": analyze_signal(samples, rate).to_dict()}
+
+
+def _apply(samples: Any, rate: int, edits: dict[str, Any]) -> tuple[Any, list[str], list[str]]:
+    """The transformed samples, the steps for the record, the words for the file's name."""
+    from musia.audio import transforms
+    from musia.audio.analysis import analyze_signal
+
     steps: list[str] = []
+    words: list[str] = []
     if "tempo" in edits:
         detected = analyze_signal(samples, rate).tempo_bpm
         if detected is None:
             raise InvalidInput("no steady tempo found in the audio", field="instruction")
         samples = transforms.stretch_to_tempo(samples, detected, float(edits["tempo"]))
         steps.append(f"tempo {detected:.2f} → {float(edits['tempo']):g} BPM")
+        words.append(f"{float(edits['tempo']):g} bpm")
     if "ratio" in edits:
         samples = transforms.time_stretch(samples, float(edits["ratio"]))
         steps.append(f"ratio {float(edits['ratio']):.3f}")
+        words.append(f"×{float(edits['ratio']):.3g} speed")
     if edits.get("semitones"):
         samples = transforms.transpose(samples, rate, float(edits["semitones"]))
         steps.append(f"transpose {float(edits['semitones']):+g} semitones")
+        words.append(f"{float(edits['semitones']):+g} st")
     if "add_drums" in edits:
         analysis = analyze_signal(samples, rate)
         samples = transforms.add_drums(samples, rate, str(edits["add_drums"]), analysis)
         steps.append(f"drums ({edits['add_drums']})")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = write_audio(out_dir / f"{source.stem} (edited).wav", samples, rate)
-    return target, {"steps": steps, "analysis": analyze_signal(samples, rate).to_dict()}
+        words.append(f"+ {edits['add_drums']} drums")
+    return samples, steps, words
+
+
+def _loudness(samples: Any, rate: int) -> float:
+    import numpy as np
+
+    from musia.audio.loudness import integrated_loudness
+
+    return float(integrated_loudness(np.ascontiguousarray(samples.T), rate))
+
+
+def _keep_loudness(samples: Any, rate: int, source_lufs: float) -> Any:
+    """Back to the source's integrated loudness (true peak kept under −1 dBFS by the limiter);
+    a silent or too-short source has no loudness to keep."""
+    import math
+
+    from musia.audio import transforms
+
+    low, high = transforms.MIN_TARGET_LUFS, transforms.MAX_TARGET_LUFS
+    if not (math.isfinite(source_lufs) and low <= source_lufs <= high):
+        return samples
+    if not math.isfinite(_loudness(samples, rate)):
+        return samples
+    return transforms.normalize(samples, rate, source_lufs)
+
+
+NAME_SEPARATOR = " — "
+
+
+def result_name(source_name: str, words: list[str]) -> str:
+    """ "x.wav" + ["128 bpm", "+2 st"] → "x — 128 bpm, +2 st.wav". A source that is itself a
+    result keeps its root and what was done before, updated: a new tempo replaces the old one,
+    semitones add up ("x — 128 bpm, +2 st" + ["+1 st"] → "x — 128 bpm, +3 st")."""
+    stem = Path(source_name).stem
+    root, _, done = stem.partition(NAME_SEPARATOR)
+    before = [w for w in done.split(", ") if w] if done else []
+    merged = _merge_words(before, words)
+    return f"{root}{NAME_SEPARATOR}{', '.join(merged)}.wav" if merged else f"{root}.wav"
+
+
+def _merge_words(before: list[str], now: list[str]) -> list[str]:
+    tempo = [w for w in now if w.endswith((" bpm", " speed"))]
+    kept = [w for w in before if not (tempo and w.endswith((" bpm", " speed")))]
+    semitones = sum(float(w.removesuffix(" st")) for w in kept + now if w.endswith(" st"))
+    others = [w for w in kept + now if not w.endswith(" st") and w not in tempo]
+    shift = [f"{semitones:+g} st"] if semitones else []
+    return list(dict.fromkeys([*tempo, *others, *shift]))
 
 
 def _store_from_url(context: JobContext, url: str, folder: Path) -> str:
@@ -216,14 +283,24 @@ def _store_produced(
             processed=bool(details.get("analysis")),
             result_data=details.get("analysis"),
         )
-        music.file = music_key(context.owner_id, music.id, produced.name)
+        music.file = music_key(context.owner_id, music.id, _key_name(produced.name))
         context.runtime.storage.put_file(music.file, produced, kind.content_type)
         return music.id
 
 
+def _key_name(name: str) -> str:
+    """The name as a storage key segment: the dash and × of "x — ×1.05 speed" become plain."""
+    return re.sub(r"[^\w .#()+,=@-]", "-", name, flags=re.UNICODE)
+
+
 def _stored_key(context: JobContext, music_id: str) -> str:
+    return _stored(context, music_id)[0]
+
+
+def _stored(context: JobContext, music_id: str) -> tuple[str, str]:
+    """The music file's storage key and its name as shown."""
     with transaction(context.runtime.sessions) as session:
         music = Music(session).get_any(music_id)
         if music is None:
             raise NotFound("the music file is gone")
-        return music.file
+        return music.file, music.name

@@ -112,6 +112,17 @@ def _check_audio_length(version: ProjectVersion, max_minutes: float) -> None:
         )
 
 
+DOWNLOAD_FORMATS = ("als", "mid", "wav")
+
+
+def formats_of(files: dict[str, str] | None) -> list[str]:
+    """The downloads a version offers, from its stored files: the set, the MIDI file and the
+    preview (`wav` only when the mix preview.wav was written, never for the instruments' own
+    samples), and the zip of everything whenever there is a file at all."""
+    found = [f for f in DOWNLOAD_FORMATS if f in (files or {})]
+    return [*found, "zip"] if files else []
+
+
 def version_prefix(project_id: str, number: int) -> str:
     return f"projects/{project_id}/v{number}"
 

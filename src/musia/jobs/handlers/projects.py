@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,10 +14,19 @@ from musia.errors import NotFound
 from musia.formats.als.portable import without_machine_paths
 from musia.jobs.context import JobContext
 from musia.jobs.registry import JobKind, register
-from musia.services.projects import RENDER_KIND, version_prefix
+from musia.services.projects import RENDER_KIND, formats_of, version_prefix
 
 if TYPE_CHECKING:
     from musia.library_samples import ChosenSamples
+
+# Where each stage of a render starts and ends on the job's 0..1 scale: composing and choosing
+# samples take well under a second, the preview's parts most of the time, the set and the
+# instruments' one-shots a little, the upload a little more (tens of files).
+SELECTING_AT = 0.04
+RENDER_SPAN = (0.08, 0.78)
+WRITING_AT = 0.8
+STORE_SPAN = (0.85, 0.99)
+STORE_STEPS = 10  # at most this many progress events while the files are stored
 
 CONTENT_TYPES = {
     ".als": "application/gzip",
@@ -28,7 +38,7 @@ CONTENT_TYPES = {
 
 def render(context: JobContext) -> dict[str, Any]:
     plan, project_id, number = _load(context)
-    context.progress(0.05, "composing")
+    context.progress(0.02, "composing")
     with (
         tempfile.TemporaryDirectory(prefix="musia-render-") as folder,
         tempfile.TemporaryDirectory(prefix="musia-library-") as library_folder,
@@ -39,13 +49,17 @@ def render(context: JobContext) -> dict[str, Any]:
             without_machine_paths(als, written)  # no server path in the producer's file
         if skipped:
             summary["skipped_samples"] = list(skipped)
-        context.progress(0.9, "storing")
         prefix = version_prefix(project_id, number)
         files = _store(context, written, files_written, prefix)
     summary.pop("folder", None)
     summary["files"] = list(files)
     _save(context, files, summary, prefix)
-    result: dict[str, Any] = {"project_id": project_id, "version": number, "files": sorted(files)}
+    result: dict[str, Any] = {
+        "project_id": project_id,
+        "version": number,
+        "files": sorted(files),
+        "formats": formats_of(files),
+    }
     if skipped:
         result["skipped_samples"] = list(skipped)
     return result
@@ -65,14 +79,15 @@ def _library(
     with transaction(context.runtime.sessions) as session:
         if not library.choose_for(session, context.owner_id, plan):
             return None, ()
-    context.progress(0.08, "selecting samples")
+    context.progress(SELECTING_AT, "selecting samples")
     with transaction(context.runtime.sessions) as session:
         found = library.choose_readable(
             session, context.runtime.storage, context.owner_id, plan, folder
         )
     if found.skipped:
         names = ", ".join(s["name"] for s in found.skipped)
-        context.progress(0.09, f"skipped {len(found.skipped)} unreadable sample(s): {names}")
+        skipped = f"skipped {len(found.skipped)} unreadable sample(s): {names}"
+        context.progress(SELECTING_AT, skipped)
     chosen = ChosenSamples(found.choice, found.files) if found.choice else None
     return chosen, found.skipped
 
@@ -86,6 +101,7 @@ def _write(
     if processes > 0:
         from musia.jobs import cpu
 
+        context.progress(RENDER_SPAN[0] if audio else WRITING_AT, "mixing" if audio else "writing")
         future = cpu.pool(processes).submit(
             cpu.write_project_files,
             plan.model_dump_json(),
@@ -98,17 +114,31 @@ def _write(
         return Path(written), tuple(Path(p) for p in paths), summary
     from musia.project import write_project
 
-    parts = max(1, len(plan.parts))
-    rendered: list[str] = []
-
-    def progress(part: str) -> None:  # called once per part the preview renders
-        rendered.append(part)
-        context.progress(0.1 + 0.8 * len(rendered) / parts, f"rendering {part}")
-
+    progress = _part_progress(context, len(plan.parts)) if audio else None
+    if not audio:
+        context.progress(WRITING_AT, "writing")
     project = write_project(
         plan, folder, live_version=live_version, audio=audio, progress=progress, library=library
     )
     return project.folder, project.files, project.summary()
+
+
+def _part_progress(context: JobContext, parts: int) -> Callable[[str], None]:
+    """The preview calls this as each part starts to render: "rendering Bass 2/6", rising from
+    the start of the render span; after the last part the set is written. `parts` is the plan's
+    count; a song with more tracks than parts stretches it rather than overshooting."""
+    started: list[str] = []
+    start, end = RENDER_SPAN
+
+    def progress(part: str) -> None:
+        started.append(part)
+        total = max(parts, len(started))
+        done = len(started) - 1
+        context.progress(
+            start + (end - start) * done / total, f"rendering {part} {len(started)}/{total}"
+        )
+
+    return progress
 
 
 def _load(context: JobContext) -> tuple[Plan, str, int]:
@@ -125,7 +155,12 @@ def _store(
     """Upload every file; `files` maps a format (als, mid, plan, wav, stem:<Part>,
     file:<path>) to its key."""
     files: dict[str, str] = {}
-    for path in written:
+    start, end = STORE_SPAN
+    every = max(1, -(-len(written) // STORE_STEPS))  # rounded up: at most STORE_STEPS events
+    for index, path in enumerate(written):
+        if index % every == 0:
+            fraction = start + (end - start) * index / len(written)
+            context.progress(fraction, f"storing {index + 1}/{len(written)}")
         relative = path.relative_to(folder).as_posix()
         key = f"{prefix}/{relative}"
         context.runtime.storage.put_file(key, path, CONTENT_TYPES.get(path.suffix))

@@ -13,6 +13,7 @@ from musia.fetch import check_url
 from musia.server import files, schemas, uploads
 from musia.server.deps import CurrentUser, Work
 from musia.services import music as music_service
+from musia.services import owned
 
 router = APIRouter(tags=["media"])
 Text = Annotated[str | None, Form(max_length=200)]
@@ -110,3 +111,29 @@ def get_music(music_id: str, user: CurrentUser, uow: Work) -> schemas.MusicOut:
 def download_music(music_id: str, user: CurrentUser, uow: Work) -> Response:
     music = Music(uow.session).get(user.id, music_id)
     return files.send(uow.runtime.storage, music.file, music.name, music.content_type)
+
+
+@router.patch("/music/{music_id}", response_model=schemas.MusicOut)
+def rename_music(
+    music_id: str, body: schemas.Rename, user: CurrentUser, uow: Work
+) -> schemas.MusicOut:
+    """The name shown and downloaded; the extension stays."""
+    return schemas.MusicOut.model_validate(owned.rename_music(uow, user.id, music_id, body.name))
+
+
+@router.delete("/music/{music_id}", status_code=204)
+def delete_music(music_id: str, user: CurrentUser, uow: Work) -> None:
+    """The row, then (after the commit) its stored file; results made from it stay."""
+    owned.delete_music(uow, user.id, music_id)
+
+
+@router.patch("/samples/{sample_id}", response_model=schemas.SampleOut)
+def rename_sample(
+    sample_id: str, body: schemas.Rename, user: CurrentUser, uow: Work
+) -> schemas.SampleOut:
+    return schemas.SampleOut.model_validate(owned.rename_sample(uow, user.id, sample_id, body.name))
+
+
+@router.delete("/samples/{sample_id}", status_code=204)
+def delete_sample(sample_id: str, user: CurrentUser, uow: Work) -> None:
+    owned.delete_sample(uow, user.id, sample_id)

@@ -12,7 +12,7 @@ from musia.db.repos.projects import Projects
 from musia.errors import Conflict, NotFound
 from musia.server import files, schemas, uploads
 from musia.server.deps import CurrentUser, Work
-from musia.services import imports
+from musia.services import imports, owned
 from musia.services import projects as service
 
 router = APIRouter(prefix="/projects", tags=["projects"])
@@ -21,9 +21,7 @@ Format = Literal["als", "zip", "mid", "wav"]
 
 
 def version_out(version: ProjectVersion) -> schemas.VersionOut:
-    formats: list[str] = [f for f in ("als", "mid", "wav") if f in version.files]
-    if version.files:
-        formats.append("zip")
+    formats = service.formats_of(version.files)
     return schemas.VersionOut(
         id=version.id,
         number=version.number,
@@ -125,7 +123,16 @@ def download(
 
 @router.delete("/{project_id}", status_code=204)
 def delete(project_id: str, user: CurrentUser, uow: Work) -> None:
+    """The project, its versions and chat links, then (after the commit) its stored files."""
     service.delete_project(uow, user.id, project_id)
+
+
+@router.patch("/{project_id}", response_model=schemas.ProjectOut)
+def rename(
+    project_id: str, body: schemas.Rename, user: CurrentUser, uow: Work
+) -> schemas.ProjectOut:
+    project = owned.rename_project(uow, user.id, project_id, body.name)
+    return schemas.ProjectOut.model_validate(project)
 
 
 @router.post("/import", status_code=202, response_model=schemas.Started)

@@ -1,5 +1,5 @@
 // The studio's shell: sign-in, the views behind #hash routes, the chat over the socket.
-import { ApiError, ChatSocket, api, forgetBlobs, token } from "./api.js";
+import { ApiError, ChatSocket, api, blobUrl, download, forgetBlobs, token } from "./api.js";
 import { showProject, showProjects } from "./projects.js";
 import { setupAudio, setupSamples, setupSets, showAudio, showSamples } from "./media.js";
 import { clearError, el, jobEvent, jobWidget, onSubmit, showError } from "./ui.js";
@@ -46,6 +46,8 @@ async function route() {
     } else {
       show("chat");
       $("#chat-text").focus();
+      scrollToNewest(); // the history opens at the newest message
+      if (state.projectId) setProject(state.projectId);
     }
   } catch (error) {
     const box = $("#global-error");
@@ -112,33 +114,133 @@ function setupAuth() {
 
 // ---- chat -------------------------------------------------------------------------------
 
-const jobRows = new Map(); // job id -> its progress widget in the log
+const jobRows = new Map(); // job id -> { widget, item, changes } for its message in the log
+let following = true; // the view follows the newest message
+history.scrollRestoration = "manual"; // a reload opens at the newest message, not where it was
+const MAX_MESSAGE_CHARS = 4000; // the server's limit (musia.core.plan_builder.MAX_PROMPT_CHARS)
+
+// The newest message sits clear of the composer, which sticks to the bottom of the window:
+// the page scrolls until the message's bottom edge is just above the composer's top.
+function scrollToNewest() {
+  const last = $("#chat-log").lastElementChild;
+  if (!last || $("#view-chat").hidden) return;
+  const composer = $("#chat-form").offsetHeight;
+  const bottom = last.getBoundingClientRect().bottom + window.scrollY;
+  window.scrollTo({ top: Math.max(0, bottom - (window.innerHeight - composer - 12)) });
+}
+
+// An edit's reply ends with its changes; the result card shows them, so the text does not.
+function withoutChanges(text, changes) {
+  if (!changes) return text;
+  return text.split("\n").filter((line) => !line.endsWith(changes)).join("\n");
+}
 
 function say(role, text, extra = []) {
   const item = el("li", { class: `msg ${role}` },
     el("span", { class: "sr", text: role === "user" ? "You: " : "Musia: " }),
     el("p", { text }), extra);
   $("#chat-log").append(item);
-  item.scrollIntoView({ block: "end" });
+  scrollToNewest();
   return item;
 }
 
-// The conversation so far (the socket only brings what happens from now on).
+// The chat header names the project the next edit goes to.
+async function setProject(projectId, name = null) {
+  state.projectId = projectId;
+  const line = $("#chat-project");
+  if (!projectId) {
+    line.hidden = true;
+    return;
+  }
+  let shown = name;
+  let version = "";
+  if (!shown) {
+    try {
+      const project = await api(`/projects/${projectId}`);
+      shown = project.name;
+      version = ` · v${project.current_version}`;
+    } catch {
+      line.hidden = true;
+      return;
+    }
+  }
+  line.replaceChildren("Editing ", el("a", { href: `#project/${projectId}`, id: "chat-project-name" }, shown), version);
+  line.hidden = false;
+}
+
+const FORMAT_NAMES = { als: "Live set (.als)", zip: "Project (.zip)", mid: "MIDI (.mid)", wav: "Preview (.wav)" };
+
+// What a finished job leaves in the log: its changes, a player for the preview, a button per
+// file that exists, and the way to the project page.
+async function resultCard(item, { projectId, version, formats, changes }) {
+  const status = el("p", { class: "error", role: "alert", hidden: true });
+  const card = el("div", { class: "result-card" });
+  if (changes) card.append(el("p", { class: "changes" }, el("span", { class: "sr", text: "Changes: " }), changes));
+  const query = `version=${version}`;
+  if (formats.includes("wav")) {
+    const player = el("audio", { controls: true, preload: "metadata", class: "chat-player",
+      "aria-label": `Preview of version ${version}` });
+    card.append(player);
+    blobUrl(`/projects/${projectId}/download?format=wav&${query}`)
+      .then((url) => { player.src = url; })
+      .catch((error) => { status.textContent = error.message; status.hidden = false; });
+  }
+  card.append(el("div", { class: "row wrap downloads" },
+    formats.map((format) => el("button", {
+      type: "button", class: "quiet", "data-format": format,
+      onclick: async () => {
+        status.hidden = true;
+        try {
+          await download(`/projects/${projectId}/download?format=${format}&${query}`);
+        } catch (error) {
+          status.textContent = error.message;
+          status.hidden = false;
+        }
+      },
+    }, FORMAT_NAMES[format] || format)),
+    el("a", { href: `#project/${projectId}`, class: "button" }, "Open the project")));
+  card.append(status);
+  item.append(card);
+  scrollToNewest();
+}
+
+// The conversation so far (the socket only brings what happens from now on); the newest job's
+// result card is rebuilt from its job.
 async function loadHistory() {
   $("#chat-log").replaceChildren();
   try {
     const messages = await api("/chat/history?limit=50");
+    let newest = null;
     for (const message of messages) {
-      const item = say(message.role === "user" ? "user" : "assistant", message.content);
+      const changes = message.data && message.data.changes;
+      const item = say(message.role === "user" ? "user" : "assistant", withoutChanges(message.content, changes));
       if (message.project_id) {
         state.projectId = message.project_id;
-        if (message.role !== "user") {
+        if (message.role !== "user" && message.job_id) newest = { item, message };
+        else if (message.role !== "user") {
           item.append(el("p", {}, el("a", { href: `#project/${message.project_id}` }, "Project")));
         }
       }
     }
+    if (newest) await rebuildCard(newest.item, newest.message);
+    await setProject(state.projectId);
   } catch (error) {
     showError($("#chat-form"), error);
+  }
+}
+
+async function rebuildCard(item, message) {
+  const job = await api(`/jobs/${message.job_id}`);
+  const changes = message.data && message.data.changes;
+  if (job.status === "COMPLETED" && job.result && job.result.formats) {
+    const formats = ["als", "zip", "mid", "wav"].filter((f) => job.result.formats.includes(f));
+    await resultCard(item, { projectId: job.result.project_id, version: job.result.version, formats, changes });
+  } else if (!["FAILED", "CANCELED"].includes(job.status)) {
+    const box = el("div", { class: "job", "data-job": job.id });
+    item.append(box);
+    const widget = jobWidget(box);
+    widget.update(job.progress, job.message || "queued");
+    jobRows.set(job.id, { widget, item, changes });
   }
 }
 
@@ -146,14 +248,14 @@ function onSocketEvent(event) {
   const data = event.detail;
   jobEvent(data);
   if (data.type === "message" && data.role === "assistant") {
-    const item = say("assistant", data.text);
-    if (data.project_id) state.projectId = data.project_id;
+    const item = say("assistant", withoutChanges(data.text, data.changes));
+    if (data.project_id) setProject(data.project_id, data.project_name);
     if (data.job_id) {
       const box = el("div", { class: "job", "data-job": data.job_id });
       item.append(box);
       const widget = jobWidget(box);
       widget.update(0, "queued");
-      jobRows.set(data.job_id, { widget, item });
+      jobRows.set(data.job_id, { widget, item, changes: data.changes });
     }
   } else if (data.type === "progress") {
     jobRows.get(data.job_id)?.widget.update(data.fraction, data.text);
@@ -162,14 +264,28 @@ function onSocketEvent(event) {
     if (!row) return;
     row.widget.update(1, data.text || "done");
     if (data.project_id) {
-      row.item.append(el("p", {},
-        el("a", { href: `#project/${data.project_id}`, class: "button" }, "Open the project")));
+      resultCard(row.item, { projectId: data.project_id, version: data.version,
+        formats: data.formats || [], changes: row.changes });
     }
   } else if (data.type === "error") {
     const row = data.job_id ? jobRows.get(data.job_id) : null;
     if (row) row.item.append(el("p", { class: "error", role: "alert", text: data.message }));
     else showError($("#chat-form"), new Error(data.message));
+    scrollToNewest();
   }
+}
+
+// A message over the limit is refused here with the reason (never cut): the counter shows
+// how far over it is.
+function checkLength(form) {
+  const length = form.text.value.length;
+  const note = $("#chat-count");
+  note.hidden = length <= MAX_MESSAGE_CHARS * 0.9;
+  note.textContent = length > MAX_MESSAGE_CHARS
+    ? `${length} / ${MAX_MESSAGE_CHARS} characters: ${length - MAX_MESSAGE_CHARS} too many to send; shorten it.`
+    : `${length} / ${MAX_MESSAGE_CHARS} characters`;
+  note.classList.toggle("over", length > MAX_MESSAGE_CHARS);
+  return length <= MAX_MESSAGE_CHARS;
 }
 
 function setupChat() {
@@ -179,6 +295,19 @@ function setupChat() {
     $("#socket-status").textContent = words[event.detail] || event.detail;
   });
   const form = $("#chat-form");
+  new ResizeObserver(() => {
+    document.documentElement.style.setProperty("--composer", `${form.offsetHeight}px`);
+    if (following) scrollToNewest();
+  }).observe(form);
+  // While the reader is at the newest message, anything that grows the log later (a card, a
+  // player, the header's project line) keeps the newest message in view; scrolling up to read
+  // older messages stops that until they come back down.
+  new ResizeObserver(() => { if (following) scrollToNewest(); }).observe($("#chat-log"));
+  window.addEventListener("scroll", () => {
+    const rest = document.documentElement.scrollHeight - window.scrollY - window.innerHeight;
+    following = rest < 120;
+  }, { passive: true });
+  form.text.addEventListener("input", () => checkLength(form));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     clearError(form);
@@ -187,12 +316,18 @@ function setupChat() {
       showError(form, Object.assign(new Error("Type a message first."), { field: "text" }));
       return;
     }
+    if (!checkLength(form)) {
+      const error = new Error(`The message is ${form.text.value.length} characters; the limit is ${MAX_MESSAGE_CHARS}. Nothing was sent.`);
+      showError(form, Object.assign(error, { field: "text" }));
+      return;
+    }
     try {
       const frame = { type: "message", text, audio: $("#chat-audio").checked };
       if (state.projectId) frame.project_id = state.projectId;
       socket.send(frame);
       say("user", text);
       form.text.value = "";
+      checkLength(form);
     } catch (error) {
       showError(form, error);
     }

@@ -1,6 +1,6 @@
 // Uploaded Live sets (inspect, edit), uploaded audio (analyse, transform) and the sample library.
-import { api, blobUrl } from "./api.js";
-import { clearError, definitionList, el, followJob, onSubmit, seconds, showError } from "./ui.js";
+import { api, blobUrl, download } from "./api.js";
+import { clearError, definitionList, el, followJob, manageButtons, onSubmit, seconds, showError } from "./ui.js";
 
 function upload(form) {
   const file = form.file.files[0];
@@ -58,7 +58,7 @@ async function showInspection(section, projectId, number) {
 function editSet(section, projectId) {
   const form = el("form", { class: "card", novalidate: true },
     el("label", { for: "set-edit" }, "Edit the set"),
-    el("input", { id: "set-edit", name: "instruction", required: true, maxlength: "4000",
+    el("input", { id: "set-edit", name: "instruction", required: true,
       placeholder: "make it 128 bpm · transpose up 2 semitones · add a bass", "aria-describedby": "set-edit-hint" }),
     el("small", { id: "set-edit-hint", text: "What the edit does not touch stays byte for byte." }),
     el("button", { type: "submit" }, "Apply"),
@@ -92,9 +92,23 @@ export async function showAudio(section) {
 async function listMusic(section) {
   const list = section.querySelector("#music-list");
   const files = await api("/music?limit=50");
-  list.replaceChildren(...files.map((music) => el("li", {},
+  list.replaceChildren(...files.map((music) => el("li", { "data-music": music.id },
     el("button", { type: "button", class: "quiet", onclick: () => showAnalysis(section, music.id) }, music.name),
-    el("span", { class: "meta", text: ` · ${music.instruction ? `from “${music.instruction}”` : "uploaded"} · ${music.processed ? "analysed" : "waiting"}` }))));
+    el("span", { class: "meta", text: ` · ${music.instruction ? `from “${music.instruction}”` : "uploaded"} · ${music.processed ? "analysed" : "waiting"}` }),
+    el("button", { type: "button", class: "quiet small", "aria-label": `Download ${music.name}`,
+      onclick: () => download(`/music/${music.id}/download`) }, "Download"),
+    manageButtons({
+      path: `/music/${music.id}`, name: music.name, label: music.name,
+      onRenamed: async () => {
+        if (section.querySelector("#audio-body").dataset.music === music.id) await showAnalysis(section, music.id);
+        await listMusic(section);
+      },
+      onDeleted: async () => {
+        const shown = section.querySelector("#audio-body");
+        if (shown.dataset.music === music.id) shown.replaceChildren();
+        await listMusic(section);
+      },
+    }))));
   if (!files.length) list.append(el("li", { text: "Nothing uploaded yet." }));
 }
 
@@ -105,6 +119,7 @@ async function showAnalysis(section, musicId) {
   const picture = await blobUrl(`/music/${musicId}/waveform.png?width=960&height=160`);
   const audio = await blobUrl(`/music/${musicId}/download`);
   const confidence = (v) => (typeof v === "number" ? ` (confidence ${Math.round(v * 100)} %)` : "");
+  body.dataset.music = musicId;
   body.replaceChildren(
     el("h3", { id: "analysis-title", text: `Analysis: ${music.name}` }),
     definitionList([
@@ -117,13 +132,16 @@ async function showAnalysis(section, musicId) {
     ]),
     el("img", { class: "waveform", src: picture, alt: `Waveform of ${music.name}` }),
     el("audio", { controls: true, src: audio, preload: "metadata", "aria-label": `Play ${music.name}` }),
+    el("div", { class: "row wrap" }, el("button", {
+      type: "button", id: "music-download", onclick: () => download(`/music/${musicId}/download`),
+    }, `Download ${music.name}`)),
     transformForm(section, music));
 }
 
 function transformForm(section, music) {
   const form = el("form", { class: "card", novalidate: true },
     el("label", { for: "transform-text" }, "Transform it"),
-    el("input", { id: "transform-text", name: "instruction", required: true, maxlength: "4000",
+    el("input", { id: "transform-text", name: "instruction", required: true,
       placeholder: "make it 128 bpm · transpose up 2 semitones · add drums" }),
     el("button", { type: "submit" }, "Transform"),
     el("div", { class: "job", hidden: true }),
@@ -168,7 +186,7 @@ export async function showSamples(section) {
   try {
     const page = await api(`/samples?${query}`);
     section.querySelector("#sample-count").textContent = `${page.total} sample(s)`;
-    section.querySelector("#sample-table tbody").replaceChildren(...page.items.map((sample) => el("tr", {},
+    section.querySelector("#sample-table tbody").replaceChildren(...page.items.map((sample) => el("tr", { "data-sample": sample.id },
       el("th", { scope: "row", text: sample.name }), el("td", { text: sample.type || "–" }),
       el("td", { text: sample.bpm ?? "–" }), el("td", { text: sample.key || "–" }),
       el("td", { text: seconds(sample.duration_s) }),
@@ -183,7 +201,10 @@ export async function showSamples(section) {
             showError(filters, error);
           }
         },
-      }, "▶ Play")))));
+      }, "▶ Play"), manageButtons({
+        path: `/samples/${sample.id}`, name: sample.name, label: sample.name,
+        onRenamed: () => showSamples(section), onDeleted: () => showSamples(section),
+      })))));
   } catch (error) {
     showError(filters, error);
   }

@@ -1,17 +1,21 @@
 // Projects: the list, and one project's versions with players, piano rolls, sections,
 // downloads and an edit form.
 import { api, blobUrl, download } from "./api.js";
-import { clearError, definitionList, el, followJob, onSubmit, seconds, showError } from "./ui.js";
+import { clearError, definitionList, el, followJob, manageButtons, onSubmit, seconds, showError } from "./ui.js";
 
 export async function showProjects(section) {
   clearError(section);
   const list = section.querySelector("#project-list");
   try {
     const page = await api("/projects?page_size=100");
-    list.replaceChildren(...page.items.map((project) => el("li", {},
+    list.replaceChildren(...page.items.map((project) => el("li", { "data-project": project.id },
       el("a", { href: `#project/${project.id}` }, project.name),
       el("span", { class: "meta" },
-        ` · ${project.source} · version ${project.current_version} · ${new Date(project.updated_at).toLocaleString()}`))));
+        ` · ${project.source} · version ${project.current_version} · ${new Date(project.updated_at).toLocaleString()}`),
+      manageButtons({
+        path: `/projects/${project.id}`, name: project.name, label: project.name,
+        onRenamed: () => showProjects(section), onDeleted: () => showProjects(section),
+      }))));
     section.querySelector("#projects-empty").hidden = page.items.length > 0;
   } catch (error) {
     showError(section, error);
@@ -31,8 +35,13 @@ export async function showProject(section, projectId, number = null) {
       `v${v.number}${v.instruction ? ` — ${v.instruction.slice(0, 60)}` : ""} (${v.status})`)));
   picker.addEventListener("change", () => showProject(section, projectId, Number(picker.value)));
   const holder = el("div", { id: "version-body" });
+  const manage = manageButtons({
+    path: `/projects/${projectId}`, name: project.name, label: project.name,
+    onRenamed: (renamed) => { section.querySelector("#project-title").textContent = renamed.name; },
+    onDeleted: () => { location.hash = "#projects"; },
+  });
   body.replaceChildren(
-    el("div", { class: "row" }, el("label", { for: "version-picker" }, "Version"), picker),
+    el("div", { class: "row wrap" }, el("label", { for: "version-picker" }, "Version"), picker, manage),
     holder,
     editForm(section, project),
   );
@@ -142,7 +151,7 @@ function stemButton(project, name, query) {
 function editForm(section, project) {
   const form = el("form", { class: "card", novalidate: true },
     el("label", { for: "edit-text" }, "Change it"),
-    el("input", { id: "edit-text", name: "instruction", required: true, maxlength: "4000",
+    el("input", { id: "edit-text", name: "instruction", required: true,
       placeholder: project.source === "imported" ? "make it 128 bpm" : "add a pad, transpose to C minor" }),
     el("label", { class: "check" }, el("input", { type: "checkbox", name: "audio", checked: project.source !== "imported" }),
       " Render the audio preview"),

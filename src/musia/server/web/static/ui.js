@@ -136,3 +136,52 @@ export function definitionList(pairs) {
     el("dd", { text: value === null || value === undefined || value === "" ? "–" : String(value) }),
   ]));
 }
+
+// Rename and delete for a thing the API owns at `path` (PATCH {name}, DELETE): inline, no
+// dialogs. Rename opens a field with the current name; delete asks once more in place.
+export function manageButtons({ path, name, label, onRenamed, onDeleted }) {
+  const box = el("span", { class: "manage" });
+  const status = el("span", { class: "error", role: "alert", hidden: true });
+  const fail = (error) => { status.textContent = error.message; status.hidden = false; };
+  const idle = () => box.replaceChildren(
+    el("button", { type: "button", class: "quiet small", "aria-label": `Rename ${label}`, onclick: renaming }, "Rename"),
+    el("button", { type: "button", class: "quiet small danger", "aria-label": `Delete ${label}`, onclick: deleting }, "Delete"),
+    status);
+  function renaming() {
+    const field = el("input", { value: name, "aria-label": `New name for ${label}`, class: "rename-field", maxlength: "120" });
+    const form = el("form", { class: "rename", novalidate: true }, field,
+      el("button", { type: "submit", class: "small" }, "Save"),
+      el("button", { type: "button", class: "quiet small", onclick: idle }, "Cancel"), status);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      status.hidden = true;
+      try {
+        const renamed = await api(path, { method: "PATCH", json: { name: field.value } });
+        name = renamed.name;
+        idle();
+        await onRenamed(renamed);
+      } catch (error) {
+        fail(error);
+      }
+    });
+    box.replaceChildren(form);
+    field.focus();
+    field.select();
+  }
+  function deleting() {
+    box.replaceChildren(
+      el("span", { text: `Delete “${name}” and its files? ` }),
+      el("button", { type: "button", class: "small danger", onclick: async () => {
+        status.hidden = true;
+        try {
+          await api(path, { method: "DELETE" });
+          await onDeleted();
+        } catch (error) {
+          fail(error);
+        }
+      } }, "Yes, delete"),
+      el("button", { type: "button", class: "quiet small", onclick: idle }, "Cancel"), status);
+  }
+  idle();
+  return box;
+}
