@@ -106,6 +106,13 @@ class SetInfo:
         ends = [c.end_beats for t in self.tracks for c in t.clips if c.location == "arrangement"]
         return max(ends, default=0.0)
 
+    @property
+    def clip_samples(self) -> tuple[SampleInfo, ...]:
+        """The samples the audio clips play (recordings, stems), without the instruments'."""
+        found = {c.sample.path or c.sample.relative_path: c.sample
+                 for t in self.tracks for c in t.clips if c.sample}  # fmt: skip
+        return tuple(found.values())
+
     def track_counts(self) -> dict[str, int]:
         return {kind: sum(t.type == kind for t in self.tracks) for kind in TRACK_TYPES.values()}
 
