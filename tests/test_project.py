@@ -83,7 +83,8 @@ def test_the_midi_tracks_play_one_shots_the_project_ships(rendered: GeneratedPro
     assert len(tracks) == len(rendered.song.tracks)
     for track, part in zip(tracks, rendered.song.tracks, strict=True):
         devices = [d.tag for d in track.findall("DeviceChain/DeviceChain/Devices/*")]
-        assert devices == ["DrumGroupDevice" if part.is_drums else "OriginalSimpler"]
+        assert devices[0] == ("DrumGroupDevice" if part.is_drums else "OriginalSimpler")
+        assert devices[1:] in ([], ["AudioEffectGroupDevice"])  # the part's channel rack
     shots = sorted((folder / "Samples" / "Instruments").glob("*.wav"))
     refs = {value(r, "FileRef/RelativePath") for t in tracks for r in t.iter("SampleRef")}
     assert {folder / rel for rel in refs} == set(shots)
@@ -110,8 +111,9 @@ def test_without_audio_the_set_has_instruments_but_no_audio_tracks(tmp_path: Pat
     assert [p.name for p in (folder / "Samples").iterdir()] == ["Instruments"]
     name = folder.name.removesuffix(" Project")
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [f"{name}.als", f"{name}.mid", "plan.json", "Samples"]
+        [f"{name}.als", f"{name}.mid", "plan.json", "Samples", "Presets", "Ableton Project Info"]
     )
+    assert list((folder / "Ableton Project Info").iterdir()) == []
     done = _checker(next(folder.glob("*.als")))
     assert done.returncode == 0, done.stdout[-3000:]
 
@@ -144,14 +146,16 @@ def test_zip_packs_the_folder_deterministically(tmp_path: Path) -> None:
         assert names == sorted(names)
         folder = again.with_suffix("")
         expected = sorted(
-            f"{folder.name}/{p.relative_to(folder).as_posix()}"
+            f"{folder.name}/{p.relative_to(folder).as_posix()}" + "/" * p.is_dir()
             for p in folder.rglob("*")
-            if p.is_file()
+            if p.is_file() or not any(p.iterdir())  # Ableton Project Info: an empty folder
         )
         assert names == expected
+        assert f"{folder.name}/Ableton Project Info/" in names
         for info in archive.infolist():
             assert info.date_time == (2023, 11, 14, 22, 13, 20)
-            assert archive.read(info) == (folder.parent / info.filename).read_bytes()
+            if not info.is_dir():
+                assert archive.read(info) == (folder.parent / info.filename).read_bytes()
     assert not [p for p in again.parent.iterdir() if p.name.startswith(".")]
 
 

@@ -81,12 +81,19 @@ def write_zip_atomic(
     stamp = max(_ZIP_EPOCH_S, timestamp_s)
     date_time = time.gmtime(stamp)[:6]
     extra = struct.pack("<HHBl", _UT_TAG, 5, _UT_MTIME_ONLY, stamp)
-    paths = sorted(p for p in folder.rglob("*") if p.is_file())
+    paths = sorted(p for p in folder.rglob("*") if p.is_file() or _empty_folder(p))
 
     def write(file: BinaryIO) -> None:
         with zipfile.ZipFile(file, "w") as archive:
             for path in paths:
                 name = f"{root_name or folder.name}/{path.relative_to(folder).as_posix()}"
+                if path.is_dir():  # kept as an entry of its own (a Live project's info folder)
+                    folder_info = zipfile.ZipInfo(f"{name}/", date_time=date_time)
+                    folder_info.external_attr = 0o040755 << 16 | 0x10  # a directory, MS-DOS too
+                    folder_info.create_system = 3
+                    folder_info.extra = extra
+                    archive.writestr(folder_info, b"")
+                    continue
                 info = zipfile.ZipInfo(name, date_time=date_time)
                 stored = path.suffix.lower() in _STORED_SUFFIXES
                 info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
@@ -97,6 +104,10 @@ def write_zip_atomic(
                     shutil.copyfileobj(source, entry, 1 << 20)
 
     return write_atomic(target, write)
+
+
+def _empty_folder(path: Path) -> bool:
+    return path.is_dir() and not any(path.iterdir())
 
 
 CACHE_ENV = "MUSIA_CACHE_DIR"

@@ -27,7 +27,15 @@ from musia.core.plan import Plan
 from musia.core.plan_builder import plan_from_text
 from musia.errors import AudioUnavailable, InvalidInput, NotUnderstood, OutputNotWritable
 from musia.files import staging_folder
-from musia.formats.als import SampleFile, StemTrack, live_format, sample_file, write_als
+from musia.formats.als import (
+    SampleFile,
+    StemTrack,
+    live_format,
+    mix_for,
+    sample_file,
+    write_als,
+    write_project_info,
+)
 from musia.formats.midi import write_midi
 from musia.instruments import (
     INSTRUMENTS_FOLDER,
@@ -202,12 +210,15 @@ def _write_contents(
 
         instruments = with_library_drums(instruments, placed)
     als = staging / f"{name}.als"
-    write_als(song, als, live_version=live_version, stems=stems, instruments=instruments)
+    write_project_info(staging)
+    mix = mix_for(song, live_version, staging, folder)
+    write_als(song, als, live_version=live_version, stems=stems, instruments=instruments, mix=mix)
     write_midi(song, staging / f"{name}.mid")
     plan_json = json.dumps(plan.model_dump(mode="json"), ensure_ascii=False, indent=2)
     files.write_bytes_atomic(staging / "plan.json", (plan_json + "\n").encode("utf-8"))
     written = [Path(f"{name}.als"), Path(f"{name}.mid"), Path("plan.json")]
     written += [Path(sample.relative_path) for sample in samples.values()]
+    written += [Path(preset.file.relative_path) for preset in mix.presets.values()]
     if preview:
         written += [Path(PREVIEW_FILE), *(Path(s.sample.relative_path) for s in stems)]
     if placed is not None:

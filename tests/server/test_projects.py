@@ -56,7 +56,9 @@ def test_generate_poll_and_download_every_format(client: TestClient, alice: Head
     names = sorted(archive.namelist())
     samples = [n for n in names if n.startswith("Techno 130 F minor v1/Samples/Instruments/")]
     assert samples and all(n.endswith(".wav") for n in samples)  # the instruments' one-shots
-    assert [n for n in names if n not in samples] == [
+    presets = [n for n in names if n.startswith("Techno 130 F minor v1/Presets/")]
+    assert presets and all(n.endswith(".adv") for n in presets)  # the set's effects' presets
+    assert [n for n in names if n not in samples and n not in presets] == [
         "Techno 130 F minor v1/Techno 130 F minor.als",
         "Techno 130 F minor v1/Techno 130 F minor.mid",
         "Techno 130 F minor v1/plan.json",
@@ -68,12 +70,13 @@ def test_generate_poll_and_download_every_format(client: TestClient, alice: Head
     job = client.get(f"/api/v1/jobs/{started['job']['id']}", headers=alice).json()
     assert job["progress"] == 1.0
     files = job["result"]["files"]
-    assert [f for f in files if not f.startswith("file:Samples/Instruments/")] == [
+    kept = ("file:Samples/Instruments/", "file:Presets/")
+    assert [f for f in files if not f.startswith(kept)] == [
         "als",
         "mid",
         "plan",
     ]
-    assert len(files) == 3 + len(samples)
+    assert len(files) == 3 + len(samples) + len(presets)
 
 
 def test_generate_with_audio_gives_a_wav(client: TestClient, alice: Headers) -> None:

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import gzip
-from pathlib import Path
-
 import pytest
 
-from musia.formats.als.devices import DELAY, REVERB
 from musia.formats.als.ids import DocumentIds, sibling_ids
-from musia.formats.als.liveset import build_live_set
 from musia.formats.als.mixer import db_to_gain
 from musia.formats.als.node import el, fmt, serialize, val
 from musia.formats.als.params import GAIN_MAX, GAIN_MIN, Build, float_param
-from musia.formats.als.versions import LIVE_11, live_format
-from tests.conftest import shared_path
-from tests.formats.als.helpers import midi_tracks, parse_xml, pointee_ids, run_checker, value
-from tests.helpers import make_song
+from musia.formats.als.versions import LIVE_11
 
 
 @pytest.mark.parametrize(
@@ -70,35 +62,3 @@ def test_one_allocator_per_document() -> None:
 )
 def test_decibels_to_live_gain(db: float, gain: float) -> None:
     assert db_to_gain(db) == pytest.approx(gain, rel=1e-9)
-
-
-@pytest.mark.shared
-@pytest.mark.parametrize("version", [11, 12])
-def test_return_effects_differ_from_live_only_by_their_preset_reference(
-    version: int, tmp_path: Path
-) -> None:
-    """`effects=True` writes Live's Reverb and Delay: everything conforms but the preset file
-    reference Live always saves with them, which we cannot point at a real file."""
-    song = make_song("house", 1, bars=8)
-    xml = serialize(build_live_set(song, live_format(version), effects=True)).encode()
-    path = tmp_path / "effects.als"
-    path.write_bytes(gzip.compress(xml, mtime=0))
-    result = run_checker(shared_path("tools", "als_check.py"), [path]).results[str(path)]
-    assert result["invariants_held"] == result["invariants_total"]
-    counts = result["problem_counts"]
-    assert isinstance(counts, dict)
-    assert set(counts) == {
-        "missing children: DeviceChain/Devices/Reverb/LastPresetRef/Value",
-        "missing children: DeviceChain/Devices/Delay/LastPresetRef/Value",
-        "missing children: DeviceChain/Devices/Delay/SourceContext/Value",
-    }
-    root = parse_xml(xml)
-    reverb, delay = next(root.iter("Reverb")), next(root.iter("Delay"))
-    assert [c.tag for c in reverb][-len(REVERB) :] == [p[0] for p in REVERB]
-    assert [c.tag for c in delay][-len(DELAY) :] == [p[0] for p in DELAY]
-    ids = pointee_ids(root)
-    assert len(ids) == len(set(ids))
-    pad = next(t for t in midi_tracks(root) if value(t, "Name/UserName") == "Pad")
-    reverb_send = pad.find("DeviceChain/Mixer/Sends/TrackSendHolder/Send")
-    assert reverb_send is not None
-    assert float(value(reverb_send, "Manual")) == pytest.approx(db_to_gain(-12.0))

@@ -5,14 +5,16 @@ every other part; every sample they reference is a file of the project; the chec
 from __future__ import annotations
 
 import statistics
+import wave
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from musia.formats.als import write_als
+from musia.formats.als import sample_file, write_als
 from musia.formats.als.drumrack import pad_note, receiving_note
+from musia.formats.als.instruments import MultiSampled, SampleZone
 from musia.instruments import plan_instruments, root_key
 from tests.conftest import shared_path
 from tests.formats.als.helpers import (
@@ -176,3 +178,42 @@ def test_sets_with_instruments_pass_the_checker(tmp_path: Path, version: int) ->
     for result in run.results.values():
         assert result.get("conformant") is True, problems(result)
     assert run.exit_code == 0, run.output
+
+
+def _zone_wav(path: Path, frames: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as writer:
+        writer.setnchannels(1)
+        writer.setsampwidth(2)
+        writer.setframerate(44100)
+        writer.writeframes(b"\x00\x00" * frames)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_multi_sampled_pad_plays_its_middle_zone_with_its_sustain_loop(
+    tmp_path: Path, version: int
+) -> None:
+    song = make_song("house", 3)
+    project = tmp_path / "project"
+    instruments = tiny_instruments(song, project)
+    zones = []
+    for index, root in enumerate((48, 54, 60)):
+        path = project / "Samples" / "Instruments" / f"pad-{root}.wav"
+        _zone_wav(path, 8000)
+        sample = sample_file(path, project, 1_700_000_000)
+        zones.append(SampleZone(sample, root, root - 3, root + 2, 2000 + index, 7000))
+    (pad,) = [i for i, t in enumerate(song.tracks) if t.part == "pad"]
+    instruments[pad] = MultiSampled("Pad", tuple(zones), attack_ms=300.0, release_ms=900.0)
+    path = write_als(song, project / "set.als", live_version=version, instruments=instruments)
+    (simpler,) = _devices(_midi_tracks(read_set(path))[pad])[:1]
+    assert simpler.tag == "OriginalSimpler"
+    # Simpler's loop switch stays off: see simpler._sustain_loop (the checker admits no loop
+    # that would not repeat the attack); the sample part carries the sustain loop.
+    assert value(simpler, "Player/LoopModulators/LoopOn/Manual") == "false"
+    part = "Player/MultiSampleMap/SampleParts/MultiSamplePart"
+    assert value(simpler, f"{part}/RootKey") == "54"  # the middle zone
+    assert (value(simpler, f"{part}/SustainLoop/Start"), value(simpler, f"{part}/SustainLoop/End"),
+            value(simpler, f"{part}/SustainLoop/Mode")) == ("2001", "7000", "1")  # fmt: skip
+    assert value(simpler, f"{part}/SampleRef/FileRef/RelativePath").endswith("pad-54.wav")
+    run = run_checker(shared_path("tools", "als_check.py"), [path])
+    assert run.exit_code == 0, problems(run.results[str(path)])

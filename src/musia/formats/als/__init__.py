@@ -7,16 +7,26 @@ for how ids are kept unique by construction.
 
 from musia.formats.als.audio import SampleFile, StemTrack, sample_file
 from musia.formats.als.versions import LIVE_FORMATS, LiveFormat, live_format
-from musia.formats.als.writer import song_to_als, song_to_als_xml, write_als
+from musia.formats.als.writer import (
+    PROJECT_INFO_FOLDER,
+    mix_for,
+    song_to_als,
+    song_to_als_xml,
+    write_als,
+    write_project_info,
+)
 
 __all__ = [
     "LIVE_FORMATS",
+    "PROJECT_INFO_FOLDER",
     "LiveFormat",
     "SampleFile",
     "StemTrack",
     "live_format",
+    "mix_for",
     "sample_file",
     "song_to_als",
     "song_to_als_xml",
     "write_als",
+    "write_project_info",
 ]

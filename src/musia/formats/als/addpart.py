@@ -93,7 +93,7 @@ def audio_key(editor: SetEditor) -> Key | None:
     can be found and are tonal."""
     folder = editor.folder
     paths = []
-    for sample in editor.info.samples:
+    for sample in editor.info.clip_samples:  # the recordings, not the instruments' one-shots
         for candidate in (folder / sample.relative_path if sample.relative_path else None,
                           Path(sample.path) if sample.path else None):  # fmt: skip
             if candidate is not None and candidate.is_file():

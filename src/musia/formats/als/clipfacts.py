@@ -167,7 +167,14 @@ def _note(pitch: int, attributes: bytes) -> NoteEvent:
 
 
 def read_sample(clip: Element, folder: Path) -> SampleInfo | None:
-    ref = clip.find("SampleRef/FileRef")
+    """The sample an audio clip plays (its `SampleRef`), or None."""
+    sample_ref = clip.find("SampleRef")
+    return read_sample_ref(sample_ref, folder) if sample_ref is not None else None
+
+
+def read_sample_ref(sample_ref: Element, folder: Path) -> SampleInfo | None:
+    """The file a `SampleRef` names: an audio clip's, or a Simpler's, Sampler's or drum pad's."""
+    ref = sample_ref.find("FileRef")
     if ref is None:
         return None
     relative = ref.value_of("RelativePath")

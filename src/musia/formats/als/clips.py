@@ -42,11 +42,13 @@ def midi_clip(
     meter: Meter,
     notes: Node | None = None,
     pitch_bend_target: int | None = None,
+    cutoff_target: int | None = None,
 ) -> Node:
     """The clip; `notes` may pass a `notes_element` already built for the same clip (the session
     copy of an arrangement clip holds the very same notes and note ids). `pitch_bend_target` is
     the pointee id of the track's pitch-bend controller target: the clip's pitch-bend envelopes
-    are written against it (none without it)."""
+    are written against it (none without it); `cutoff_target`, the track's Auto Filter Cutoff's,
+    likewise for its cutoff envelopes."""
     length = clip.length_beats
     start = place.start_beats
     node = el("MidiClip", Id=place.index, Time=start)
@@ -57,7 +59,9 @@ def midi_clip(
         *values(("Name", clean_name(clip.name)), ("Annotation", ""), ("Color", color)),
         *values(("LaunchMode", 0), ("LaunchQuantisation", 0)),
         time_signature_element(meter),
-        clip_envelopes(clip, pitch_bend_target if envelopes_allowed(b, place) else None),
+        clip_envelopes(clip, pitch_bend_target, cutoff_target)
+        if envelopes_allowed(b, place)
+        else clip_envelopes(clip, None),
         el("ScrollerTimePreserver", val("LeftTime", 0), val("RightTime", length)),
         el("TimeSelection", val("AnchorTime", 0), val("OtherTime", 0)),
         *values(("Legato", False), ("Ram", False)),

@@ -9,10 +9,12 @@ numbers Live writes (measured on the Live 11.3 and 12.3 default sets in the corp
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
 from musia.formats.als.node import Node, el, val
-from musia.formats.als.params import Build, bool_param, device_header, enum_param, float_param
+from musia.formats.als.params import Build, bool_param, enum_param, float_param
+from musia.formats.als.presets import PresetFile, preset_header
 
 Kind = Literal["float", "bool", "enum", "plain"]
 Param = tuple[str, Kind, float | bool, tuple[float, float] | None]
@@ -87,17 +89,31 @@ DELAY: tuple[Param, ...] = (
 DEVICES: dict[str, tuple[tuple[Param, ...], int]] = {"Reverb": (REVERB, 0), "Delay": (DELAY, 1)}
 
 
-def stock_device(b: Build, tag: str, device_id: int) -> Node:
-    """One of Live's stock audio effects (`tag` in `DEVICES`) at its default settings."""
+def stock_device(
+    b: Build,
+    tag: str,
+    device_id: int,
+    *,
+    settings: Mapping[str, float | bool] | None = None,
+    preset: PresetFile | None = None,
+) -> Node:
+    """One of Live's stock audio effects (`tag` in `DEVICES`) at its default settings, or with
+    `settings` (by parameter name) written over them; `preset` is the file its preset
+    reference names (`presets.py`)."""
     params, timeable_index = DEVICES[tag]
-    node = el(tag, *device_header(b, timeable_index=timeable_index), Id=device_id)
+    head = preset_header(b, preset, tag)
+    head[head.index(next(n for n in head if n.tag == "LastSelectedTimeableIndex"))] = val(
+        "LastSelectedTimeableIndex", timeable_index
+    )
+    node = el(tag, *head, Id=device_id)
     node.children.append(val("OverwriteProtectionNumber", b.fmt.overwrite_protection))
-    node.children += [_parameter(b, param) for param in params]
+    node.children += [_parameter(b, param, settings or {}) for param in params]
     return node
 
 
-def _parameter(b: Build, param: Param) -> Node:
+def _parameter(b: Build, param: Param, settings: Mapping[str, float | bool]) -> Node:
     name, kind, default, midi_range = param
+    default = settings.get(name, default)
     if kind == "float" and midi_range is not None:
         return float_param(name, b, float(default), *midi_range)
     if kind == "bool":

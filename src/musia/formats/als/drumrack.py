@@ -95,7 +95,7 @@ def _branch(b: Build, index: int, note: int, sound: SimplerSound, meter: Meter, 
         *values(("Color", 0), ("AutoColored", True), ("AutoColorScheme", 0)),
         val("SoloActivatedInSessionMixer", False),
         lom("DevicesListWrapper"),
-        _branch_mixer(b),
+        branch_mixer(b),
         el(
             "BranchInfo",
             *values(("ReceivingNote", receiving_note(note)), ("SendingNote", SENDING_NOTE)),
@@ -113,7 +113,7 @@ _BRANCH_MIXER: tuple[Item, ...] = (
 )
 
 
-def _branch_mixer(b: Build) -> Node:
+def branch_mixer(b: Build) -> Node:
     node = el("MixerDevice", *device_header(b))
     node.children.append(val("OverwriteProtectionNumber", b.fmt.overwrite_protection))
     node.children += build_items(b, _BRANCH_MIXER)
@@ -132,7 +132,8 @@ def _rack_tail(b: Build) -> list[Node]:
     return build_items(b, _RACK_TAIL)
 
 
-_RACK_TAIL: tuple[Item, ...] = (
+# What every rack (Drum Rack, Audio Effect Rack) writes after its chains.
+RACK_TAIL: tuple[Item, ...] = (
     *_RACK_TAIL_HEAD,
     *(("11", item) for item in _family("MacroDefaults", "V", [0] * MACROS)),
     *(("12", item) for item in _family("MacroDefaults", "V", [-1] * MACROS)),
@@ -155,6 +156,10 @@ _RACK_TAIL: tuple[Item, ...] = (
     *_family("ExcludeMacroFromRandomization", "V", [False] * MACROS),
     *_family("ExcludeMacroFromSnapshots", "V", [False] * MACROS),
     ("V", "AreMacroVariationsControlsVisible", False),
+)
+
+_RACK_TAIL: tuple[Item, ...] = (
+    *RACK_TAIL,
     ("V", "ChainSelectorFilterMidiCtrl", False),
     ("V", "RangeTypeIndex", 1),
     ("V", "ShowsZonesInsteadOfNoteNames", True),

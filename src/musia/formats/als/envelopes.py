@@ -9,11 +9,20 @@ clip-local beat times; a jump is two events at one time) and its transform view 
 
 Pitch bend is written as Live shows it, -8192 … 8191 for the instrument's whole bend range; the
 model's bend is in semitones over `PITCH_BEND_RANGE_SEMITONES`, so the instrument playing the clip
-must bend by that range. The cutoff envelopes are not written here: the filter they move is a
-device on the track (the production package automates it).
+must bend by that range.
+
+Cutoff envelopes move the Auto Filter of the track's channel rack (`mixdesk.py`): Auto Filter's
+Cutoff is a MIDI note number (20 … 135: 26 Hz … 19.9 kHz) and the model's cutoff runs from 0
+(closed, ~80 Hz) to 1 (open), mapped linearly in notes so the sweep is even in pitch. Live 11 sets
+hold them as clip envelopes of the arrangement clips (as pitch bend); Live 12 sets as the track's
+arrangement automation (`cutoff_automation`): no Live 12.3 save in the checker's profile holds a
+MIDI clip envelope, and no Live 11.3 save a MIDI track's automation envelope.
 """
 
 from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
 
 from musia.core.model import PITCH_BEND_RANGE_SEMITONES, Clip, Envelope
 from musia.formats.als.ids import sibling_ids
@@ -23,19 +32,51 @@ from musia.formats.als.params import automation_transform_state
 DEFAULT_EVENT_TIME = -63072000  # where Live puts the first event of every automation envelope
 PITCH_BEND_TARGET = 0  # index of the pitch-bend target among a MIDI track's controller targets
 BEND_MIN, BEND_MAX = -8192, 8191
-WRITTEN_HERE = ("pitch_bend",)
+CUTOFF_CLOSED_NOTE = 69 + 12 * math.log2(80 / 440)
+CUTOFF_OPEN_NOTE = 135.0
 
 
-def clip_envelopes(clip: Clip, pitch_bend_target: int | None) -> Node:
-    """The clip's `Envelopes` element: one `ClipEnvelope` per pitch-bend envelope."""
-    written = [
-        e for e in clip.envelopes if e.parameter in WRITTEN_HERE and pitch_bend_target is not None
-    ]
+def cutoff_note(cutoff: float) -> int:
+    """The model's cutoff (0..1) as Auto Filter's Cutoff value, in whole semitones: Live 11.3's
+    clip envelopes in the checker's profile hold whole numbers only, and Live ramps between
+    the events (a semitone is a 6 % step of the frequency)."""
+    clamped = min(1.0, max(0.0, cutoff))
+    return round(CUTOFF_CLOSED_NOTE + clamped * (CUTOFF_OPEN_NOTE - CUTOFF_CLOSED_NOTE))
+
+
+def clip_envelopes(
+    clip: Clip, pitch_bend_target: int | None, cutoff_target: int | None = None
+) -> Node:
+    """The clip's `Envelopes` element: one `ClipEnvelope` per pitch-bend envelope (against the
+    track's pitch-bend target) and per cutoff envelope (against the Auto Filter's Cutoff)."""
+    targets = {"pitch_bend": pitch_bend_target, "cutoff": cutoff_target}
+    written = [e for e in clip.envelopes if targets.get(e.parameter) is not None]
     envelopes = [
-        _clip_envelope(index, envelope, pitch_bend_target or 0)
+        _clip_envelope(index, envelope, targets[envelope.parameter] or 0)
         for index, envelope in zip(sibling_ids(len(written)), written, strict=True)
     ]
     return el("Envelopes", el("Envelopes", *envelopes))
+
+
+def cutoff_automation(index: int, target: int, envelopes: Sequence[tuple[float, Envelope]]) -> Node:
+    """A track's `AutomationEnvelope` for the Auto Filter's Cutoff: every cutoff envelope of the
+    track's clips (each with its clip's start, beats) on the arrangement's time line."""
+    points = sorted(
+        ((start + p.time_beats, p.value) for start, e in envelopes for p in e.points),
+        key=lambda point: point[0],
+    )
+    first = cutoff_note(points[0][1]) if points else CUTOFF_OPEN_NOTE
+    events = [el("FloatEvent", Id=0, Time=DEFAULT_EVENT_TIME, Value=first)]
+    events += [
+        el("FloatEvent", Id=i + 1, Time=time, Value=cutoff_note(value))
+        for i, (time, value) in enumerate(points)
+    ]
+    return el(
+        "AutomationEnvelope",
+        el("EnvelopeTarget", val("PointeeId", target)),
+        el("Automation", el("Events", *events), automation_transform_state()),
+        Id=index,
+    )
 
 
 def bend_value(semitones: float) -> int:
@@ -45,10 +86,11 @@ def bend_value(semitones: float) -> int:
 
 
 def _clip_envelope(index: int, envelope: Envelope, target: int) -> Node:
-    first = bend_value(envelope.points[0].value)
+    value: Callable[[float], float] = cutoff_note if envelope.parameter == "cutoff" else bend_value
+    first = value(envelope.points[0].value)
     events = [el("FloatEvent", Id=0, Time=DEFAULT_EVENT_TIME, Value=first)]
     events += [
-        el("FloatEvent", Id=i + 1, Time=point.time_beats, Value=bend_value(point.value))
+        el("FloatEvent", Id=i + 1, Time=point.time_beats, Value=value(point.value))
         for i, point in enumerate(envelope.points)
     ]
     return el(

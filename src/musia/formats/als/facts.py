@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from musia.formats.als.clipfacts import ClipInfo, SampleInfo, read_clips
+from musia.formats.als.clipfacts import ClipInfo, SampleInfo, read_clips, read_sample_ref
 from musia.formats.als.document import Document, Element
 from musia.formats.als.tempo import (
     TempoMap,
@@ -68,6 +68,8 @@ class TrackInfo:
     pan: float  # -1 … 1
     devices: tuple[DeviceInfo, ...]
     clips: tuple[ClipInfo, ...]
+    # The samples the track's instruments play: Simpler, Sampler and drum-pad zones, in order.
+    instrument_samples: tuple[SampleInfo, ...] = ()
 
     @property
     def is_drums(self) -> bool:
@@ -104,6 +106,13 @@ class SetInfo:
         ends = [c.end_beats for t in self.tracks for c in t.clips if c.location == "arrangement"]
         return max(ends, default=0.0)
 
+    @property
+    def clip_samples(self) -> tuple[SampleInfo, ...]:
+        """The samples the audio clips play (recordings, stems), without the instruments'."""
+        found = {c.sample.path or c.sample.relative_path: c.sample
+                 for t in self.tracks for c in t.clips if c.sample}  # fmt: skip
+        return tuple(found.values())
+
     def track_counts(self) -> dict[str, int]:
         return {kind: sum(t.type == kind for t in self.tracks) for kind in TRACK_TYPES.values()}
 
@@ -124,12 +133,9 @@ def extract_facts(doc: Document, folder: Path) -> SetInfo:
         read_track(t, n, folder)
         for n, t in enumerate(c for c in live_set.find("Tracks") or [] if c.tag in TRACK_TYPES)
     )
-    samples = {
-        c.sample.path or c.sample.relative_path: c.sample
-        for t in tracks
-        for c in t.clips
-        if c.sample
-    }
+    played = [c.sample for t in tracks for c in t.clips if c.sample]
+    played += [s for t in tracks for s in t.instrument_samples]
+    samples = {s.path or s.relative_path: s for s in played}
     return SetInfo(
         creator=creator,
         minor_version=minor,
@@ -169,7 +175,19 @@ def read_track(track: Element, number: int, folder: Path) -> TrackInfo:
         pan=_number(mixer.value_of("Pan/Manual") if mixer else None, 0.0),
         devices=tuple(read_devices(track)),
         clips=tuple(read_clips(track, folder)),
+        instrument_samples=read_instrument_samples(track, folder),
     )
+
+
+def read_instrument_samples(track: Element, folder: Path) -> tuple[SampleInfo, ...]:
+    """Every sample referenced in the track's device chain (racks included): what its Simplers,
+    Samplers and drum pads play. A device's preset reference is a `FileRef` outside any
+    `SampleRef`, so presets are not counted."""
+    chain = track.find("DeviceChain/DeviceChain")
+    if chain is None:
+        return ()
+    found = (read_sample_ref(ref, folder) for ref in chain.iter("SampleRef"))
+    return tuple(sample for sample in found if sample is not None)
 
 
 def read_devices(track: Element) -> list[DeviceInfo]:

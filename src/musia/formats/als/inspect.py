@@ -53,6 +53,7 @@ def _track(track: TrackInfo) -> dict[str, Any]:
         "pan": track.pan,
         "drums": track.is_drums,
         "devices": [{"kind": d.kind, "name": d.name} for d in track.devices],
+        "instrument_samples": [s.relative_path or s.path for s in track.instrument_samples],
         "clips": [_clip(c) for c in track.clips],
     }
 
@@ -100,5 +101,11 @@ def describe(info: SetInfo) -> str:
     for loc in info.locators:
         lines.append(f"  locator {loc.name or '-'} at beat {loc.time_beats:g} ({loc.time_s:.2f} s)")
     missing = sum(not s.exists for s in info.samples)
-    lines.append(f"samples: {len(info.samples)} ({missing} not found)")
+    by_instruments = len(
+        {s.path or s.relative_path for t in info.tracks for s in t.instrument_samples}
+    )
+    lines.append(
+        f"samples: {len(info.samples)} ({missing} not found; "
+        f"{by_instruments} played by instruments)"
+    )
     return "\n".join(lines)

@@ -18,10 +18,21 @@ from musia.core.model import Section, Song, Track, on_grid
 from musia.formats.als import defaults
 from musia.formats.als.audio import StemTrack, arrangement_audio_clip, session_audio_clip
 from musia.formats.als.clips import ClipPlacement, follow_action, midi_clip, notes_element
-from musia.formats.als.devices import stock_device
-from musia.formats.als.envelopes import PITCH_BEND_TARGET
+from musia.formats.als.envelopes import PITCH_BEND_TARGET, cutoff_automation
 from musia.formats.als.ids import sibling_ids
 from musia.formats.als.instruments import Instrument, instrument_device
+from musia.formats.als.mixdesk import (
+    Channel,
+    KickSource,
+    SetMix,
+    channel,
+    cutoff_envelopes,
+    kick_source,
+    master_rack,
+    return_device,
+    send_levels,
+    volume_db,
+)
 from musia.formats.als.mixer import (
     db_to_gain,
     main_mixer,
@@ -62,14 +73,6 @@ class ReturnSpec:
 
 
 RETURNS = (ReturnSpec("Reverb", "Reverb", 16), ReturnSpec("Delay", "Delay", 17))
-# With `effects`, send levels (dB) per part, one per return: space on pads, chords and the lead,
-# echoes on the lead and effects; drums and bass stay dry. Parts not listed send nothing.
-SEND_DB: dict[str, tuple[float | None, ...]] = {
-    "chords": (-15.0, None),
-    "pad": (-12.0, None),
-    "lead": (-14.0, -16.0),
-    "fx": (-10.0, -12.0),
-}
 MAIN_COLOR = {11: 20, 12: 10}
 EMPTY_TRACK = Track(name="MIDI", part="", program=0, channel=0, color_index=20, clips=())
 
@@ -78,7 +81,7 @@ def build_live_set(
     song: Song,
     fmt: LiveFormat,
     *,
-    effects: bool = False,
+    mix: SetMix | None = None,
     stems: Sequence[StemTrack] = (),
     instruments: Mapping[int, Instrument] | None = None,
 ) -> Node:
@@ -89,28 +92,31 @@ def build_live_set(
     a Drum Rack playing the project's samples); with instruments the stems' group is muted, so
     the stems stay in the set as reference bounces instead of doubling the sound.
 
-    `effects` puts Live's Reverb and Delay on the return tracks and sends the parts to them. It is
-    off by default: Live always saves these devices with a `LastPresetRef` naming the preset file
-    they came from (in Live's library), and no such file can be referenced from a set we write —
-    the checker's profile requires the reference and its `--samples` check requires the file.
+    `mix` writes the style's mix as Live's stock devices (`mixdesk.py`): fader levels, sends,
+    each track's effects rack (EQ Eight, sidechain Compressor, Auto Filter with the cutoff
+    automation), Reverb and Delay on the returns and the master bus. Without it the returns are
+    empty and the sends off (no preset files to name: see `presets.py`).
     """
     b = Build(fmt)
     scenes = max(1, len(song.sections))
     # Live's sets always hold a MIDI track: a song without tracks gets an empty one, as new sets do.
     parts = song.tracks or (EMPTY_TRACK,)
     playing = instruments or {}
+    track_ids = [b.ids.tracks.take() for _ in parts]
+    names = [_track_name(track) for track in parts]
+    kick = kick_source(names, track_ids, song) if mix is not None else None
     tracks = [
-        _midi_track(b, song, track, effects, playing.get(index))
-        for index, track in enumerate(parts)
+        _midi_track(b, song, track, track_id, mix, kick, playing.get(index))
+        for index, (track, track_id) in enumerate(zip(parts, track_ids, strict=True))
     ]
     tracks += _stem_tracks(b, song, [s for s in stems if s.grouped], muted=bool(playing))
     tracks += [_audio_track(b, song, stem) for stem in stems if not stem.grouped]
-    tracks += [_return_track(b, i, spec, effects) for i, spec in enumerate(RETURNS)]
+    tracks += [_return_track(b, song, i, spec, mix) for i, spec in enumerate(RETURNS)]
     body = [
         *values(("OverwriteProtectionNumber", fmt.overwrite_protection)),
         *values(("LomId", 0), ("LomIdView", 0)),
         el("Tracks", *tracks),
-        _main_track(b, song, scenes),
+        _main_track(b, song, scenes, mix),
         _prehear_track(b),
         el("SendsPre", *(el("SendPreBool", Id=i, Value=False) for i in sibling_ids(len(RETURNS)))),
         el("Scenes", *_scenes(song)),
@@ -126,18 +132,36 @@ def section_label(section: Section) -> str:
     return clean_name(section.name.title(), "Section")
 
 
+def _track_name(track: Track) -> str:
+    return clean_name(track.name, track.part.title() or "MIDI")
+
+
 def _midi_track(
-    b: Build, song: Song, track: Track, effects: bool, instrument: Instrument | None
+    b: Build,
+    song: Song,
+    track: Track,
+    track_id: int,
+    mix: SetMix | None,
+    kick: KickSource | None,
+    instrument: Instrument | None,
 ) -> Node:
-    name = clean_name(track.name, track.part.title() or "MIDI")
+    name = _track_name(track)
     color = min(PALETTE_MAX, max(0, track.color_index))
-    head = TrackHead("MidiTrack", name, name, color, b.ids.tracks.take(), unfolded=True)
+    head = TrackHead("MidiTrack", name, name, color, track_id, unfolded=True)
     mixer = track_mixer(
         b,
-        volume=db_to_gain(track.volume_db),
+        volume=db_to_gain(volume_db(track, mix.mix) if mix else track.volume_db),
         pan=min(1.0, max(-1.0, track.pan)),
-        sends=_send_levels(track.part if effects else ""),
+        sends=send_levels(mix.mix, track.part) if mix else _sends_off(),
     )
+    devices = [instrument_device(b, instrument, song)] if instrument is not None else []
+    strip = channel(b, song, track, mix, kick) if mix is not None else Channel(None, None)
+    if strip.rack is not None:
+        devices.append(strip.rack)
+    cutoff = strip.cutoff_target
+    if cutoff is not None and b.fmt.is12:  # Live 12: the track's automation (envelopes.py)
+        head.envelopes.append(cutoff_automation(0, cutoff, cutoff_envelopes(track)))
+        cutoff = None
     ordered = sorted(track.clips, key=lambda c: c.start_beats)
     starts = {on_grid(s.start_bar * song.bar_beats): i for i, s in enumerate(song.sections)}
     arrangement: list[Node] = []
@@ -149,7 +173,14 @@ def _midi_track(
         place = ClipPlacement(index, clip.start_beats, in_arrangement=True)
         arrangement.append(
             midi_clip(
-                b, clip, place, color=color, meter=song.meter, notes=notes, pitch_bend_target=bend
+                b,
+                clip,
+                place,
+                color=color,
+                meter=song.meter,
+                notes=notes,
+                pitch_bend_target=bend,
+                cutoff_target=cutoff,
             )
         )
         slot = starts.get(on_grid(clip.start_beats))
@@ -157,7 +188,6 @@ def _midi_track(
             place = ClipPlacement(0, 0.0, in_arrangement=False)
             session[slot] = midi_clip(b, clip, place, color=color, meter=song.meter, notes=notes)
     sequencer = midi_main_sequencer(b, session, arrangement, controllers)
-    devices = [instrument_device(b, instrument, song)] if instrument is not None else []
     return midi_track(b, head, mixer, sequencer, len(session), devices)
 
 
@@ -176,7 +206,7 @@ def _stem_tracks(
     group_id = b.ids.tracks.take()
     name = STEMS_GROUP_NAME
     head = TrackHead("GroupTrack", name, name, STEMS_GROUP_COLOR, group_id, unfolded=False)
-    mixer = track_mixer(b, volume=1.0, pan=0.0, sends=_send_levels(""), speaker=not muted)
+    mixer = track_mixer(b, volume=1.0, pan=0.0, sends=_sends_off(), speaker=not muted)
     group = group_track(b, head, mixer, max(1, len(song.sections)))
     return [group, *(_audio_track(b, song, stem, group_id) for stem in stems)]
 
@@ -195,7 +225,7 @@ def _audio_track(b: Build, song: Song, stem: StemTrack, group_id: int = -1) -> N
     head = TrackHead(
         "AudioTrack", name, name, color, b.ids.tracks.take(), unfolded=True, group_id=group_id
     )
-    mixer = track_mixer(b, volume=1.0, pan=0.0, sends=_send_levels(""))
+    mixer = track_mixer(b, volume=1.0, pan=0.0, sends=_sends_off())
     arrangement = [] if b.fmt.is12 else [arrangement_audio_clip(b, stem, song)]
     session: list[Node | None] = [
         session_audio_clip(b, stem, song, span) for span in _section_spans(song)
@@ -211,7 +241,7 @@ def _section_spans(song: Song) -> list[tuple[float, float]]:
     ]
 
 
-def _return_track(b: Build, index: int, spec: ReturnSpec, effects: bool) -> Node:
+def _return_track(b: Build, song: Song, index: int, spec: ReturnSpec, mix: SetMix | None) -> Node:
     letter = chr(ord("A") + index)
     track_id = b.ids.tracks.take()
     head = TrackHead("ReturnTrack", f"{letter}-{spec.name}", spec.name, spec.color, track_id)
@@ -224,17 +254,15 @@ def _return_track(b: Build, index: int, spec: ReturnSpec, effects: bool) -> Node
         sends_enabled=False,
         timeable_index=2,
     )
-    devices = [stock_device(b, spec.device, 0)] if effects else []
+    devices = [return_device(b, spec.device, mix, song.bpm)] if mix is not None else []
     return return_track(b, head, mixer, devices)
 
 
-def _send_levels(part: str) -> list[float]:
-    """One linear send level per return track (Live's send range tops out at 0 dB)."""
-    levels = [*SEND_DB.get(part, ()), *[None] * len(RETURNS)][: len(RETURNS)]
-    return [SEND_OFF if db is None else min(1.0, db_to_gain(db)) for db in levels]
+def _sends_off() -> list[float]:
+    return [SEND_OFF] * len(RETURNS)
 
 
-def _main_track(b: Build, song: Song, scenes: int) -> Node:
+def _main_track(b: Build, song: Song, scenes: int, mix: SetMix | None) -> Node:
     signature = time_signature_value(song.meter.numerator, song.meter.denominator)
     mixer = main_mixer(b, bpm=song.bpm, time_signature=signature)
     envelopes = [
@@ -243,7 +271,8 @@ def _main_track(b: Build, song: Song, scenes: int) -> Node:
     ]
     color = MAIN_COLOR[b.fmt.major]
     head = TrackHead(b.fmt.main_tag, b.fmt.main_name, "", color, envelopes=envelopes)
-    return main_track(b, head, mixer, scenes)
+    devices = [master_rack(b, mix)] if mix is not None else []
+    return main_track(b, head, mixer, scenes, devices)
 
 
 def _prehear_track(b: Build) -> Node:

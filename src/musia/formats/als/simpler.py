@@ -43,6 +43,17 @@ class SimplerSound:
     attack_ms: float = 0.1000000015
     release_ms: float = 50.0
     volume_db: float = -12.0  # Simpler's default: headroom for chords
+    # A sustained sound's loop (frames of the sample); None: the sample plays once.
+    loop_start_frame: int | None = None
+    loop_end_frame: int | None = None
+
+    @property
+    def loop(self) -> tuple[int, int] | None:
+        """The sustain loop within the sample, when it has a usable one."""
+        start, end = self.loop_start_frame, self.loop_end_frame
+        if start is None or end is None or not 0 <= start < end <= self.sample.frames:
+            return None
+        return start, end
 
 
 _SLOT_OFF: tuple[Item, ...] = (("B", "IsOn", False), ("G", "Slot", (("G", "Value", ()),)))
@@ -254,6 +265,28 @@ def _loop(tag: str, last_frame: int, mode: int) -> Node:
     )
 
 
+SUSTAIN_LOOP_OFF, SUSTAIN_LOOP_FORWARD = 0, 1
+
+
+def _sustain_loop(sound: SimplerSound, last_frame: int) -> Node:
+    """The sample part's sustain loop (forward, between the sound's loop points; off without).
+
+    Simpler's own loop switch (`LoopModulators/LoopOn`) stays off: it loops the region from
+    `SampleStart` to `SampleStart + SampleLength`, and the checker's profile admits only a start
+    at 0 and a whole-region loop (`SampleStart` 0, `LoopLength` 1 in every Live save), which
+    would repeat the sound's attack. The part's loop is what Live's Sampler plays, and it stays
+    with the sample when the Simpler is turned into a Sampler."""
+    loop = None if sound.one_shot else sound.loop
+    if loop is None:
+        return _loop("SustainLoop", last_frame, SUSTAIN_LOOP_OFF)
+    start, end = loop
+    return el(
+        "SustainLoop",
+        *values(("Start", start), ("End", end), ("Mode", SUSTAIN_LOOP_FORWARD)),
+        *values(("Crossfade", 0), ("Detune", 0)),
+    )
+
+
 def _sample_part(b: Build, sound: SimplerSound, meter: Meter, bpm: float) -> Node:
     """The whole sample across the keyboard, sounding at its pitch on `root_key`."""
     attrs: dict[str, object] = {"Id": 0}
@@ -271,7 +304,7 @@ def _sample_part(b: Build, sound: SimplerSound, meter: Meter, bpm: float) -> Nod
         *values(("RootKey", sound.root_key), ("Detune", 0), ("TuneScale", 100)),
         *values(("Panorama", 0), ("Volume", 1), ("Link", False)),
         *values(("SampleStart", 0), ("SampleEnd", last)),
-        _loop("SustainLoop", last, 0),
+        _sustain_loop(sound, last),
         _loop("ReleaseLoop", last, 3),
         sample_ref(b, sound.sample),
         *values(("SlicingThreshold", 100), ("SlicingBeatGrid", 4)),

@@ -136,13 +136,15 @@ def return_track(b: Build, head: TrackHead, mixer: Node, devices: Sequence[Node]
     return node
 
 
-def main_track(b: Build, head: TrackHead, mixer: Node, scenes: int) -> Node:
-    """The main (master) track. Live 12 gives its freeze sequencer one slot per scene, Live 11
-    none."""
+def main_track(
+    b: Build, head: TrackHead, mixer: Node, scenes: int, devices: Sequence[Node] = ()
+) -> Node:
+    """The main (master) track, with `devices` on its chain. Live 12 gives its freeze sequencer
+    one slot per scene, Live 11 none."""
     node = track_element(b, head)
     chain = [*_chain_head(b, MIXER_LANE_HEIGHT, output=_external_out(b)), mixer]
     audio = freeze_sequencer(b, scenes if b.fmt.is12 else 0, tag="AudioSequencer", element_id=0)
-    chain += [el("FreezeSequencer", audio), devices_chain(())]
+    chain += [el("FreezeSequencer", audio), devices_chain(devices)]
     node.children.append(el("DeviceChain", *chain))
     return node
 
