@@ -167,11 +167,14 @@ def test_without_the_audio_extra_generate_still_writes_the_project(tmp_path: Pat
         "from pathlib import Path\n"
         "from musia.project import generate_project\n"
         f"result = generate_project({PROMPT!r}, Path({str(tmp_path)!r}))\n"
-        "print(json.dumps({'warnings': list(result.warnings), 'files': len(result.files)}))\n"
+        "print(json.dumps({'warnings': list(result.warnings),\n"
+        "                  'files': [p.parent.name for p in result.files]}))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     summary = json.loads(done.stdout)
-    assert summary["files"] == 3
+    # the set, the MIDI file and the plan, and the effects' presets the set refers to; no samples
+    folders = summary["files"]
+    assert len([f for f in folders if f != "Presets"]) == 3 and "Presets" in folders, folders
     assert "audio extra" in summary["warnings"][0]

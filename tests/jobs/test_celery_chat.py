@@ -83,4 +83,4 @@ def test_a_workers_progress_reaches_every_socket_of_the_user(served: tuple[int, 
     assert fractions == sorted(fractions) and 0 < fractions[0] < 1
     result = seen_first[-1]
     assert result["job_id"] == seen_first[0]["job_id"]
-    assert result["text"].startswith("✅ Project generated")
+    assert result["text"].startswith("✅ Project ready")
