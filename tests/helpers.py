@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,3 +64,20 @@ def run_cli(
             code = exit_.code
     returncode = code if isinstance(code, int) else 0 if code is None else 1
     return CliResult(returncode, out.getvalue(), err.getvalue())
+
+
+def unshare_prefix() -> list[str] | None:
+    """The `unshare` prefix that lets this machine mount a tmpfs, or None."""
+    for prefix in (["unshare", "--mount"], ["unshare", "--user", "--map-root-user", "--mount"]):
+        try:
+            probe = subprocess.run(
+                [*prefix, "sh", "-c", "mount -t tmpfs -o size=4k none /mnt 2>/dev/null"],
+                capture_output=True,
+                timeout=30,
+                check=False,
+            )
+        except FileNotFoundError:
+            return None
+        if probe.returncode == 0:
+            return prefix
+    return None

@@ -23,6 +23,7 @@ from musia.project import GeneratedProject, write_project
 from tests.cli.test_cli import MUSIA, run
 from tests.conftest import shared_path
 from tests.formats.als.helpers import read_set, value
+from tests.helpers import unshare_prefix
 
 PROMPT = "deep house, 122 bpm, D minor, 8 bars"
 HOSTILE = 'My/Song "quoted" \\ 🎹🔥 <b> ' + "x" * 300
@@ -215,25 +216,8 @@ exit $code
 """
 
 
-def _unshare() -> list[str] | None:
-    """The `unshare` prefix that lets this machine mount a tmpfs, or None."""
-    for prefix in (["unshare", "--mount"], ["unshare", "--user", "--map-root-user", "--mount"]):
-        try:
-            probe = subprocess.run(
-                [*prefix, "sh", "-c", "mount -t tmpfs -o size=4k none /mnt 2>/dev/null"],
-                capture_output=True,
-                timeout=30,
-                check=False,
-            )
-        except FileNotFoundError:
-            return None
-        if probe.returncode == 0:
-            return prefix
-    return None
-
-
 def _generate_in_own_mount(tmp_path: Path, options: str, *args: str) -> tuple[int, str, str]:
-    prefix = _unshare()
+    prefix = unshare_prefix()
     if prefix is None:
         pytest.fail("this machine cannot mount a test file system (unshare --mount)")
     mount = tmp_path / "mnt"

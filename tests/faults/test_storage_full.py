@@ -6,39 +6,23 @@ FAILED with that reason, what was stored before stays whole, and the service ans
 from __future__ import annotations
 
 import gzip
-import subprocess
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.faults.serving import free_port, login, serve, wait_final
+from tests.helpers import unshare_prefix
 from tests.server.media_data import wav_bytes
 
 # `sh -c` mounts the tmpfs on the storage folder, then becomes the server.
 MOUNTED = 'mount -t tmpfs -o size=3m musia-full "$1" || exit 97; shift; exec "$@"'
 
 
-def _unshare() -> list[str] | None:
-    for prefix in (["unshare", "--mount"], ["unshare", "--user", "--map-root-user", "--mount"]):
-        try:
-            probe = subprocess.run(
-                [*prefix, "sh", "-c", "mount -t tmpfs -o size=4k none /mnt 2>/dev/null"],
-                capture_output=True,
-                timeout=30,
-                check=False,
-            )
-        except FileNotFoundError:
-            return None
-        if probe.returncode == 0:
-            return prefix
-    return None
-
-
 def test_a_full_storage_answers_507_or_fails_the_job_and_keeps_what_it_had(
     tmp_path: Path,
 ) -> None:
-    unshare = _unshare()
+    unshare = unshare_prefix()
     if unshare is None:
         pytest.fail("this machine cannot mount a test file system (unshare --mount)")
     data = tmp_path / "data"
