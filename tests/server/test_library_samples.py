@@ -125,16 +125,15 @@ def test_a_stored_sample_that_does_not_read_is_skipped_and_reported(
     its owner with "….wav has no audio channels". The chooser now leaves it out, says so, and
     picks the next sample that fits."""
     good = _upload(client, alice, "Good Kick.wav", _hit(55, 20), type="kick")
-    broken = _upload(client, alice, "Broken Kick.wav", _hit(60, 20), type="kick")
+    # Tagged with the song's style, the broken kick is every seed's first pick.
+    broken = _upload(client, alice, "Broken Kick.wav", _hit(60, 20), type="kick", style="house")
     with runtime.sessions() as session:
         row = session.get(Sample, broken)
         assert row is not None
         key = row.file_key
     runtime.storage.put_stream(key, io.BytesIO(zero_channel_wav()), "audio/wav")  # damaged since
 
-    reported = 0
-
-    for seed in (1, 2, 3, 4):  # the seed orders equal candidates: some pick the broken one first
+    for seed in (1, 2):
         answer = client.post(
             "/api/v1/projects/generate", json={"prompt": HOUSE, "seed": seed}, headers=alice
         )
@@ -145,14 +144,10 @@ def test_a_stored_sample_that_does_not_read_is_skipped_and_reported(
         detail = client.get(f"/api/v1/projects/{project_id}", headers=alice).json()
         used = {s["sample_id"] for s in detail["version"]["samples"]}
         assert used == {good}, (seed, used)
-        skipped = job["result"].get("skipped_samples", [])
-        reported += bool(skipped)
-        if skipped:
-            assert skipped == [
-                {
-                    "sample_id": broken,
-                    "name": "Broken Kick.wav",
-                    "reason": "Broken Kick.wav has no audio channels (its header says 0)",
-                }
-            ]
-    assert reported  # some seed chose the broken kick first, and left it out
+        assert job["result"].get("skipped_samples") == [
+            {
+                "sample_id": broken,
+                "name": "Broken Kick.wav",
+                "reason": "Broken Kick.wav has no audio channels (its header says 0)",
+            }
+        ]
