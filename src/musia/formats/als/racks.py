@@ -33,22 +33,28 @@ def audio_effect_rack(b: Build, name: str, devices: Sequence[Node], *, device_id
     return node
 
 
-def _branch(b: Build, name: str, devices: Sequence[Node]) -> Node:
-    chain = el("AudioToAudioDeviceChain", el("Devices", *devices), el("SignalModulations"), Id=0)
+def _branch(
+    b: Build,
+    name: str,
+    devices: Sequence[Node],
+    *,
+    index: int = 0,
+    chain_tag: str = "AudioToAudioDeviceChain",
+    branch_tag: str = "AudioEffectBranch",
+    extra: Sequence[Node] = (),
+) -> Node:
+    chain = el(chain_tag, el("Devices", *devices), el("SignalModulations"), Id=0)
     return el(
-        "AudioEffectBranch",
+        branch_tag,
         val("LomId", 0),
         el(
             "Name",
             *values(("EffectiveName", clean_name(name, "Chain")), ("UserName", "")),
             *values(("Annotation", ""), ("MemorizedFirstClipName", "")),
         ),
-        val("IsSelected", True),
+        val("IsSelected", index == 0),
         el("DeviceChain", chain),
-        el(
-            "BranchSelectorRange",
-            *values(("Min", 0), ("Max", 0), ("CrossfadeMin", 0), ("CrossfadeMax", 0)),
-        ),
+        _zone("BranchSelectorRange", 0, 0),
         *values(("IsSoloed", False), ("SessionViewBranchWidth", BRANCH_WIDTH)),
         val("IsHighlightedInSessionView", False),
         el("SourceContext", el("Value")),
@@ -56,5 +62,45 @@ def _branch(b: Build, name: str, devices: Sequence[Node]) -> Node:
         val("SoloActivatedInSessionMixer", False),
         lom("DevicesListWrapper"),
         branch_mixer(b),
-        Id=0,
+        *extra,
+        Id=index,
     )
+
+
+def _zone(tag: str, low: int, high: int) -> Node:
+    return el(tag, *values(("Min", low), ("Max", high), ("CrossfadeMin", low), ("CrossfadeMax", high)))
+
+
+KEY_ZONES = 0  # RangeTypeIndex: the chain list shows the key zone editor
+
+
+def instrument_rack(b: Build, name: str, chains: Sequence[tuple[str, int, int, Node]]) -> Node:
+    """An Instrument Rack named `name`, a chain per `(name, low_key, high_key, instrument)`
+    that plays only the keys of its zone (Live 11.3 and 12.3 saves: an `InstrumentBranch` is
+    an effect chain's elements with a `MidiToAudioDeviceChain` and its `ZoneSettings`)."""
+    head = device_header(b, show_preset_name=False)
+    for index, child in enumerate(head):
+        if child.tag == "UserName":
+            head[index] = val("UserName", clean_name(name, "Instrument Rack"))
+    node = el("InstrumentGroupDevice", *head, Id=0)
+    node.children.append(val("OverwriteProtectionNumber", b.fmt.overwrite_protection))
+    branches = [
+        _branch(
+            b,
+            chain_name,
+            [device],
+            index=index,
+            chain_tag="MidiToAudioDeviceChain",
+            branch_tag="InstrumentBranch",
+            extra=[el("ZoneSettings", _zone("KeyRange", low, high), _zone("VelocityRange", 1, 127))],
+        )
+        for index, (chain_name, low, high, device) in enumerate(chains)
+    ]
+    node.children.append(el("Branches", *branches))
+    node.children += build_items(b, RACK_TAIL)
+    node.children += [
+        val("ChainSelectorFilterMidiCtrl", False),
+        val("RangeTypeIndex", KEY_ZONES),
+        val("ShowsZonesInsteadOfNoteNames", False),
+    ]
+    return node
