@@ -9,16 +9,21 @@ holds no Sampler saved by Live 11.3: see `sampler.py`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from musia.core.model import Song
+from musia.files import safe_name
 from musia.formats.als.audio import SampleFile
 from musia.formats.als.drumrack import drum_rack
 from musia.formats.als.node import Node
 from musia.formats.als.params import Build
+from musia.formats.als.presets import PresetFile, write_preset
 from musia.formats.als.racks import instrument_rack
 from musia.formats.als.sampler import multi_sampler
 from musia.formats.als.simpler import Part, SimplerSound, simpler
+from musia.formats.als.versions import LiveFormat
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +56,7 @@ class MultiSampled:
     attack_ms: float = 0.1000000015
     release_ms: float = 50.0
     volume_db: float = -12.0
+    rack_preset: PresetFile | None = None  # Live 11: the Instrument Rack's file (`rack_presets`)
 
     def parts(self) -> list[Part]:
         return [
@@ -104,4 +110,31 @@ def _multi_sampled(b: Build, instrument: MultiSampled, song: Song) -> Node:
         )
         for zone in instrument.zones
     ]
-    return instrument_rack(b, instrument.name, chains)
+    return instrument_rack(b, instrument.name, chains, instrument.rack_preset)
+
+
+RACK_PRESETS_FOLDER = "Presets/Instruments/Instrument Rack"  # where Live's browser keeps racks
+
+
+def rack_presets(
+    instruments: Mapping[int, Instrument], song: Song, fmt: LiveFormat, staging: Path, folder: Path
+) -> dict[int, Instrument]:
+    """For a Live 11 set, each multi-sampled instrument's Instrument Rack saved as a preset file
+    of the project (`<Track>.adg` in `RACK_PRESETS_FOLDER`), which the rack on the track names as
+    Live names the preset a rack was loaded from. `staging` becomes `folder`."""
+    if fmt.is12:
+        return dict(instruments)
+    out: dict[int, Instrument] = {}
+    used: set[str] = set()
+    for index, instrument in sorted(instruments.items()):
+        if isinstance(instrument, MultiSampled):
+            node = _multi_sampled(Build(fmt), instrument, song)
+            name = safe_name(song.tracks[index].name, "Instrument")
+            if name.lower() in used:
+                name = f"{name} {index + 1}"
+            used.add(name.lower())
+            relative = f"{RACK_PRESETS_FOLDER}/{name}.adg"
+            preset = write_preset(fmt, "InstrumentGroupDevice", node, relative, staging, folder)
+            instrument = replace(instrument, rack_preset=preset)
+        out[index] = instrument
+    return out

@@ -18,6 +18,7 @@ from musia.formats.als.drumrack import BRANCH_WIDTH, RACK_TAIL, branch_mixer
 from musia.formats.als.names import clean_name
 from musia.formats.als.node import Node, el, lom, val, values
 from musia.formats.als.params import Build, device_header
+from musia.formats.als.presets import PresetFile, preset_header
 
 
 def audio_effect_rack(b: Build, name: str, devices: Sequence[Node], *, device_id: int = 0) -> Node:
@@ -74,11 +75,18 @@ def _zone(tag: str, low: int, high: int) -> Node:
 KEY_ZONES = 0  # RangeTypeIndex: the chain list shows the key zone editor
 
 
-def instrument_rack(b: Build, name: str, chains: Sequence[tuple[str, int, int, Node]]) -> Node:
+def instrument_rack(
+    b: Build,
+    name: str,
+    chains: Sequence[tuple[str, int, int, Node]],
+    preset: PresetFile | None = None,
+) -> Node:
     """An Instrument Rack named `name`, a chain per `(name, low_key, high_key, instrument)`
     that plays only the keys of its zone (Live 11.3 and 12.3 saves: an `InstrumentBranch` is
-    an effect chain's elements with a `MidiToAudioDeviceChain` and its `ZoneSettings`)."""
-    head = device_header(b, show_preset_name=False)
+    an effect chain's elements with a `MidiToAudioDeviceChain` and its `ZoneSettings`). Live
+    saves a rack on a track with the `.adg` preset it came from: `preset` (the rack's own file
+    in the project; None inside a preset file)."""
+    head = preset_header(b, preset, "InstrumentGroupDevice")
     for index, child in enumerate(head):
         if child.tag == "UserName":
             head[index] = val("UserName", clean_name(name, "Instrument Rack"))

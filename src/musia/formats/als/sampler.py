@@ -20,7 +20,14 @@ from musia.core.theory.meter import Meter
 from musia.formats.als.devtree import Item, build_items
 from musia.formats.als.node import Node, el, val
 from musia.formats.als.params import Build
-from musia.formats.als.simpler import CLASSIC, PLAYER_TAIL, SECTIONS, Part, preset_header, sample_map
+from musia.formats.als.simpler import (
+    CLASSIC,
+    PLAYER_TAIL,
+    SECTIONS,
+    Part,
+    preset_header,
+    sample_map,
+)
 
 SAMPLER_VOICES = 8
 FULL_VELOCITY = 1  # Vol < Vel 100 %: velocity shapes loudness, as in the preview's sampler
