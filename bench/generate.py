@@ -176,11 +176,11 @@ def one_project(seed: int, folder: Path) -> dict[str, float]:
     plan_json = json_module.dumps(plan.model_dump(mode="json"), ensure_ascii=False, indent=2)
 
     def write_all() -> None:
-        # As write_project does without audio: the instruments' one-shots (rendered once per
-        # process and sound, then only written) and the set that plays them.
-        shots, _ = render_instruments(song, None)
-        samples = write_one_shots(shots[1], folder, folder, 0)
-        instruments = instruments_for(shots[0], samples)
+        # As write_project does without audio: the instruments' zones (rendered once per
+        # process and zone, then only written) and the set that plays them.
+        shots, _ = render_instruments(song)
+        samples = write_one_shots(shots, folder, folder, 0)
+        instruments = instruments_for(shots, samples)
         write_als(song, folder / "song.als", instruments=instruments)
         write_midi(song, folder / "song.mid")
         write_bytes_atomic(folder / "plan.json", plan_json.encode("utf-8"))

@@ -135,6 +135,7 @@ def rack_presets(
             used.add(name.lower())
             relative = f"{RACK_PRESETS_FOLDER}/{name}.adg"
             preset = write_preset(fmt, "InstrumentGroupDevice", node, relative, staging, folder)
-            instrument = replace(instrument, rack_preset=preset)
-        out[index] = instrument
+            out[index] = replace(instrument, rack_preset=preset)
+        else:
+            out[index] = instrument
     return out

@@ -69,7 +69,9 @@ def _branch(
 
 
 def _zone(tag: str, low: int, high: int) -> Node:
-    return el(tag, *values(("Min", low), ("Max", high), ("CrossfadeMin", low), ("CrossfadeMax", high)))
+    return el(
+        tag, *values(("Min", low), ("Max", high), ("CrossfadeMin", low), ("CrossfadeMax", high))
+    )
 
 
 KEY_ZONES = 0  # RangeTypeIndex: the chain list shows the key zone editor
@@ -100,7 +102,9 @@ def instrument_rack(
             index=index,
             chain_tag="MidiToAudioDeviceChain",
             branch_tag="InstrumentBranch",
-            extra=[el("ZoneSettings", _zone("KeyRange", low, high), _zone("VelocityRange", 1, 127))],
+            extra=[
+                el("ZoneSettings", _zone("KeyRange", low, high), _zone("VelocityRange", 1, 127))
+            ],
         )
         for index, (chain_name, low, high, device) in enumerate(chains)
     ]
