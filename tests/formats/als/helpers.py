@@ -17,7 +17,8 @@ from musia.core.theory.key import Key
 from musia.core.theory.meter import Meter
 from musia.files import safe_name
 from musia.formats.als import StemTrack, sample_file
-from musia.formats.als.instruments import Instrument
+from musia.formats.als.instruments import Instrument, rack_presets
+from musia.formats.als.versions import live_format
 from musia.instruments import INSTRUMENTS_FOLDER, instruments_for, render_instruments
 from tests.helpers import make_song
 
@@ -195,11 +196,11 @@ TINY_SHOT_FRAMES = 100
 
 
 def tiny_instruments(
-    song: Song, project: Path, modified_s: int = 1_700_000_000
+    song: Song, project: Path, modified_s: int = 1_700_000_000, *, live_version: int = 11
 ) -> dict[int, Instrument]:
     """The instruments `write_project` gives `song` (same zones, names and loops: a pad per drum
     key, every zone of the other parts), each zone file a tiny silent WAV as long as its loop
-    needs, in `project/Samples/Instruments/`."""
+    needs, in `project/Samples/Instruments/`; for Live 11 with the racks' preset files."""
     folder = project / INSTRUMENTS_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     planned = render_instruments(song)
@@ -213,7 +214,8 @@ def tiny_instruments(
             writer.setframerate(TINY_RATE)
             writer.writeframes(b"\x80" * frames)
         samples[zone] = sample_file(path, project, modified_s)
-    return instruments_for(planned, samples)
+    instruments = instruments_for(planned, samples)
+    return rack_presets(instruments, song, live_format(live_version), project, project)
 
 
 def audio_tracks(root: ET.Element) -> list[ET.Element]:
