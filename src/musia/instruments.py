@@ -27,6 +27,7 @@ import wave
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from musia.core.model import Song, Track
 from musia.files import safe_name
@@ -34,6 +35,10 @@ from musia.formats.als.audio import SampleFile
 from musia.formats.als.drumrack import SENDING_NOTE
 from musia.formats.als.instruments import DrumKit, Instrument, MultiSampled, SampleZone
 from musia.formats.als.simpler import SimplerSound
+
+if TYPE_CHECKING:  # numpy and the engine come with the audio extra
+    from musia.audio.engine import Mono
+    from musia.audio.multisample import Zone
 
 INSTRUMENTS_FOLDER = Path("Samples", "Instruments")
 SAMPLE_RATE = 44_100
@@ -144,10 +149,7 @@ def _unique(label: str, used: set[str]) -> str:
     return name
 
 
-def _zone_file(label: str, zone: object, drums: bool, hold_s: float) -> ZoneFile:
-    from musia.audio.multisample import Zone
-
-    assert isinstance(zone, Zone)
+def _zone_file(label: str, zone: Zone, drums: bool, hold_s: float) -> ZoneFile:
     if drums:
         sound = GM_DRUMS.get(zone.root_key, f"Drum {zone.root_key}")
         name = f"{label} {zone.root_key} {sound}.wav"
@@ -159,7 +161,7 @@ def _zone_file(label: str, zone: object, drums: bool, hold_s: float) -> ZoneFile
     return ZoneFile(name, sound, _wav(audio), zone.root_key, zone.low_key, zone.high_key, loop)
 
 
-def _held(audio: object, loop: tuple[int, int] | None, hold_s: float) -> object:
+def _held(audio: Mono, loop: tuple[int, int] | None, hold_s: float) -> Mono:
     """The sound with its loop repeated until it lasts `hold_s` (a Simpler plays it through)."""
     import numpy as np
 
@@ -170,11 +172,11 @@ def _held(audio: object, loop: tuple[int, int] | None, hold_s: float) -> object:
     samples = np.asarray(audio, dtype=np.float32)
     if frames <= len(samples) or end <= start:
         return samples
-    repeats = math.ceil((frames - len(samples)) / (end - start))
+    repeats = math.ceil((frames - end) / (end - start))
     return np.concatenate([samples[:end], np.tile(samples[start:end], repeats)])
 
 
-def _wav(audio: object) -> bytes:
+def _wav(audio: Mono) -> bytes:
     import numpy as np
 
     pcm = np.clip(np.rint(np.asarray(audio, dtype=np.float32) * 32767.0), -32768, 32767)
