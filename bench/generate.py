@@ -8,7 +8,7 @@
 
 (c) Writing the project without audio, in process, for the same song (composed beforehand, a
     new seed each time): the Live set (`song_to_als`), and the set + MIDI file + plan.json
-    written to disk as `write_project` writes them without audio (with the instruments' one-shots,
+    written to disk as `write_project` writes them without audio (with the instruments' samples,
     rendered once per process and sound). Target: set + MIDI p50 ≤ 100 ms.
     .venv/bin/python bench/generate.py [--iterations N] [--cli-runs N] [--json]
 """
