@@ -165,7 +165,8 @@ def one_project(seed: int, folder: Path) -> dict[str, float]:
     from musia.core.compose import compose
     from musia.core.plan_builder import plan_from_text
     from musia.files import write_bytes_atomic
-    from musia.formats.als import song_to_als, write_als
+    from musia.formats.als import live_format, song_to_als, write_als
+    from musia.formats.als.instruments import rack_presets
     from musia.formats.midi import write_midi
     from musia.instruments import instruments_for
     from musia.project import render_instruments, write_one_shots
@@ -181,6 +182,7 @@ def one_project(seed: int, folder: Path) -> dict[str, float]:
         shots, _ = render_instruments(song)
         samples = write_one_shots(shots, folder, folder, 0)
         instruments = instruments_for(shots, samples)
+        instruments = rack_presets(instruments, song, live_format(11), folder, folder)
         write_als(song, folder / "song.als", instruments=instruments)
         write_midi(song, folder / "song.mid")
         write_bytes_atomic(folder / "plan.json", plan_json.encode("utf-8"))
