@@ -31,6 +31,7 @@ import numpy.typing as npt
 from musia.audio.loudness import (
     LIMITER_FRAME,
     LIMITER_HOLD_FRAMES,
+    centre_ramps,
     gated_loudness,
     integrated_loudness,
     k_weighted,
@@ -87,28 +88,37 @@ def mix_down(
     kicks_s: Sequence[float],
     sample_rate: int,
 ) -> Mastered:
+    """Each channel through its strip, the sends, the returns, the glue and the master. The
+    channels' buffers are scaled in place (a 3-minute part is 32 MB, and fresh memory costs a
+    render more than its arithmetic); each stem is made once, from its part and the master's
+    gain, in one pass."""
     seconds_per_beat = 60.0 / bpm
     frames = len(channels[0].audio)
     reverb_in = np.zeros(frames, dtype=np.float32)
     delay_in = np.zeros(frames, dtype=np.float32)
-    stems, gains = [], []
+    total = np.zeros((2, frames), dtype=np.float32)
+    scratch = np.empty(frames, dtype=np.float32)
+    monos, pans, gains = [], [], []
     duck_shape = _duck_shape(
         kicks_s, frames, mix.duck_release_beats * seconds_per_beat, sample_rate
     )
     for channel in channels:
         settings = mix.parts.get(channel.part, NEUTRAL)
         mono, gain_db = _channel_strip(channel.audio, settings, duck_shape, sample_rate)
-        if settings.reverb:
-            reverb_in += mono * np.float32(settings.reverb)
-        if settings.delay:
-            delay_in += mono * np.float32(settings.delay)
-        stems.append(_panned(mono, channel.pan))
+        pan = _pan_gains(channel.pan)
+        for bus, level in (
+            (reverb_in, settings.reverb),
+            (delay_in, settings.delay),
+            *zip(total, pan, strict=True),
+        ):
+            if level:
+                np.add(bus, np.multiply(mono, np.float32(level), out=scratch), out=bus)
+        monos.append(mono)
+        pans.append(pan)
         gains.append(gain_db)
     returns = reverb(reverb_in, mix.reverb_s, sample_rate)
     returns += delay(delay_in, mix.delay_beats * seconds_per_beat, mix.delay_feedback, sample_rate)
-    total = returns.copy()
-    for stem in stems:
-        total += stem
+    total += returns
     gain = glue_gain(total, mix.glue_db, sample_rate)
     master, limiter, loudness = master_gain(
         total, gain, mix.loudness_lufs, mix.true_peak_dbtp, sample_rate
@@ -116,10 +126,9 @@ def mix_down(
     gain *= limiter
     gain *= np.float32(master)
     total *= gain
-    for stem in stems:
-        np.multiply(stem, gain, out=stem)
     returns *= gain
-    return Mastered(total, tuple(stems), returns, tuple(gains), loudness, 20 * math.log10(master))
+    stems = tuple(_panned(mono, gain, pan) for mono, pan in zip(monos, pans, strict=True))
+    return Mastered(total, stems, returns, tuple(gains), loudness, 20 * math.log10(master))
 
 
 def _channel_strip(
@@ -128,7 +137,7 @@ def _channel_strip(
     # Measured at half the rate: the gate and the K-weighting lose only what lies above 11 kHz.
     loudness = integrated_loudness(audio[None, ::2], sample_rate // 2)
     gain_db = (STAGE_LUFS - loudness if math.isfinite(loudness) else 0.0) + settings.gain_db
-    mono = audio * np.float32(10 ** (gain_db / 20))
+    mono = np.multiply(audio, np.float32(10 ** (gain_db / 20)), out=audio)
     if settings.duck_db > 0 and duck_shape is not None:
         depth = 1.0 - 10 ** (-settings.duck_db / 20)
         mono *= 1.0 - np.float32(depth) * duck_shape
@@ -154,11 +163,18 @@ def _duck_shape(
     return np.repeat(shape, DUCK_RESOLUTION)[:frames]
 
 
-def _panned(mono: Mono, pan: float) -> Audio:
+def _pan_gains(pan: float) -> tuple[float, float]:
+    """Constant-power pan, 0 dB per side in the centre."""
     angle = (min(1.0, max(-1.0, pan)) + 1.0) * math.pi / 4
+    return math.cos(angle) * math.sqrt(2), math.sin(angle) * math.sqrt(2)
+
+
+def _panned(mono: Mono, gain: Mono, pan: tuple[float, float]) -> Audio:
+    """The stereo stem: `mono` × the master's `gain`, panned."""
     out = np.empty((2, len(mono)), dtype=np.float32)
-    np.multiply(mono, np.float32(math.cos(angle) * math.sqrt(2)), out=out[0])
-    np.multiply(mono, np.float32(math.sin(angle) * math.sqrt(2)), out=out[1])
+    np.multiply(mono, gain, out=out[0])
+    np.multiply(out[0], np.float32(pan[1]), out=out[1])
+    out[0] *= np.float32(pan[0])
     return out
 
 
@@ -253,37 +269,54 @@ def glue_gain(mix: Audio, glue_db: float, sample_rate: int) -> Mono:
     threshold = loud_db - glue_db * GLUE_RATIO / (GLUE_RATIO - 1)
     reduction_db = np.maximum(level_db - threshold, 0.0) * (1 - 1 / GLUE_RATIO)
     per_block = (10 ** (-reduction_db / 20)).astype(np.float32)
-    centres = (np.arange(blocks) + 0.5) * size
-    gain: Mono = np.interp(np.arange(frames), centres, per_block).astype(np.float32)
-    return gain
+    return centre_ramps(per_block, size, frames)
+
+
+class TruePeaks:
+    """The 4x-oversampled peak of each `LIMITER_FRAME` block (all channels) of `audio` × `gain`,
+    found lazily: `above(floor)` oversamples the blocks whose sample peak reaches `floor` and
+    that no earlier call has (an intersample peak hardly rises 3.5 dB above its samples in
+    music); the others keep their sample peak. Each block is oversampled at most once, however
+    often the master's gain search lowers the floor. The interpolation: a 32-tap windowed sinc
+    per phase (it reads a little higher than BS.1770's 12-tap filter and scipy's resampler: the
+    ceiling holds by either)."""
+
+    def __init__(self, audio: Audio, gain: Mono | None = None) -> None:
+        size, context = LIMITER_FRAME, _INTERPOLATOR.shape[1] // 2
+        frames = audio.shape[-1]
+        blocks = -(-frames // size)
+        # The gained signal once, with the filter's context either side.
+        self._wide = np.zeros((audio.shape[0], blocks * size + 2 * context), dtype=np.float32)
+        inner = self._wide[:, context : context + frames]
+        if gain is None:
+            inner[:] = audio
+        else:
+            np.multiply(audio, gain[:frames], out=inner)
+        grid = self._wide[:, context : context + blocks * size].reshape(audio.shape[0], blocks, -1)
+        self.peaks: Mono = np.abs(grid).max(axis=(0, 2))
+        self._sample_peaks = self.peaks.copy()
+        self._checked = np.zeros(blocks, dtype=bool)
+
+    def above(self, floor: float) -> Mono:
+        """The peaks, every block whose sample peak reaches `floor` oversampled."""
+        todo = np.flatnonzero((self._sample_peaks >= floor) & ~self._checked)
+        size, taps = LIMITER_FRAME, _INTERPOLATOR.shape[1]
+        for chunk in np.array_split(todo, max(1, len(todo) // 256)):  # bounded memory
+            if len(chunk) == 0:
+                continue
+            index = chunk[:, None] * size + np.arange(size + taps - 1)[None, :]
+            pieces = self._wide[:, index]  # (channels, blocks, frames with the context)
+            windows = np.lib.stride_tricks.sliding_window_view(pieces, taps, axis=-1)[:, :, :size]
+            between = windows @ _INTERPOLATOR.T  # (channels, blocks, frames, phases)
+            top = np.abs(between).max(axis=(0, 2, 3))
+            self.peaks[chunk] = np.maximum(self.peaks[chunk], top)
+        self._checked[todo] = True
+        return self.peaks.copy()
 
 
 def true_peaks(audio: Audio, gain: Mono | None = None, floor: float = 0.0) -> Mono:
-    """The 4x-oversampled peak of each `LIMITER_FRAME` block (all channels), of `audio` × `gain`.
-    Only blocks whose sample peak reaches `floor` are oversampled (an intersample peak hardly
-    rises 3.5 dB above its samples in music); the others keep their sample peak. The
-    interpolation: a 32-tap windowed sinc per phase (it reads a little higher than
-    BS.1770's 12-tap filter and scipy's resampler: the ceiling holds by either)."""
-    size = LIMITER_FRAME
-    frames = audio.shape[-1]
-    blocks = -(-frames // size)
-    padded = np.zeros((audio.shape[0], blocks * size), dtype=np.float32)
-    padded[:, :frames] = audio if gain is None else audio * gain
-    peaks: Mono = np.abs(padded.reshape(audio.shape[0], blocks, size)).max(axis=(0, 2))
-    near = np.flatnonzero(peaks >= floor)
-    if len(near) == 0:
-        return peaks
-    taps = _INTERPOLATOR.shape[1]
-    context = taps // 2
-    wide = np.pad(padded, ((0, 0), (context, context)))
-    for chunk in np.array_split(near, max(1, len(near) // 256)):  # bounded memory
-        index = chunk[:, None] * size + np.arange(size + taps - 1)[None, :]
-        pieces = wide[:, index]  # (channels, blocks, frames with the filter's context)
-        windows = np.lib.stride_tricks.sliding_window_view(pieces, taps, axis=-1)[:, :, :size]
-        between = windows @ _INTERPOLATOR.T  # (channels, blocks, frames, phases): one product
-        top = np.abs(between).max(axis=(0, 2, 3))
-        peaks[chunk] = np.maximum(peaks[chunk], top)
-    return peaks
+    """`TruePeaks(audio, gain).above(floor)`: one measurement."""
+    return TruePeaks(audio, gain).above(floor)
 
 
 def _interpolator(phases: int = OVERSAMPLE, taps: int = 32) -> Mono:
@@ -313,8 +346,8 @@ def master_gain(
     weighted_powers = _block_powers(weighted, glue)
     # First with the sample peaks (cheap), then with the true peaks of the blocks that come
     # near the ceiling at the gain found (again if the gain then rises past what was checked).
-    sample_peaks = true_peaks(mix, glue, floor=math.inf)
-    peaks, checked_from = sample_peaks, math.inf
+    measured = TruePeaks(mix, glue)
+    peaks, checked_from = measured.above(math.inf), math.inf
     offset, limiter = 0.0, np.ones(frames, dtype=np.float32)
     for _ in range(6):
         master, limiter = _fit(
@@ -323,7 +356,7 @@ def master_gain(
         floor = ceiling / master * INTERSAMPLE_RISE
         if floor < checked_from:
             checked_from = floor * GAIN_MARGIN
-            peaks = true_peaks(mix, glue, floor=checked_from)
+            peaks = measured.above(checked_from)
             continue
         powers = step_powers(weighted, sample_rate, gain=glue * limiter * np.float32(master))
         loudness = gated_loudness(powers, sample_rate)
@@ -376,10 +409,8 @@ def _block_powers(weighted: npt.NDArray[np.floating], glue: Mono) -> npt.NDArray
     size = LIMITER_FRAME
     blocks = weighted.shape[-1] // size
     grid = weighted[:, : blocks * size].reshape(weighted.shape[0], blocks, size)
-    glued = glue[: blocks * size].reshape(blocks, size)
-    powers: npt.NDArray[np.float64] = (
-        np.einsum("cij,cij,ij,ij->i", grid, grid, glued, glued, dtype=np.float64) / size
-    )
+    glued = grid * glue[: blocks * size].reshape(blocks, size)
+    powers: npt.NDArray[np.float64] = np.einsum("cij,cij->i", glued, glued, dtype=np.float64) / size
     return powers
 
 

@@ -85,11 +85,9 @@ def step_powers(
     if gain is None:
         powers: npt.NDArray[np.float64] = np.einsum("cij,cij->i", frames, frames, dtype=np.float64)
         return powers
-    gains = gain[: steps * step].reshape(steps, step)
-    gained: npt.NDArray[np.float64] = np.einsum(
-        "cij,cij,ij,ij->i", frames, frames, gains, gains, dtype=np.float64
-    )
-    return gained
+    gained = frames * gain[: steps * step].reshape(steps, step)  # float32: one pass, not four
+    powers = np.einsum("cij,cij->i", gained, gained, dtype=np.float64)
+    return powers
 
 
 def gated_loudness(powers: npt.NDArray[np.float64], sample_rate: int) -> float:
@@ -152,13 +150,22 @@ def peak_limiter_gain(
     ahead = np.concatenate((np.ones(LIMITER_HOLD_FRAMES), need, np.ones(1)))
     for shift in range(LIMITER_HOLD_FRAMES + 2):  # blocks k-hold … k+1 around block k
         np.minimum(spread, ahead[shift : shift + blocks], out=spread)
-    spread = spread.astype(np.float32)
+    return centre_ramps(spread.astype(np.float32), size, frames)
+
+
+def centre_ramps(
+    values: npt.NDArray[np.float32], size: int, frames: int
+) -> npt.NDArray[np.float32]:
+    """One value per `size`-frame block → one per frame, linear from block centre to block
+    centre (flat before the first centre and after the last): `np.interp` over the frames,
+    without searching for each frame's neighbours."""
+    blocks = len(values)
     ramp = np.arange(size, dtype=np.float32) / np.float32(size)
     half = size // 2
-    gain = np.empty(blocks * size, dtype=np.float32)
-    gain[:half] = spread[0]
-    between = gain[half : half + (blocks - 1) * size].reshape(blocks - 1, size)
-    np.multiply((spread[1:] - spread[:-1])[:, None], ramp, out=between)  # centre to centre
-    between += spread[:-1, None]
-    gain[half + (blocks - 1) * size :] = spread[-1]
-    return gain[:frames]
+    out = np.empty(max(blocks * size, frames), dtype=np.float32)
+    out[:half] = values[0]
+    between = out[half : half + (blocks - 1) * size].reshape(blocks - 1, size)
+    np.multiply((values[1:] - values[:-1])[:, None], ramp, out=between)  # centre to centre
+    between += values[:-1, None]
+    out[half + (blocks - 1) * size :] = values[-1]
+    return out[:frames]
