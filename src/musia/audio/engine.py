@@ -36,6 +36,7 @@ F64 = npt.NDArray[np.float64]
 FILTER_BLOCK = 128  # frames a swept filter keeps its coefficients for
 LOOP_FADE_S = 0.25  # the cross-fade that makes a sustain loop seamless
 DENORMAL_GUARD = 1e-15
+CUTOFF_STEP = 0.01  # a swept filter's coefficients change where log(cut-off) crosses a step
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,8 +226,9 @@ def _filter(signal: F64, patch: dict[str, Any], pitch: int, t: F64) -> F64:
 
 def swept_low_pass(signal: F64, cutoff_hz: F64 | float, q: float, block: int = FILTER_BLOCK) -> F64:
     """An RBJ low-pass biquad whose cut-off may move: `cutoff_hz` is one value, or one per
-    `block` frames; the coefficients change where it moves by more than 1 %, the filter's state
-    carried across (a stretch where it does not move is one call)."""
+    `block` frames; the coefficients change where it crosses a 1 % step (a slow sweep moves
+    less than that from one block to the next, but crosses steps all the same), the filter's
+    state carried across (a stretch where it does not move is one call)."""
     from scipy.signal import lfilter
 
     blocks = -(-len(signal) // block)
@@ -235,7 +237,7 @@ def swept_low_pass(signal: F64, cutoff_hz: F64 | float, q: float, block: int = F
         20.0,
         SAMPLE_RATE * 0.45,
     )
-    moved = np.flatnonzero(np.abs(np.diff(np.log(per_block))) > 0.01) + 1
+    moved = np.flatnonzero(np.diff(np.round(np.log(per_block) / CUTOFF_STEP))) + 1
     bounds = [0, *(moved * block).tolist(), len(signal)]
     out = np.empty_like(signal)
     state = np.zeros(2)
