@@ -60,6 +60,7 @@ INTERSAMPLE_RISE = 10 ** (-3.5 / 20)
 GAIN_MARGIN = 10 ** (-3.0 / 20)
 TRUE_PEAK_MARGIN_DB = 0.1  # the gain curve moves between block centres: a hair of headroom
 LOUDNESS_TOLERANCE_LU = 0.05
+CHUNK_BLOCKS = 256  # limiter blocks processed at a time where a gained copy is needed
 NEUTRAL = PartMix(0.0, 0.0, 0.0, 0.0, 0.0)
 
 
@@ -106,7 +107,7 @@ def mix_down(
     )
     for channel in channels:
         settings = mix.parts.get(channel.part, NEUTRAL)
-        mono, gain_db = _channel_strip(channel.audio, settings, duck_shape, sample_rate)
+        mono, gain_db = _channel_strip(channel.audio, settings, duck_shape, sample_rate, scratch)
         pan = _pan_gains(channel.pan)
         for bus, level in (
             (reverb_in, settings.reverb),
@@ -119,7 +120,7 @@ def mix_down(
         pans.append(pan)
         gains.append(gain_db)
     returns = reverb(reverb_in, mix.reverb_s, sample_rate)
-    returns += delay(delay_in, mix.delay_beats * seconds_per_beat, mix.delay_feedback, sample_rate)
+    delay(delay_in, mix.delay_beats * seconds_per_beat, mix.delay_feedback, sample_rate, returns)
     total += returns
     gain = glue_gain(total, mix.glue_db, sample_rate)
     master, limiter, loudness = master_gain(
@@ -138,6 +139,7 @@ def _channel_strip(
     settings: PartMix,
     duck_shape: Mono | None,
     sample_rate: int,
+    scratch: Mono | None = None,
 ) -> tuple[Mono, float]:
     # Measured at half the rate: the gate and the K-weighting lose only what lies above 11 kHz.
     loudness = integrated_loudness(audio[None, ::2], sample_rate // 2)
@@ -146,22 +148,26 @@ def _channel_strip(
     # loudness. Unrounded, they had the master's limiter pull drum and bass drops down by up to
     # 10 dB, and the loudness target then raised the quieter sections: no lift into the drop.
     mono = np.multiply(audio, np.float32(10 ** (gain_db / 20)), out=audio)
-    _soft_clip(mono, 10 ** ((STAGE_LUFS + settings.gain_db + CLIP_LU) / 20))
+    _soft_clip(mono, 10 ** ((STAGE_LUFS + settings.gain_db + CLIP_LU) / 20), scratch)
     if settings.duck_db > 0 and duck_shape is not None:
         depth = 1.0 - 10 ** (-settings.duck_db / 20)
-        mono *= 1.0 - np.float32(depth) * duck_shape
+        ducked = np.multiply(duck_shape, np.float32(-depth), out=scratch)
+        ducked += np.float32(1.0)
+        mono *= ducked
     return mono, gain_db
 
 
-def _soft_clip(mono: Mono, ceiling: float) -> None:
+def _soft_clip(mono: Mono, ceiling: float, scratch: Mono | None = None) -> None:
     """A soft clipper (in place), as producers put on drums, basses and synths so that the
     master's limiter does not have to pin the drop: the signal as it is well under `ceiling`, its
     peaks rounded towards it (x / (1 + (|x|/c)^4)^(1/4): 1.5 dB down at the ceiling)."""
-    loud = np.flatnonzero(np.abs(mono) > ceiling * 0.25)  # below, it changes under 0.1 %
-    if len(loud) == 0:
-        return
-    x = mono[loud].astype(np.float64)
-    mono[loud] = x / (1.0 + (np.abs(x) / ceiling) ** 4) ** 0.25
+    scratch = np.multiply(mono, np.float32(1 / ceiling), out=scratch)
+    np.square(scratch, out=scratch)
+    np.square(scratch, out=scratch)
+    scratch += np.float32(1.0)
+    np.sqrt(scratch, out=scratch)
+    np.sqrt(scratch, out=scratch)
+    np.divide(mono, scratch, out=mono)
 
 
 def _duck_shape(
@@ -242,13 +248,15 @@ def reverb(send: Mono, decay_s: float, sample_rate: int) -> Audio:
     return wet[:, :frames]
 
 
-def delay(send: Mono, delay_s: float, feedback: float, sample_rate: int) -> Audio:
+def delay(
+    send: Mono, delay_s: float, feedback: float, sample_rate: int, out: Audio | None = None
+) -> Audio:
     """A ping-pong delay: echoes `delay_s` apart, each `feedback` quieter, alternating sides,
-    band-limited as a tape echo is."""
+    band-limited as a tape echo is; added into `out` when given (the returns)."""
     from scipy.signal import butter, sosfilt
 
     frames = len(send)
-    wet = np.zeros((2, frames), dtype=np.float32)
+    wet = np.zeros((2, frames), dtype=np.float32) if out is None else out
     step = round(delay_s * sample_rate)
     if step <= 0 or feedback <= 0 or not np.any(send):
         return wet
@@ -302,18 +310,20 @@ class TruePeaks:
     ceiling holds by either)."""
 
     def __init__(self, audio: Audio, gain: Mono | None = None) -> None:
-        size, context = LIMITER_FRAME, _INTERPOLATOR.shape[1] // 2
-        frames = audio.shape[-1]
-        blocks = -(-frames // size)
-        # The gained signal once, with the filter's context either side.
-        self._wide = np.zeros((audio.shape[0], blocks * size + 2 * context), dtype=np.float32)
-        inner = self._wide[:, context : context + frames]
-        if gain is None:
-            inner[:] = audio
-        else:
-            np.multiply(audio, gain[:frames], out=inner)
-        grid = self._wide[:, context : context + blocks * size].reshape(audio.shape[0], blocks, -1)
-        self.peaks: Mono = np.abs(grid).max(axis=(0, 2))
+        self._audio, self._frames = audio, audio.shape[-1]
+        self._gain = np.ones(self._frames, dtype=np.float32) if gain is None else gain
+        size = LIMITER_FRAME
+        blocks = -(-self._frames // size)
+        whole = self._frames // size
+        self.peaks: Mono = np.empty(blocks, dtype=np.float32)
+        grid = audio[:, : whole * size].reshape(audio.shape[0], whole, size)
+        gains = self._gain[: whole * size].reshape(whole, size)
+        for lo in range(0, whole, CHUNK_BLOCKS):  # a chunk at a time: no gained copy of it all
+            hi = min(whole, lo + CHUNK_BLOCKS)
+            self.peaks[lo:hi] = np.abs(grid[:, lo:hi] * gains[lo:hi]).max(axis=(0, 2))
+        if whole < blocks:
+            tail = audio[:, whole * size :] * self._gain[whole * size :]
+            self.peaks[whole] = np.abs(tail).max()
         self._sample_peaks = self.peaks.copy()
         self._checked = np.zeros(blocks, dtype=bool)
 
@@ -324,8 +334,11 @@ class TruePeaks:
         for chunk in np.array_split(todo, max(1, len(todo) // 256)):  # bounded memory
             if len(chunk) == 0:
                 continue
-            index = chunk[:, None] * size + np.arange(size + taps - 1)[None, :]
-            pieces = self._wide[:, index]  # (channels, blocks, frames with the context)
+            index = chunk[:, None] * size + np.arange(-(taps // 2), size + taps // 2 - 1)[None, :]
+            inside = (index >= 0) & (index < self._frames)  # beyond the ends: silence
+            index = np.clip(index, 0, self._frames - 1)
+            # (channels, blocks, frames with the filter's context either side)
+            pieces = self._audio[:, index] * (self._gain[index] * inside)
             windows = np.lib.stride_tricks.sliding_window_view(pieces, taps, axis=-1)[:, :, :size]
             between = windows @ _INTERPOLATOR.T  # (channels, blocks, frames, phases)
             top = np.abs(between).max(axis=(0, 2, 3))
@@ -429,8 +442,12 @@ def _block_powers(weighted: npt.NDArray[np.floating], glue: Mono) -> npt.NDArray
     size = LIMITER_FRAME
     blocks = weighted.shape[-1] // size
     grid = weighted[:, : blocks * size].reshape(weighted.shape[0], blocks, size)
-    glued = grid * glue[: blocks * size].reshape(blocks, size)
-    powers: npt.NDArray[np.float64] = np.einsum("cij,cij->i", glued, glued, dtype=np.float64) / size
+    glues = glue[: blocks * size].reshape(blocks, size)
+    powers = np.empty(blocks, dtype=np.float64)
+    for lo in range(0, blocks, CHUNK_BLOCKS):  # a chunk at a time: it stays in the cache
+        glued = grid[:, lo : lo + CHUNK_BLOCKS] * glues[lo : lo + CHUNK_BLOCKS]
+        powers[lo : lo + CHUNK_BLOCKS] = np.einsum("cij,cij->i", glued, glued, dtype=np.float64)
+    powers /= size
     return powers
 
 
