@@ -216,7 +216,7 @@ def speed(prompt: str) -> dict[str, float]:
 
     from musia.audio import multisample
     from musia.core.styles import load_style
-    from musia.formats.preview import render_song
+    from musia.production.render import render_song
 
     song = song_for(prompt, 1, None)
     with tempfile.TemporaryDirectory() as cache:
@@ -264,7 +264,7 @@ def speed(prompt: str) -> dict[str, float]:
 
 def bench(quick: bool, pictures: Path | None, styles: Sequence[str] = STYLES) -> dict[str, Any]:
     from musia.core.styles import load_style
-    from musia.formats.preview import render_song
+    from musia.production.render import render_song
 
     seeds = (1,) if quick else (1, 2)
     rows = []

@@ -11,7 +11,7 @@ import pytest
 from musia.audio import sample_classes
 from musia.audio.sample_classes import Blend, SoundModel, shipped_model, soundfont_drum_set
 from musia.audio.sample_features import FEATURE_NAMES
-from musia.formats.preview import bundled_soundfont
+from musia.production.render import bundled_soundfont
 
 
 @pytest.fixture(scope="module")

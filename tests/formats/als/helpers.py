@@ -18,7 +18,7 @@ from musia.core.theory.meter import Meter
 from musia.files import safe_name
 from musia.formats.als import StemTrack, sample_file
 from musia.formats.als.instruments import Instrument
-from musia.instruments import INSTRUMENTS_FOLDER, instruments_for, plan_instruments
+from musia.production.instruments import INSTRUMENTS_FOLDER, instruments_for, plan_instruments
 from tests.helpers import make_song
 
 POINTEE_TAGS = ("AutomationTarget", "ModulationTarget", "Pointee")

@@ -15,7 +15,7 @@ import pytest
 from musia.formats.als import sample_file, write_als
 from musia.formats.als.drumrack import pad_note, receiving_note
 from musia.formats.als.instruments import MultiSampled, SampleZone
-from musia.instruments import plan_instruments, root_key
+from musia.production.instruments import plan_instruments, root_key
 from tests.conftest import shared_path
 from tests.formats.als.helpers import (
     hostile_song,

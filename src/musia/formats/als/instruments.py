@@ -1,7 +1,7 @@
 """What plays a MIDI track in the set: a Simpler (one sampled note) or a Drum Rack (a pad per note).
 
-The project writer decides the sounds (`musia.instruments`); this module only says which device
-each becomes.
+The project writer decides the sounds (`musia.production.instruments`); this module only says
+which device each becomes.
 """
 
 from __future__ import annotations

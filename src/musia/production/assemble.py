@@ -1,12 +1,12 @@
 """A generated project on disk: plan → song → files in one folder, the way a producer receives it.
 
-`DIR/<Title> Project/` holds `<Title>.als` (the Live set), `<Title>.mid`, `plan.json` (what
-was asked and decided), `Samples/Instruments/` (the one-shots the set's Simplers and Drum Rack
-play, see `musia.instruments`; written with `audio=False` too: they are small, and without them
-the MIDI tracks are silent) and, unless audio is turned off, `preview.wav` (the mix) and
+`DIR/<Title> Project/` holds `<Title>.als` (the Live set), `<Title>.mid`, `plan.json` (what was
+asked and decided), `Samples/Instruments/` (the one-shots the set's Simplers and Drum Rack play, see
+`musia.production.instruments`; written with `audio=False` too: they are small, and without them the
+MIDI tracks are silent) and, unless audio is turned off, `preview.wav` (the mix) and
 `Samples/Imported/<Part>.wav` (one stem per part, on the set's muted "Stems" group). With
-`zip_archive` the folder is also packed as `DIR/<Title> Project.zip`. An existing project folder
-is never overwritten: the new one gets a number.
+`zip_archive` the folder is also packed as `DIR/<Title> Project.zip`. An existing project folder is
+never overwritten: the new one gets a number.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from musia.formats.als import (
     write_project_info,
 )
 from musia.formats.midi import write_midi
-from musia.instruments import (
+from musia.production.instruments import (
     INSTRUMENTS_FOLDER,
     OneShot,
     TrackInstrument,
@@ -48,8 +48,8 @@ from musia.instruments import (
 )
 
 if TYPE_CHECKING:
-    from musia.formats.preview import Preview
-    from musia.library_samples import ChosenSamples, PlacedSamples
+    from musia.production.library import ChosenSamples, PlacedSamples
+    from musia.production.render import Preview
 
 MAX_NAME_CHARS = 80
 PREVIEW_FILE = "preview.wav"
@@ -109,7 +109,7 @@ def generate_project(
         )
     library = None
     if samples_index is not None:
-        from musia.library_samples import from_index
+        from musia.production.library import from_index
 
         library = from_index(samples_index, plan)
     return write_project(
@@ -141,7 +141,7 @@ def write_project(
         so a failure (full disk, no permission) never leaves a half-written project. `name` names
         the project (default: the plan's title), made safe for any file system. Without the audio
         extra the project is written without a preview, and a warning says so. `library`: samples of
-    the producer's library chosen for this song (`musia.library_samples`), used in the set."""
+    the producer's library chosen for this song (`musia.production.library`), used in the set."""
     live_format(live_version)  # refuse an unknown Live version before anything is written
     song = compose(plan)
     name = safe_name(name or plan.title)
@@ -206,7 +206,7 @@ def _write_contents(
     samples = write_one_shots(rendered, staging, folder, stamp)
     instruments = instruments_for(planned, samples)
     if placed is not None:
-        from musia.library_samples import with_library_drums
+        from musia.production.library import with_library_drums
 
         instruments = with_library_drums(instruments, placed)
     als = staging / f"{name}.als"
@@ -231,7 +231,7 @@ def _place_library(
 ) -> PlacedSamples | None:
     if library is None or not library.choice:
         return None
-    from musia.library_samples import place
+    from musia.production.library import place
 
     return place(library, song, staging, folder, stamp)
 
@@ -241,7 +241,7 @@ def _write_audio(
 ) -> list[StemTrack]:
     """`preview.wav`, and each part's stem in `Samples/Imported/` (where Live's "Collect All and
     Save" puts the files a set uses), dated `stamp` as the set says."""
-    from musia.formats.preview import write_stems, write_wav
+    from musia.production.render import write_stems, write_wav
 
     mix = write_wav(staging / PREVIEW_FILE, preview.mix, preview.sample_rate)
     paths = write_stems(preview, staging / SAMPLES_FOLDER)
@@ -261,7 +261,7 @@ Shots = tuple[list[TrackInstrument], dict[OneShot, bytes]]
 def render_instruments(song: Song, soundfont: Path | None) -> tuple[Shots, tuple[str, ...]]:
     """The one-shots of every track's instrument (rendered once per process and sound), or none
     and a warning when no SoundFont can render them (the MIDI tracks are then silent)."""
-    from musia.formats.preview import audio_available, find_soundfont
+    from musia.production.render import audio_available, find_soundfont
 
     planned = plan_instruments(song)
     if not planned:
@@ -314,7 +314,7 @@ def _render(
 ) -> tuple[Preview | None, tuple[str, ...]]:
     """Rendered before the staging folder exists: a bad SoundFont leaves nothing behind. The
     library's chosen samples play in the preview as in the set."""
-    from musia.formats.preview import render_song
+    from musia.production.render import render_song
 
     try:
         chosen = library if library is not None and library.choice else None

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from musia.core.plan_builder import plan_from_text
-from musia.project import GeneratedProject, write_project
+from musia.production.assemble import GeneratedProject, write_project
 from tests.cli.test_cli import MUSIA, run
 from tests.conftest import shared_path
 from tests.formats.als.helpers import read_set, value
