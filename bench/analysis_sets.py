@@ -14,8 +14,8 @@ also comes in two versions made by tools other than Musia's:
 The seed splits the set: settings are chosen on `TUNE_SEED`'s files and scored on `TEST_SEED`'s.
 
 **Cache**: `$MUSIA_BENCH_CACHE` (default `~/.cache/musia/bench/analysis`) / a fingerprint of
-the code that composes and renders (core, formats/preview.py and midi.py, production/, the audio
-synth modules, project.py, instruments.py, library_samples.py) and of the SoundFont. When the
+the code that composes and renders (core, production/, formats/midi.py, the audio synth, engine
+and desk modules) and of the SoundFont. When the
 composer or the sound changes, the fingerprint changes and the set is rendered anew; the analysis
 code is left out, so changing it re-uses the renders.
 """
@@ -42,15 +42,16 @@ SOURCE = REPO / "src" / "musia"
 RENDER_CODE = (
     "core",
     "production",
-    "formats/preview.py",
     "formats/midi.py",
     "audio/synth.py",
     "audio/synth",
     "audio/soundfont.py",
     "audio/loudness.py",
-    "project.py",
-    "instruments.py",
-    "library_samples.py",
+    "audio/engine.py",
+    "audio/multisample.py",
+    "audio/sampler.py",
+    "audio/desk.py",
+    "audio/patches",
 )
 CACHE_ENV = "MUSIA_BENCH_CACHE"
 KEYS_PER_STYLE = 8
@@ -96,7 +97,7 @@ def render_fingerprint() -> str:
             if file.is_file() and file.suffix in {".py", ".toml", ".json"}:
                 digest.update(file.relative_to(SOURCE).as_posix().encode())
                 digest.update(file.read_bytes())
-    from musia.formats.preview import find_soundfont  # where the renderer looks today
+    from musia.production.render import find_soundfont  # where the renderer looks today
 
     try:
         font = find_soundfont()
@@ -388,7 +389,7 @@ def groove_pieces(count: int, seed: int, progress: Callable[[str], None]) -> lis
 def _write_render(song: Any, out: Path, *, balance: bool) -> None:
     import soundfile
 
-    from musia.formats.preview import render_song
+    from musia.production.render import render_song
 
     preview = render_song(song, balance=balance)
     partial = out.with_suffix(".part.flac")

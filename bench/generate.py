@@ -40,7 +40,7 @@ TARGET_IN_PROCESS_MS = 50.0
 TARGET_CLI_MS = 1000.0
 TARGET_PROJECT_MS = 100.0
 # What `musia generate` imports before it composes: the command module, then the project writer.
-IMPORT_STATEMENT = "import musia.cli.main, musia.project"
+IMPORT_STATEMENT = "import musia.cli.main, musia.production.assemble"
 IMPORT_RUNS = 3  # import times are noisy; the minimum over a few runs is the stable figure
 TOP_IMPORTS = 8
 CLI_TIMEOUT_S = 60
@@ -168,8 +168,8 @@ def one_project(seed: int, folder: Path) -> dict[str, float]:
     from musia.formats.als import live_format, song_to_als, write_als
     from musia.formats.als.instruments import rack_presets
     from musia.formats.midi import write_midi
-    from musia.instruments import instruments_for
-    from musia.project import render_instruments, write_one_shots
+    from musia.production.assemble import render_instruments, write_one_shots
+    from musia.production.instruments import instruments_for
 
     plan = plan_from_text(PROMPT, seed=seed)
     song = compose(plan)

@@ -34,7 +34,7 @@ TARGET_ANALYSIS_S = 2.0
 
 def timed_render(song: Any) -> tuple[float, Any]:
     start = time.perf_counter()
-    from musia.formats.preview import render_song  # the first call pays for the imports
+    from musia.production.render import render_song  # the first call pays for the imports
 
     preview = render_song(song)
     return time.perf_counter() - start, preview
@@ -82,7 +82,7 @@ def bench(prompt: str, runs: int) -> dict[str, Any]:
     song = compose(plan_from_text(prompt))
     cold_s, preview = timed_render(song)
     warm = [timed_render(song)[0] for _ in range(runs)]
-    from musia.formats.preview import write_preview
+    from musia.production.render import write_preview
 
     with tempfile.TemporaryDirectory(prefix="musia-render-") as folder:
         start = time.perf_counter()

@@ -212,9 +212,11 @@ def spectrogram_png(audio: np.ndarray, rate: int, title: str, width: int = 1600)
 def speed(prompt: str) -> dict[str, float]:
     """Cold one-shot synthesis (every zone of the song's instruments, caches emptied), then the
     warm render of the song (best of two)."""
+    import scipy.signal  # noqa: F401  (the import is not synthesis: a full run has it already)
+
     from musia.audio import multisample
     from musia.core.styles import load_style
-    from musia.formats.preview import render_song
+    from musia.production.render import render_song
 
     song = song_for(prompt, 1, None)
     with tempfile.TemporaryDirectory() as cache:
@@ -262,7 +264,7 @@ def speed(prompt: str) -> dict[str, float]:
 
 def bench(quick: bool, pictures: Path | None, styles: Sequence[str] = STYLES) -> dict[str, Any]:
     from musia.core.styles import load_style
-    from musia.formats.preview import render_song
+    from musia.production.render import render_song
 
     seeds = (1,) if quick else (1, 2)
     rows = []

@@ -69,7 +69,7 @@ def _bundled_soundfont() -> None:
     MIDI SoundFonts this machine has installed (Debian's FluidR3_GM is 141 MB and sounds
     otherwise): the tests hear what every fresh install hears. The CLI subprocesses inherit it;
     the tests of the discovery order remove it."""
-    from musia.formats.preview import bundled_soundfont
+    from musia.production.render import bundled_soundfont
 
     bundled = bundled_soundfont()
     if bundled is not None and "MUSIA_SOUNDFONT" not in os.environ:
@@ -109,7 +109,7 @@ SLOW_FILES = (
     "tests/audio/test_samples.py",
     "tests/audio/test_samples_search.py",
     "tests/audio/test_sample_classes.py",
-    "tests/test_project.py",
+    "tests/production/test_assemble.py",
 )
 
 

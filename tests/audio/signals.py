@@ -6,7 +6,7 @@ import numpy as np
 import numpy.typing as npt
 
 from musia.core.model import Song
-from musia.formats.preview import Preview, render_song
+from musia.production.render import Preview, render_song
 from tests.helpers import make_song
 
 RATE = 22_050

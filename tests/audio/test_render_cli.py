@@ -14,7 +14,7 @@ import pytest
 import soundfile
 
 from musia.formats.midi import song_to_midi
-from musia.formats.preview import TAIL_S
+from musia.production.render import TAIL_S
 from tests.cli.test_cli import run
 from tests.helpers import make_song
 
@@ -165,7 +165,7 @@ def test_without_the_audio_extra_generate_still_writes_the_project(tmp_path: Pat
         "import sys, json\n"
         "sys.modules['scipy'] = None  # as if the audio extra were not installed\n"
         "from pathlib import Path\n"
-        "from musia.project import generate_project\n"
+        "from musia.production.assemble import generate_project\n"
         f"result = generate_project({PROMPT!r}, Path({str(tmp_path)!r}))\n"
         "print(json.dumps({'warnings': list(result.warnings),\n"
         "                  'files': [p.parent.name for p in result.files]}))\n"

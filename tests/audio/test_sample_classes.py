@@ -17,7 +17,7 @@ from musia.audio.sample_classes import (
     soundfont_drum_set,
 )
 from musia.audio.sample_features import FEATURE_NAMES
-from musia.formats.preview import bundled_soundfont
+from musia.production.render import bundled_soundfont
 
 
 @pytest.fixture(scope="module")

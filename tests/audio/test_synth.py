@@ -21,7 +21,7 @@ from musia.audio.loudness import (
 from musia.audio.soundfont import DRUM_BANK, SoundFont, load_soundfont
 from musia.audio.synth import NoteEvent, render_track
 from musia.errors import FileFormatError
-from musia.formats.preview import find_soundfont
+from musia.production.render import find_soundfont
 
 RATE = 44_100
 

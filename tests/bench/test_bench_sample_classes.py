@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from musia.formats.preview import bundled_soundfont
+from musia.production.render import bundled_soundfont
 from tests.conftest import REPO
 
 

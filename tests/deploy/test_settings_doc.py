@@ -10,7 +10,7 @@ import pytest
 from pydantic_settings import BaseSettings
 
 from musia.errors import InvalidInput
-from musia.formats.preview import SOUNDFONT_ENV
+from musia.production.render import SOUNDFONT_ENV
 from musia.settings import Settings
 from musia.settings_doc import (
     SOUNDFONT_VARIABLE,

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from musia.db.models import User
 from musia.formats.pictures import NOTE_LOUD, NOTE_SOFT, WAVE
 from musia.formats.png import decode_rgb
-from musia.formats.preview import TAIL_S
+from musia.production.render import TAIL_S
 from musia.runtime import Runtime
 from musia.server.security import hash_password
 from musia.services.accounts import create_account

@@ -18,8 +18,8 @@ import numpy as np
 import pytest
 
 from musia.core.plan_builder import plan_from_text
-from musia.formats.preview import TAIL_S
-from musia.project import write_project
+from musia.production.assemble import write_project
+from musia.production.render import TAIL_S
 from tests.conftest import shared_path
 from tests.web.conftest import ADMIN, Server, at_phone_width, screenshot, sign_up
 
@@ -111,7 +111,7 @@ def test_a_sentence_in_the_chat_becomes_a_project_that_plays_and_downloads(
             audio.addEventListener('error', () => fail(new Error('the preview does not load')));
         })"""
     )
-    # the preview is the song and its releases ringing out (musia.formats.preview.TAIL_S)
+    # the preview is the song and its releases ringing out (musia.production.render.TAIL_S)
     assert abs(duration - view["preview_s"]) < 0.5
     assert view["duration_s"] - 0.5 <= duration <= view["duration_s"] + TAIL_S + 0.5
     assert abs(view["duration_s"] - 8 * 4 * 60 / 124) < 0.05

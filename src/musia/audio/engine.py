@@ -36,6 +36,7 @@ F64 = npt.NDArray[np.float64]
 FILTER_BLOCK = 128  # frames a swept filter keeps its coefficients for
 LOOP_FADE_S = 0.25  # the cross-fade that makes a sustain loop seamless
 DENORMAL_GUARD = 1e-15
+CUTOFF_STEP = 0.01  # a swept filter's coefficients change where log(cut-off) crosses a step
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,17 +88,30 @@ def _band(signal: F64, low_hz: float, high_hz: float, order: int = 2) -> F64:
     return filtered
 
 
-def _wave(shape: str, cycles: F64) -> F64:
-    """A naive waveform from a phase in cycles; the saw and square are rounded a little
-    (a one-pole smoothing follows in the tone's filter, and aliasing above 10 kHz is faint)."""
-    frac = cycles % 1.0
+def _wave(shape: str, cycles: F64, out: F64 | None = None) -> F64:
+    """A naive waveform from a phase in cycles, into `out` (a fresh buffer when None; not
+    `cycles` itself). The saw and square are rounded a little (a one-pole smoothing follows in
+    the tone's filter, and aliasing above 10 kHz is faint). In place, because a fresh
+    multi-megabyte buffer costs more in page faults than the arithmetic it holds."""
+    if out is None:
+        out = np.empty_like(cycles)
+    if shape not in ("saw", "square", "triangle"):
+        np.multiply(cycles, 2 * np.pi, out=out)
+        return np.sin(out, out=out)
+    frac = np.subtract(cycles, np.floor(cycles, out=out), out=out)
     if shape == "saw":
-        return 2.0 * frac - 1.0
-    if shape == "square":
-        return np.where(frac < 0.5, 1.0, -1.0)
-    if shape == "triangle":
-        return 4.0 * np.abs(frac - 0.5) - 1.0
-    return np.sin(2 * np.pi * cycles)
+        frac *= 2.0
+        frac -= 1.0
+    elif shape == "square":
+        np.less(frac, 0.5, out=frac, casting="unsafe")
+        frac *= 2.0
+        frac -= 1.0
+    else:
+        frac -= 0.5
+        np.abs(frac, out=frac)
+        frac *= 4.0
+        frac -= 1.0
+    return frac
 
 
 # --- drums -------------------------------------------------------------------------------------
@@ -189,11 +203,13 @@ def _oscillator(osc: dict[str, Any], freq: F64, t: F64, rng: np.random.Generator
     cycles = np.cumsum(base) / SAMPLE_RATE
     if voices == 1:
         return _wave(shape, cycles)
-    out = np.zeros_like(t)
+    out, voice, wave = np.zeros_like(t), np.empty_like(t), np.empty_like(t)
     for cents in np.linspace(-spread, spread, voices):
-        out += _wave(shape, cycles * 2.0 ** (cents / 1200) + rng.random())
-    result: F64 = out / math.sqrt(voices)
-    return result
+        np.multiply(cycles, 2.0 ** (cents / 1200), out=voice)
+        voice += rng.random()
+        out += _wave(shape, voice, out=wave)
+    out /= math.sqrt(voices)
+    return out
 
 
 def _filter(signal: F64, patch: dict[str, Any], pitch: int, t: F64) -> F64:
@@ -210,8 +226,9 @@ def _filter(signal: F64, patch: dict[str, Any], pitch: int, t: F64) -> F64:
 
 def swept_low_pass(signal: F64, cutoff_hz: F64 | float, q: float, block: int = FILTER_BLOCK) -> F64:
     """An RBJ low-pass biquad whose cut-off may move: `cutoff_hz` is one value, or one per
-    `block` frames; the coefficients change where it moves by more than 1 %, the filter's state
-    carried across (a stretch where it does not move is one call)."""
+    `block` frames; the coefficients change where it crosses a 1 % step (a slow sweep moves
+    less than that from one block to the next, but crosses steps all the same), the filter's
+    state carried across (a stretch where it does not move is one call)."""
     from scipy.signal import lfilter
 
     blocks = -(-len(signal) // block)
@@ -220,7 +237,7 @@ def swept_low_pass(signal: F64, cutoff_hz: F64 | float, q: float, block: int = F
         20.0,
         SAMPLE_RATE * 0.45,
     )
-    moved = np.flatnonzero(np.abs(np.diff(np.log(per_block))) > 0.01) + 1
+    moved = np.flatnonzero(np.diff(np.round(np.log(per_block) / CUTOFF_STEP))) + 1
     bounds = [0, *(moved * block).tolist(), len(signal)]
     out = np.empty_like(signal)
     state = np.zeros(2)

@@ -26,7 +26,7 @@ from musia.audio.engine import SAMPLE_RATE, Mono, Rendered, render_note
 from musia.files import cache_folder, write_bytes_atomic
 
 ZONE_STEP = 4  # semitones between zone roots
-ENGINE_VERSION = 1  # part of the cache key: bump when the engine's sound changes
+ENGINE_VERSION = 2  # part of the cache key: bump when the engine's sound changes
 STYLE_FILE = "styles.toml"
 TOMS = range(41, 51)
 

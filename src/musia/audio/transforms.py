@@ -221,7 +221,7 @@ def drum_track(
     from musia.core.compose import compose
     from musia.core.plan import Plan, SectionPlan
     from musia.core.styles import load_style
-    from musia.formats.preview import SAMPLE_RATE, render_song
+    from musia.production.render import SAMPLE_RATE, render_song
 
     name = style.strip().lower().replace(" ", "_").replace("-", "_")
     load_style(name)  # an unknown style is a typed error naming the known ones

@@ -19,7 +19,7 @@ from musia.errors import MusiaError
 
 if TYPE_CHECKING:
     from musia.core.plan import Plan
-    from musia.formats.preview import Preview
+    from musia.production.render import Preview
 
 app = typer.Typer(
     name="musia",
@@ -112,7 +112,7 @@ def generate(
     file, plan, the audio preview (preview.wav) and one stem per part (Samples/Imported/, on a
     muted group of reference tracks); with --samples, the chosen library samples in
     Samples/Imported/Library/ (drum pads and a loop track)."""
-    from musia.project import generate_project
+    from musia.production.assemble import generate_project
 
     with _progress("rendering") as progress:
         result = generate_project(
@@ -163,7 +163,7 @@ def render(
 ) -> None:
     """Render a MIDI file or a Musia song to a 44.1 kHz stereo WAV, normalised to -14 LUFS."""
     from musia.errors import InvalidInput
-    from musia.formats.preview import render_song, song_from_source, write_stems, write_wav
+    from musia.production.render import render_song, song_from_source, write_stems, write_wav
 
     song, balance, default_out = song_from_source(source)
     target = out or default_out

@@ -39,7 +39,7 @@ def local_model_rows(provider: AiProvider | None) -> tuple[AiProvider, AiModel]:
 
 def generate_project(context: JobContext, model_row: AiModel) -> dict[str, Any]:
     from musia.core.plan_builder import plan_from_text
-    from musia.project import write_project
+    from musia.production.assemble import write_project
 
     params = dict(context.input.get("params") or {})
     prompt = str(params.get("prompt", "")).strip()

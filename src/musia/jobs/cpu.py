@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from musia.library_samples import ChosenSamples
+    from musia.production.library import ChosenSamples
 
 _pools: dict[str, ProcessPoolExecutor] = {}  # one per process, made on first use
 _lock = threading.Lock()
@@ -43,7 +43,7 @@ def write_project_files(
 ) -> tuple[str, list[str], dict[str, Any]]:
     """In the child: compose and write; returns (project folder, files, summary) as plain data."""
     from musia.core.plan import Plan
-    from musia.project import write_project
+    from musia.production.assemble import write_project
 
     project = write_project(
         Plan.model_validate(json.loads(plan_json)),

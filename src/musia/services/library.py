@@ -127,7 +127,7 @@ def _unreadable(
 ) -> str | None:
     """Why the sample's file cannot be used as chosen, or None when it decodes."""
     from musia.audio.io import check_audio
-    from musia.library_samples import LOOP_MAX_S, ONE_SHOT_MAX_S
+    from musia.production.library import LOOP_MAX_S, ONE_SHOT_MAX_S
 
     if sample.id not in local:
         try:

@@ -65,7 +65,7 @@ def _duration_s(info: SetInfo, version: ProjectVersion) -> float:
 
 def _preview_s(version: ProjectVersion) -> float | None:
     """The preview's own length: the song's, plus the releases that ring out after it
-    (musia.formats.preview.TAIL_S at most, and half a second)."""
+    (musia.production.render.TAIL_S at most, and half a second)."""
     audio = (version.summary or {}).get("audio")
     found = audio.get("duration_s") if isinstance(audio, dict) else None
     return float(found) if isinstance(found, int | float) else None

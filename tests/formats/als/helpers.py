@@ -19,7 +19,7 @@ from musia.files import safe_name
 from musia.formats.als import StemTrack, sample_file
 from musia.formats.als.instruments import Instrument, rack_presets
 from musia.formats.als.versions import live_format
-from musia.instruments import INSTRUMENTS_FOLDER, instruments_for, render_instruments
+from musia.production.instruments import INSTRUMENTS_FOLDER, instruments_for, render_instruments
 from tests.helpers import make_song
 
 POINTEE_TAGS = ("AutomationTarget", "ModulationTarget", "Pointee")

@@ -1,13 +1,13 @@
 """Every set we write passes `../shared/tools/als_check.py --samples`: the structure of sets saved
 by Live 11.3 / 12.3 (children, order, attributes, value kinds) and every invariant Live keeps.
 
-Every `generate` prompt of `dev.jsonl` is written in both Live formats, with one stem track per
-part and each MIDI track's instrument (a Drum Rack or a Simpler; real WAV files in the set's
-`Samples/`, tiny and silent so that hundreds of sets need no render; `tests/test_project.py`
-checks projects with rendered stems and one-shots), and without audio (instruments only). The
-tests sample: each prompt once with stems and once without, seed and format rotating, and the
-style matrix with seed 1. `bench/checker_sweep.py` (or `MUSIA_ALS_FULL=1`) writes every prompt
-with seeds 1–3 in both formats, with and without stems, and every style with seeds 1–3.
+Every `generate` prompt of `dev.jsonl` is written in both Live formats, with one stem track per part
+and each MIDI track's instrument (a Drum Rack or a Simpler; real WAV files in the set's `Samples/`,
+tiny and silent so that hundreds of sets need no render; `tests/production/test_assemble.py` checks
+projects with rendered stems and one-shots), and without audio (instruments only). The tests sample:
+each prompt once with stems and once without, seed and format rotating, and the style matrix with
+seed 1. `bench/checker_sweep.py` (or `MUSIA_ALS_FULL=1`) writes every prompt with seeds 1–3 in both
+formats, with and without stems, and every style with seeds 1–3.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from musia.formats.als import sample_file, write_als
 from musia.formats.als.drumrack import pad_note, receiving_note
 from musia.formats.als.instruments import MultiSampled, SampleZone, rack_presets
 from musia.formats.als.versions import live_format
-from musia.instruments import render_instruments
+from musia.production.instruments import render_instruments
 from tests.conftest import shared_path
 from tests.formats.als.helpers import (
     hostile_song,

@@ -14,6 +14,7 @@ groove puts it (`groove.py`).
 from __future__ import annotations
 
 import bisect
+import math
 import random
 from dataclasses import dataclass
 
@@ -33,6 +34,11 @@ VARIATION_BARS = frozenset({3, 7})  # in each 8-bar phrase
 ORNAMENT_BARS = 4  # ghost notes drawn once for four bars
 PHRASE_FILL_CHANCE = 0.8
 BUILD_RATES = (1, 2, 4, 8)  # roll hits per beat through the four quarters of a build
+# The roll's velocity swells from the first to the last hit, less this for each doubling of its
+# rate: a drummer plays a faster roll lighter, and it still swells (the hits come denser). At 32nds
+# the hits run into each other, so a roll struck as hard as a backbeat outshouts the drop.
+BUILD_VELOCITY = (44, 92)
+BUILD_VELOCITY_PER_DOUBLING = 6
 CRASH_EVERY_BARS = 16
 OPEN_HAT, CHOKED = 46, frozenset({42, 44})
 CHOKE_BEATS = 1 / 24  # hits this close are struck together
@@ -255,7 +261,9 @@ def _build_roll(ctx: PartContext, feel: Feel) -> list[Note]:
         progress = at / span
         rate = BUILD_RATES[min(len(BUILD_RATES) - 1, int(progress * len(BUILD_RATES)))]
         when = feel.time(first_beat + at, "snare", human=False)
-        velocity = feel.velocity(round(62 + 56 * progress))
+        low, high = BUILD_VELOCITY
+        lighter = BUILD_VELOCITY_PER_DOUBLING * int(math.log2(rate))
+        velocity = feel.velocity(round(low + (high - low) * progress) - lighter)
         hits.append(Note(when, build.roll_note, min(HIT_BEATS, 0.5 / rate), velocity))
         at += 1 / rate
     return hits

@@ -5,7 +5,8 @@
 - In a peak section (a drop, a chorus) the drums' top layer plays every other phrase, so
   something changes every 8 bars besides the fills.
 - A section that rises into a more energetic one takes its low end out at the end: the kick and
-  the bass stop for the build's last bars.
+  the style's `build.stripped` parts (the bass and the pad under it) stop for the build's last
+  bars, so that the roll and the riser carry the build alone and the drop brings them back.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def playing_bars(ctx: PartContext, part: str) -> range:
         first = half
     elif drum_led and ctx.section.name == "outro":
         last = bars - half
-    if part == "bass" and ctx.rising and "drums" in ctx.section.parts:
+    if part in ctx.style.build.stripped and ctx.rising:
         last = min(last, bars - ctx.style.build.kick_out_bars)
     return range(first, max(first, last))
 

@@ -223,6 +223,7 @@ def _build_up(spec: dict[str, Any], notes: dict[str, int]) -> Build:
             _in_range("build cutoff", high, 0.0, 1.0),
         ),
         air_beats=_in_range("air_beats", float(spec["air_beats"]), 0.0, 4.0),
+        stripped=_parts(spec.get("stripped", ["bass", "pad"])),
     )
 
 

@@ -73,6 +73,7 @@ class Build:
     kick_out_bars: int
     cutoff: tuple[float, float]
     air_beats: float
+    stripped: tuple[str, ...] = ("bass", "pad")  # the parts that stop with the kick
 
 
 @dataclass(frozen=True, slots=True)

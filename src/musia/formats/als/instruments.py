@@ -1,10 +1,10 @@
 """What plays a MIDI track in the set: a Simpler (one sample), a multi-sampled instrument (a
 sample per zone of keys) or a Drum Rack (a pad per note).
 
-The project writer decides the sounds (`musia.instruments`); this module only says which device
-each becomes. A multi-sampled instrument is Live's Sampler holding every zone in a Live 12 set,
-and an Instrument Rack with a key-zoned Simpler per zone in a Live 11 set (the checker's profile
-holds no Sampler saved by Live 11.3: see `sampler.py`).
+The project writer decides the sounds (`musia.production.instruments`); this module only says
+which device each becomes. A multi-sampled instrument is Live's Sampler holding every zone in a
+Live 12 set, and an Instrument Rack with a key-zoned Simpler per zone in a Live 11 set (the
+checker's profile holds no Sampler saved by Live 11.3: see `sampler.py`).
 """
 
 from __future__ import annotations

@@ -297,7 +297,7 @@ def _sustain_loop(loop: tuple[int, int] | None, last_frame: int) -> Node:
     whole number there (every Live 11.3 save has 1: the whole region, which would repeat the
     attack). The part's loop stays with the sample when Simpler is turned into a Sampler, and
     the project's sustained samples hold their loop repeated for as long as the part holds a
-    note (`musia.instruments`), so a Simpler plays them through."""
+    note (`musia.production.instruments`), so a Simpler plays them through."""
     if loop is None:
         return _loop("SustainLoop", last_frame, SUSTAIN_LOOP_OFF)
     start, end = loop

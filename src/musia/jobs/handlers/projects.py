@@ -17,7 +17,7 @@ from musia.jobs.registry import JobKind, register
 from musia.services.projects import RENDER_KIND, formats_of, version_prefix
 
 if TYPE_CHECKING:
-    from musia.library_samples import ChosenSamples
+    from musia.production.library import ChosenSamples
 
 # Where each stage of a render starts and ends on the job's 0..1 scale: composing and choosing
 # samples take well under a second, the preview's parts most of the time, the set and the
@@ -70,8 +70,8 @@ def _library(
 ) -> tuple[ChosenSamples | None, tuple[dict[str, str], ...]]:
     """The owner's uploaded samples that fit the song (drum one-shots, a loop), fetched and
     decoded; and the samples left out because their file does not read."""
-    from musia.formats.preview import audio_available
-    from musia.library_samples import ChosenSamples
+    from musia.production.library import ChosenSamples
+    from musia.production.render import audio_available
     from musia.services import library
 
     if not audio_available():  # reading and laying out samples needs the audio extra
@@ -112,7 +112,7 @@ def _write(
         )
         written, paths, summary = future.result()
         return Path(written), tuple(Path(p) for p in paths), summary
-    from musia.project import write_project
+    from musia.production.assemble import write_project
 
     progress = _part_progress(context, len(plan.parts)) if audio else None
     if not audio:

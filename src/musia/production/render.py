@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
     from musia.audio.multisample import Instrument
     from musia.audio.soundfont import SoundFont
-    from musia.library_samples import ChosenSamples
+    from musia.production.library import ChosenSamples
 
     Audio = npt.NDArray[np.float32]  # (2, frames): channels first
 
@@ -337,7 +337,7 @@ def _library_loop(
     import numpy as np
     from scipy.signal import resample_poly
 
-    from musia.library_samples import laid_out_loop
+    from musia.production.library import laid_out_loop
 
     sample = library.choice.loop
     laid, rate = laid_out_loop(library.files[sample.id], sample, song)

@@ -16,7 +16,7 @@ from musia.core.model import Note, Song
 from musia.core.styles import load_style
 from musia.errors import InvalidInput
 from musia.formats.midi import read_midi, song_to_midi
-from musia.formats.preview import (
+from musia.production.render import (
     END_SILENCE_S,
     PEAK_CEILING_DBFS,
     SYSTEM_SOUNDFONTS,
@@ -242,7 +242,7 @@ def test_without_a_choice_a_system_soundfont_comes_before_the_bundled_one(
 
 def test_the_librarys_chosen_one_shot_plays_in_the_preview(song: Song, tmp_path: Path) -> None:
     from musia.core.sample_choice import LibrarySample, SampleChoice
-    from musia.library_samples import ChosenSamples
+    from musia.production.library import ChosenSamples
 
     # A "clap" that is a 3 kHz beep: where the song claps, the drums stem beeps.
     t = np.arange(RATE // 5) / RATE

@@ -2,11 +2,11 @@
 
 `DIR/<Title> Project/` holds `<Title>.als` (the Live set), `<Title>.mid`, `plan.json` (what
 was asked and decided), `Samples/Instruments/` (Musia's multi-sampled instruments that the set's
-Samplers, racks and Drum Rack play, see `musia.instruments`; written with `audio=False` too:
-without them the MIDI tracks are silent) and, unless audio is turned off, `preview.wav` (the
-mix) and `Samples/Imported/<Part>.wav` (one stem per part, on the set's muted "Stems" group). With
-`zip_archive` the folder is also packed as `DIR/<Title> Project.zip`. An existing project folder
-is never overwritten: the new one gets a number.
+Samplers, racks and Drum Rack play, see `musia.production.instruments`; written with
+`audio=False` too: without them the MIDI tracks are silent) and, unless audio is turned off,
+`preview.wav` (the mix) and `Samples/Imported/<Part>.wav` (one stem per part, on the set's muted
+"Stems" group). With `zip_archive` the folder is also packed as `DIR/<Title> Project.zip`. An
+existing project folder is never overwritten: the new one gets a number.
 """
 
 from __future__ import annotations
@@ -38,18 +38,18 @@ from musia.formats.als import (
 )
 from musia.formats.als.instruments import MultiSampled, rack_presets
 from musia.formats.midi import write_midi
-from musia.instruments import (
+from musia.production.instruments import (
     INSTRUMENTS_FOLDER,
     TrackInstrument,
     ZoneFile,
     instruments_for,
     wav_shape,
 )
-from musia.instruments import render_instruments as render_song_instruments
+from musia.production.instruments import render_instruments as render_song_instruments
 
 if TYPE_CHECKING:
-    from musia.formats.preview import Preview
-    from musia.library_samples import ChosenSamples, PlacedSamples
+    from musia.production.library import ChosenSamples, PlacedSamples
+    from musia.production.render import Preview
 
 MAX_NAME_CHARS = 80
 PREVIEW_FILE = "preview.wav"
@@ -109,7 +109,7 @@ def generate_project(
         )
     library = None
     if samples_index is not None:
-        from musia.library_samples import from_index
+        from musia.production.library import from_index
 
         library = from_index(samples_index, plan)
     return write_project(
@@ -141,7 +141,7 @@ def write_project(
         so a failure (full disk, no permission) never leaves a half-written project. `name` names
         the project (default: the plan's title), made safe for any file system. Without the audio
         extra the project is written without a preview, and a warning says so. `library`: samples of
-    the producer's library chosen for this song (`musia.library_samples`), used in the set."""
+    the producer's library chosen for this song (`musia.production.library`), used in the set."""
     live_format(live_version)  # refuse an unknown Live version before anything is written
     song = compose(plan)
     name = safe_name(name or plan.title)
@@ -205,7 +205,7 @@ def _write_contents(
     samples = write_one_shots(shots, staging, folder, stamp)
     instruments = instruments_for(shots, samples)
     if placed is not None:
-        from musia.library_samples import with_library_drums
+        from musia.production.library import with_library_drums
 
         instruments = with_library_drums(instruments, placed)
     als = staging / f"{name}.als"
@@ -236,7 +236,7 @@ def _place_library(
 ) -> PlacedSamples | None:
     if library is None or not library.choice:
         return None
-    from musia.library_samples import place
+    from musia.production.library import place
 
     return place(library, song, staging, folder, stamp)
 
@@ -246,7 +246,7 @@ def _write_audio(
 ) -> list[StemTrack]:
     """`preview.wav`, and each part's stem in `Samples/Imported/` (where Live's "Collect All and
     Save" puts the files a set uses), dated `stamp` as the set says."""
-    from musia.formats.preview import write_stems, write_wav
+    from musia.production.render import write_stems, write_wav
 
     mix = write_wav(staging / PREVIEW_FILE, preview.mix, preview.sample_rate)
     paths = write_stems(preview, staging / SAMPLES_FOLDER)
@@ -263,7 +263,7 @@ def _write_audio(
 def render_instruments(song: Song) -> tuple[list[TrackInstrument], tuple[str, ...]]:
     """Every track's instrument (Musia's, rendered once per process and zone), or none and a
     warning without the audio extra (the MIDI tracks are then silent)."""
-    from musia.formats.preview import audio_available
+    from musia.production.render import audio_available
 
     if not any(note for track in song.tracks for clip in track.clips for note in clip.notes):
         return [], ()
@@ -312,7 +312,7 @@ def _render(
 ) -> tuple[Preview | None, tuple[str, ...]]:
     """Rendered before the staging folder exists: a bad SoundFont leaves nothing behind. The
     library's chosen samples play in the preview as in the set."""
-    from musia.formats.preview import render_song
+    from musia.production.render import render_song
 
     try:
         chosen = library if library is not None and library.choice else None

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from musia.core.plan_builder import plan_from_text
-from musia.instruments import MAX_HOLD_S
-from musia.project import GeneratedProject, write_project
+from musia.production.assemble import GeneratedProject, write_project
+from musia.production.instruments import MAX_HOLD_S
 from tests.cli.test_cli import MUSIA, run
 from tests.conftest import shared_path
 from tests.formats.als.helpers import read_set, value
