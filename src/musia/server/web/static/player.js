@@ -7,8 +7,10 @@ import { el } from "./ui.js";
 const STEP_S = 5; // what an arrow key moves on the waveform
 
 // What the studio measured of its first sounds, for the browser tests and bench/first_sound.py:
-// when the last message was sent and when each job's audio started to play (performance.now()).
-export const firstSound = { sentAt: null, playing: {} };
+// when the last message was sent, when each job's audio started to play (performance.now()),
+// whether that was before its whole preview came (`early`), and where the player was in the
+// song when it moved to the whole preview (`switched`: from the head's time to the whole's).
+export const firstSound = { sentAt: null, playing: {}, early: {}, switched: {} };
 window.musiaFirstSound = firstSound;
 
 export class PreviewPlayer {
@@ -50,8 +52,11 @@ export class PreviewPlayer {
     if (this.complete) return;
     this.audio.dataset.part = "head";
     this.audio.src = url;
+    this.jobId = jobId;
     this.audio.addEventListener("playing", () => {
-      if (!(jobId in firstSound.playing)) firstSound.playing[jobId] = performance.now();
+      if (jobId in firstSound.playing) return;
+      firstSound.playing[jobId] = performance.now();
+      firstSound.early[jobId] = !this.complete;
     }, { once: true });
     this.note.textContent = "Playing the first bars while the rest renders.";
     this.audio.play().catch(() => { this.note.textContent = "The first bars are ready: press play."; });
@@ -72,9 +77,14 @@ export class PreviewPlayer {
     next.dataset.part = "whole";
     next.src = url;
     await once(next, "loadedmetadata");
-    next.currentTime = Math.min(old.currentTime, durationS || next.duration || old.currentTime);
-    if (playing) await next.play().catch(() => {});
+    const end = durationS || next.duration || old.currentTime;
+    next.currentTime = Math.min(old.currentTime, end);
+    await buffered(next); // near where the head is: the move is then quick
+    const from = old.currentTime;
+    next.currentTime = Math.min(from, end);
     old.pause();
+    if (playing) await next.play().catch(() => {});
+    if (this.jobId) firstSound.switched[this.jobId] = { from, to: next.currentTime, playing };
     old.replaceWith(next);
     old.removeAttribute("src");
     this.audio = next;
@@ -130,6 +140,16 @@ function once(target, name) {
   return new Promise((resolve, reject) => {
     target.addEventListener(name, resolve, { once: true });
     target.addEventListener("error", () => reject(new Error("the preview does not load")), { once: true });
+  });
+}
+
+// Ready to play where it stands (not seeking, data ahead), or after three seconds anyway.
+function buffered(audio) {
+  return new Promise((resolve) => {
+    const check = () => { if (!audio.seeking && audio.readyState >= 3) resolve(); };
+    for (const name of ["canplay", "canplaythrough", "seeked", "progress"]) audio.addEventListener(name, check);
+    setTimeout(resolve, 3000);
+    check();
   });
 }
 
