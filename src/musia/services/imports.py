@@ -17,6 +17,7 @@ from musia.db.models import Job, Project, ProjectVersion
 from musia.db.repos.jobs import Jobs
 from musia.db.repos.projects import Projects
 from musia.errors import InvalidInput, NotFound, SetFormatError
+from musia.formats.als.scenes import session_rows
 from musia.jobs.context import JobContext
 from musia.services.projects import formats_of, version_prefix
 from musia.services.uow import UnitOfWork
@@ -171,7 +172,8 @@ def _edited_preview(context: JobContext, info: Any, folder: Path) -> dict[str, A
     from musia.formats.preview import render_song, write_wav
     from musia.formats.webcopy import WEB_MEDIA_TYPE, write_web_copy
 
-    song = set_to_song(info, session=True)
+    # the session's scenes after the arrangement, unless they only copy it (Musia's own sets)
+    song = set_to_song(info, session=bool(session_rows(info)))
     limit = float(context.input.get("max_audio_minutes", 30.0))
     if song.duration_s / 60 > limit:
         reason = (

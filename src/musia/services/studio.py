@@ -15,6 +15,7 @@ from musia.db.models import Project, ProjectVersion
 from musia.db.repos.media import Music
 from musia.db.repos.projects import Projects
 from musia.errors import Conflict, InvalidInput, NotFound
+from musia.formats.als.scenes import session_rows
 from musia.services.imports import refuse_failed
 from musia.services.uow import UnitOfWork
 
@@ -64,18 +65,14 @@ def _duration_s(info: SetInfo, version: ProjectVersion) -> float:
 
 
 def _length_beats(info: SetInfo) -> float:
-    """The arrangement, then the session's scene rows that hold clips, one after another (as
-    `musia.formats.als.export` plays them): a set made in the session view has a length too."""
-    from musia.formats.als.export import session_rows
-
+    """The arrangement, then the session's own scene rows (`session_rows`): a set made in the
+    session view has a length too."""
     ends = [start + length for start, length in session_rows(info).values()]
     return max([info.length_beats, *ends])
 
 
 def _scene_marks(info: SetInfo) -> list[dict[str, Any]]:
-    """A marker where each scene row with clips starts, named as the set names the scene."""
-    from musia.formats.als.export import session_rows
-
+    """A marker where each scene row of its own starts, named as the set names the scene."""
     marks = []
     for row, (start, _length) in sorted(session_rows(info).items()):
         name = info.scenes[row] if row < len(info.scenes) and info.scenes[row] else ""
@@ -107,12 +104,13 @@ def midi_tracks(info: SetInfo) -> list[TrackInfo]:
 def view(uow: UnitOfWork, owner_id: str, project_id: str, number: int | None) -> dict[str, Any]:
     project, version = ready_version(uow, owner_id, project_id, number)
     with _read_set(uow, version) as info:
+        rows = session_rows(info)
         parts = [
             {
                 "index": index,
                 "name": track.name,
                 "clips": len(track.clips),
-                "session_clips": sum(c.location == "session" for c in track.clips),
+                "session_clips": _session_clips(track, rows),
                 "notes": sum(len(c.notes) for c in track.clips),
             }
             for index, track in enumerate(midi_tracks(info))
@@ -137,6 +135,11 @@ def view(uow: UnitOfWork, owner_id: str, project_id: str, number: int | None) ->
             "stems": sorted(k.removeprefix(STEM_PREFIX) for k in version.files if _is_stem(k)),
             "formats": sorted(f for f in ("als", "mid", "wav") if f in version.files),
         }
+
+
+def _session_clips(track: TrackInfo, rows: dict[int, tuple[float, float]]) -> int:
+    """The track's session clips that play after the arrangement (in a row of its own)."""
+    return sum(c.location == "session" and c.scene_index in rows for c in track.clips)
 
 
 def _is_stem(name: str) -> bool:
@@ -200,10 +203,8 @@ def piano_roll_png(
                 f"version {version.number} has {len(tracks)} MIDI parts; 'part' is 0-based",
                 field="part",
             )
-        from musia.formats.als.export import session_offsets
-
         song_beats = _duration_s(info, version) * info.tempo / 60.0  # not the stems' tails
-        scenes_at = session_offsets(info)
+        scenes_at = {row: start for row, (start, _) in session_rows(info).items()}
         return piano_roll(
             roll_notes(tracks[part], scenes_at),
             song_beats or _length_beats(info),

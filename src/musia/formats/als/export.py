@@ -63,7 +63,7 @@ def _note(time: float, pitch: int, duration: float, velocity: float) -> Note:
 
 def set_to_song(info: SetInfo, *, session: bool = False, title: str = "Live set") -> Song:
     """The set's MIDI tracks as the song model (arrangement clips; session clips after them)."""
-    placed = session_offsets(info) if session else {}
+    placed = _session_offsets(info) if session else {}
     tracks: list[Track] = []
     channels = (c for c in range(16) if c != DRUM_CHANNEL)
     for track in info.tracks:
@@ -111,26 +111,19 @@ def _clips(track: TrackInfo, session_at: dict[int, float]) -> list[Clip]:
     return clips
 
 
-def session_offsets(info: SetInfo) -> dict[int, float]:
+def _session_offsets(info: SetInfo) -> dict[int, float]:
     """Where each scene row starts when session clips follow the arrangement."""
-    return {row: start for row, (start, _length) in session_rows(info).items()}
-
-
-def session_rows(info: SetInfo) -> dict[int, tuple[float, float]]:
-    """Each scene row that holds clips: (where it starts, how long it lasts) in beats, when the
-    session clips follow the arrangement row by row (a row lasts as long as its longest clip,
-    rounded up to a beat)."""
     rows: dict[int, float] = {}
     for track in info.tracks:
         for clip in track.clips:
             if clip.location == "session" and clip.scene_index is not None:
                 rows[clip.scene_index] = max(rows.get(clip.scene_index, 0.0), clip.length_beats)
     at = math.ceil(info.length_beats)
-    placed = {}
+    offsets = {}
     for row in sorted(rows):
-        placed[row] = (float(at), float(math.ceil(rows[row])))
+        offsets[row] = float(at)
         at += math.ceil(rows[row])
-    return placed
+    return offsets
 
 
 def _meter(info: SetInfo) -> Meter:

@@ -123,7 +123,7 @@ function downloads(project, view, query) {
 function pianoRolls(project, view, query) {
   const figures = view.parts.map((part) => {
     const stem = view.stems.includes(part.name) ? stemButton(project, part.name, query) : null;
-    const where = part.session_clips ? ` (${part.session_clips} in the session view, scene by scene after the arrangement)` : "";
+    const where = part.session_clips ? ` (${part.session_clips} in the session view, played scene by scene)` : "";
     const picture = el("img", { class: "loading", alt: `Piano roll of ${part.name}: ${part.notes} notes; orange lines mark sections` });
     blobUrl(`/projects/${project.id}/pianoroll.png?part=${part.index}&${query}`)
       .then((src) => { picture.src = src; picture.classList.remove("loading"); })
