@@ -17,16 +17,27 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from musia import tickets
+from musia.core.compose import compose
 from musia.core.plan import Plan
 from musia.errors import MusiaError
 from musia.events import publish_owner
+from musia.formats.firstsound import render_head
+from musia.formats.preview import audio_available
+from musia.formats.webcopy import WEB_MEDIA_TYPE, WEB_SUFFIX, web_copy_of_wav, write_web_copy
 from musia.jobs.context import JobContext
+from musia.services.projects import version_prefix
 
 if TYPE_CHECKING:
     from musia.library_samples import ChosenSamples
 
 WEB_FOLDER = "web"  # beside the version's files, never in its zip
 HEAD_AT = 0.06  # on the job's 0..1 scale: before the full render (from 0.08)
+# The heads published, in seconds of music: the first bars at once; then, for a song whose
+# whole render outlasts them (a club track renders for ~20 s here), a minute and a half more,
+# which the player moves on to at the same moment of the song.
+FIRST_HEAD_S = 20.0
+LONG_HEAD_S = 90.0
+LONG_SONG_S = 120.0
 PREVIEW_FILE = "preview.wav"
 
 
@@ -39,35 +50,35 @@ def publish_head(
 ) -> None:
     """Render, encode, store and announce the head. A head that cannot be made is only a
     missed head start: the whole preview still comes (or says why it cannot)."""
-    from musia.core.compose import compose
-    from musia.formats.firstsound import render_head
-    from musia.formats.preview import audio_available
-    from musia.formats.webcopy import WEB_MEDIA_TYPE, WEB_SUFFIX, write_web_copy
-    from musia.services.projects import version_prefix
-
     if not audio_available():
         return
     project_id, number = version
-    try:
-        head = render_head(compose(plan), library=library)
-    except MusiaError:
-        return
-    path = write_web_copy(folder / f"head{WEB_SUFFIX}", head.audio, head.sample_rate)
-    key = f"{version_prefix(project_id, number)}/{WEB_FOLDER}/{path.name}"
-    context.runtime.storage.put_file(key, path, WEB_MEDIA_TYPE)
-    secret = context.runtime.settings.jwt_secret
-    event = {
-        "type": "preview",
-        "job_id": context.job_id,
-        "project_id": project_id,
-        "version": number,
-        "url": tickets.issue(context.owner_id, key, WEB_MEDIA_TYPE, secret),
-        "duration_s": round(head.duration_s, 3),
-        "bars": head.bars,
-        "complete": False,
-    }
-    publish_owner(context.runtime.settings, context.owner_id, event)
-    context.progress(HEAD_AT, "first sound")
+    song = compose(plan)
+    lengths = [FIRST_HEAD_S] + ([LONG_HEAD_S] if song.duration_s > LONG_SONG_S else [])
+    for index, seconds in enumerate(lengths, start=1):
+        try:
+            head = render_head(song, seconds=seconds, library=library)
+        except MusiaError:
+            return
+        name = f"head-{index}{WEB_SUFFIX}"
+        path = write_web_copy(folder / name, head.audio, head.sample_rate)
+        key = f"{version_prefix(project_id, number)}/{WEB_FOLDER}/{path.name}"
+        context.runtime.storage.put_file(key, path, WEB_MEDIA_TYPE)
+        secret = context.runtime.settings.jwt_secret
+        event = {
+            "type": "preview",
+            "job_id": context.job_id,
+            "project_id": project_id,
+            "version": number,
+            "url": tickets.issue(context.owner_id, key, WEB_MEDIA_TYPE, secret),
+            "duration_s": round(head.duration_s, 3),
+            "bars": head.bars,
+            "complete": False,
+        }
+        publish_owner(context.runtime.settings, context.owner_id, event)
+        context.progress(HEAD_AT, "previewing")
+        if head.bars >= song.bars:
+            return
 
 
 @dataclass
@@ -87,8 +98,6 @@ def web_copy(project_folder: Path, folder: Path) -> Iterator[WebCopy]:
     if not wav.is_file():
         yield result
         return
-    from musia.formats.webcopy import WEB_MEDIA_TYPE, WEB_SUFFIX, web_copy_of_wav
-
     target = folder / f"preview{WEB_SUFFIX}"
 
     def encode() -> None:

@@ -47,12 +47,17 @@ export class PreviewPlayer {
     return audio;
   }
 
-  // The first bars of a render: played at once (the user has just asked for them).
+  // The first bars of a render: played at once (the user has just asked for them); a longer
+  // head takes over from the same moment of the song.
   playHead(url, jobId) {
     if (this.complete) return;
+    this.jobId = jobId;
+    if (this.audio.src) {
+      this.moving = this.moveTo(url, "head");
+      return;
+    }
     this.audio.dataset.part = "head";
     this.audio.src = url;
-    this.jobId = jobId;
     this.audio.addEventListener("playing", () => {
       if (jobId in firstSound.playing) return;
       firstSound.playing[jobId] = performance.now();
@@ -65,32 +70,41 @@ export class PreviewPlayer {
   // The whole preview: from the same moment of the song as the head, playing if it played.
   async useWhole(url, durationS) {
     this.complete = true;
+    if (this.moving) await this.moving.catch(() => {});
     const old = this.audio;
-    const playing = (!old.paused && !old.ended) || this.ranOut;
     if (!old.src) {
       old.src = url;
       old.dataset.part = "whole";
       this.note.textContent = "";
       return;
     }
+    const moved = await this.moveTo(url, "whole", durationS);
+    if (this.jobId) firstSound.switched[this.jobId] = moved;
+    this.note.textContent = "";
+  }
+
+  // A new source for the same song, taken up where the old one is, playing if it played (or
+  // if it ran out while this one was on its way).
+  async moveTo(url, part, durationS = null) {
+    const old = this.audio;
+    const playing = (!old.paused && !old.ended) || this.ranOut;
     const next = this.makeAudio();
-    next.dataset.part = "whole";
+    next.dataset.part = part;
     next.src = url;
     await once(next, "loadedmetadata");
     const end = durationS || next.duration || old.currentTime;
     next.currentTime = Math.min(old.currentTime, end);
-    await buffered(next); // near where the head is: the move is then quick
+    await buffered(next); // near where the old one is: the move is then quick
     const from = old.currentTime;
     next.currentTime = Math.min(from, end);
     old.pause();
     if (playing) await next.play().catch(() => {});
-    if (this.jobId) firstSound.switched[this.jobId] = { from, to: next.currentTime, playing };
     old.replaceWith(next);
     old.removeAttribute("src");
     this.audio = next;
     this.ranOut = false;
-    this.note.textContent = "";
     this.showPosition();
+    return { from, to: next.currentTime, playing };
   }
 
   async showWaveform(path) {
