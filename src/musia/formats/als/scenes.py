@@ -10,18 +10,21 @@ from musia.formats.als.facts import SetInfo
 
 
 def session_rows(info: SetInfo) -> dict[int, tuple[float, float]]:
-    """Each scene row that holds clips of its own: (where it starts, how long it lasts) in
-    beats when the rows follow the arrangement one after another, as
+    """Each scene row that holds MIDI clips of its own (what a piano roll draws and a MIDI
+    preview plays; Musia's stems are audio clips in the session only): where it starts and how
+    long it lasts, in beats, when the rows follow the arrangement one after another as
     `musia.formats.als.export` plays them (a row lasts as long as its longest clip, rounded up
     to a beat). A row whose clips all are copies of arrangement clips (the same name, length
     and notes on the same track: Musia's sets keep each section in its scene, and a producer
     who recorded the session into the arrangement has the same) is not played twice."""
     rows: dict[int, float] = {}
     own: set[int] = set()
-    for track in info.tracks:
+    for track in (t for t in info.tracks if t.type == "midi"):
         arranged = {_fingerprint(c) for c in track.clips if c.location == "arrangement"}
         for clip in track.clips:
             if clip.location != "session" or clip.scene_index is None or clip.disabled:
+                continue
+            if clip.kind != "midi":
                 continue
             row = clip.scene_index
             rows[row] = max(rows.get(row, 0.0), clip.length_beats)
