@@ -12,10 +12,7 @@ from typing import Any
 import soundfile
 from fastapi.testclient import TestClient
 
-from musia.db.engine import transaction
-from musia.db.models import User
-from musia.events import bus_for, owner_channel
-from musia.runtime import Runtime
+from tests.chat.conftest import receive_until
 from tests.server.conftest import Headers, wait_for_job
 
 PROMPT = "house 124 bpm A minor, 16 bars"  # 31 s: longer than the 20 s head
@@ -102,25 +99,21 @@ def test_the_preview_streams_by_byte_range(
 
 
 def test_a_render_publishes_its_first_bars_before_the_rest(
-    client: TestClient, alice: Headers, runtime: Runtime
+    client: TestClient, alice: Headers
 ) -> None:
-    with transaction(runtime.sessions) as session:
-        user_id = session.query(User).filter_by(username="alice").one().id
-    subscription = bus_for(runtime.settings).subscribe(owner_channel(user_id))
-    try:
-        project = _generate(client, alice)
-        events = []
-        while (event := subscription.get(0.5)) is not None:
-            events.append(event)
-    finally:
-        subscription.close()
+    token = alice["Authorization"].removeprefix("Bearer ")
+    with client.websocket_connect(f"/ws/chat?token={token}") as ws:
+        ws.send_json({"type": "message", "text": PROMPT, "audio": True})
+        events = receive_until(ws, "result")
     kinds = [e["type"] for e in events]
-    assert "preview" in kinds and "finished" in kinds
-    assert kinds.index("preview") < kinds.index("finished")
+    assert "preview" in kinds and kinds.index("preview") < kinds.index("result")
     preview = next(e for e in events if e["type"] == "preview")
-    assert preview["project_id"] == project["id"] and preview["complete"] is False
+    result = events[-1]
+    assert preview["project_id"] == result["project_id"] and preview["complete"] is False
     # 124 bpm: a bar lasts 1.94 s, so a 20 s head holds 11 of the 16 bars
     assert preview["bars"] == 11 and abs(preview["duration_s"] - 11 * 4 * 60 / 124) < 0.01
+    said = [e["text"] for e in events if e.get("stage") == "previewing"]
+    assert said == ["▶️ The first bars play while the rest renders… 6 %"]
     head = client.get(preview["url"], headers={"Range": "bytes=0-"})
     assert head.status_code == 206
     audio, rate = soundfile.read(io.BytesIO(head.content))
