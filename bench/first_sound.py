@@ -14,6 +14,11 @@ for twice: "cold" is the first render of the server process (instruments not yet
   preview took over (0 when the head covered the render).
 
     .venv/bin/python bench/first_sound.py [--src DIR] [--songs 32bars,club] [--json]
+    .venv/bin/python bench/first_sound.py --render-only   # no browser: CPU seconds per stage
+
+`--render-only` times, in this process, what stands between Send and the first sound on the
+server (composing, the first head, its Ogg encoding) next to the whole render, in wall and CPU
+seconds: on a machine shared with other work the CPU figure is the one to compare.
 
 `--src` runs another checkout's `src/` (e.g. `git archive main | tar -x -C /tmp/before`) with
 this environment, for a before/after figure.
@@ -141,12 +146,47 @@ def run(songs: list[str], src: Path | None) -> list[dict[str, Any]]:
     return rows
 
 
+def render_only(songs: list[str]) -> list[dict[str, Any]]:
+    from musia.core.compose import compose
+    from musia.core.plan_builder import plan_from_text
+    from musia.formats.firstsound import render_head, warm_up
+    from musia.formats.preview import render_song
+    from musia.formats.webcopy import write_web_copy
+
+    warm_up()  # as the server does when it starts
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="musia-bench-") as folder:
+        for run_name in ("cold", "warm"):
+            for song_name in songs:
+                times: dict[str, Any] = {"song": song_name, "run": run_name}
+                wall, cpu = time.perf_counter(), time.process_time()
+                song = compose(plan_from_text(SONGS[song_name], seed=1))
+                head = render_head(song)
+                write_web_copy(Path(folder) / "head.ogg", head.audio, head.sample_rate)
+                times["head_wall_s"] = round(time.perf_counter() - wall, 2)
+                times["head_cpu_s"] = round(time.process_time() - cpu, 2)
+                times["head_music_s"] = round(head.duration_s, 1)
+                wall, cpu = time.perf_counter(), time.process_time()
+                render_song(song)
+                times["whole_wall_s"] = round(time.perf_counter() - wall, 2)
+                times["whole_cpu_s"] = round(time.process_time() - cpu, 2)
+                rows.append(times)
+                print(times, file=sys.stderr, flush=True)
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--src", type=Path, default=None, help="another checkout's src/")
     parser.add_argument("--songs", default="32bars,club")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--render-only", action="store_true", help="no browser: render timings")
     options = parser.parse_args()
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    if options.render_only:
+        found = render_only(options.songs.split(","))
+        print(json.dumps(found, indent=2) if options.json else "\n".join(map(str, found)))
+        return
     rows = run(options.songs.split(","), options.src)
     if options.json:
         print(json.dumps(rows, indent=2))

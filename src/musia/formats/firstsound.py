@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from musia.core.excerpt import Span, excerpt, merged
 from musia.core.model import Song
 from musia.core.styles import load_style
-from musia.formats.preview import SAMPLE_RATE, render_song
+from musia.formats.preview import SAMPLE_RATE, audio_available, render_song
 
 if TYPE_CHECKING:
     import numpy as np
@@ -46,6 +46,17 @@ class Head:
     bars: int
     duration_s: float
     correction_db: float  # what the proportional check added to the render's master
+
+
+def warm_up() -> None:
+    """Import what a render needs (numpy, scipy.signal, the sampler and the desk): the first
+    render of a process paid for it, 2 s on a quiet machine and 20 s on a busy one, before its
+    first sound. A server runs this on a thread of its own as it starts."""
+    if not audio_available():
+        return
+    import musia.audio.desk
+    import musia.audio.multisample
+    import musia.audio.sampler  # noqa: F401 (imported for their import cost, paid now)
 
 
 def head_bars(song: Song, seconds: float = HEAD_S) -> int:
