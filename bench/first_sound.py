@@ -103,8 +103,11 @@ def measure(page: Any, prompt: str) -> dict[str, Any]:
     page.locator("#chat-log .result-card").nth(cards).wait_for(timeout=600_000)
     whole_ms = page.evaluate("() => performance.now() - window.benchSound.sentAt")
     page.wait_for_function("() => window.benchSound.playing !== null", timeout=120_000)
-    page.wait_for_timeout(500)
-    found = page.evaluate("() => window.benchSound")
+    page.wait_for_timeout(4_000)  # the player takes the whole preview up where it stands
+    found = page.evaluate(
+        "() => { const b = window.benchSound;"  # a stall still going on counts until now
+        " if (b.ended !== null) b.stalls.push(performance.now() - b.ended); return b; }"
+    )
     page.evaluate("() => document.querySelectorAll('audio').forEach(a => a.pause())")
     return {
         "first_sound_s": round((found["playing"] - found["sentAt"]) / 1000, 2),
