@@ -38,6 +38,10 @@ export class PreviewPlayer {
     const audio = el("audio", { controls: true, preload: "auto", class: this.className,
       id: this.id, "aria-label": this.label });
     audio.addEventListener("timeupdate", () => this.showPosition());
+    // one preview at a time: a player that starts stops the others on the page
+    audio.addEventListener("play", () => {
+      for (const other of document.querySelectorAll("audio")) if (other !== audio) other.pause();
+    });
     audio.addEventListener("ended", () => {
       if (!this.complete) {
         this.ranOut = true;
