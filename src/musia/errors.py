@@ -146,6 +146,17 @@ class TooLarge(InvalidInput):
     code = "too_large"
 
 
+class RangeNotSatisfiable(InvalidInput):
+    """A `Range` header that asks for bytes the file does not have (or cannot be read as one
+    byte range); `size_bytes` is the file's size, sent back as `Content-Range: bytes */size`."""
+
+    code = "range_not_satisfiable"
+
+    def __init__(self, message: str, *, size_bytes: int) -> None:
+        super().__init__(message, field="Range")
+        self.size_bytes = size_bytes
+
+
 class UnsupportedType(InvalidInput):
     """An upload whose content (sniffed, not its name) is not a type this endpoint takes."""
 

@@ -69,6 +69,11 @@ def test_the_result_card_plays_downloads_and_stays_clear_of_the_composer(
     )
     _clear_of_composer(page, _newest_card(page).get_by_role("link", name="Open the project"))
     assert page.locator("#chat-log .result-card").count() == 2
+    # the new version's first bars play at once, and the older card's player stops for them
+    page.wait_for_function(
+        "() => { const a = [...document.querySelectorAll('#chat-log audio')];"
+        " return a.length === 2 && a[0].paused && !a[1].paused; }"
+    )
     screenshot(page, "chat-card-edit")
 
     # after a reload, at phone width, the history opens at the newest message and its card

@@ -25,7 +25,7 @@ def links(project_id: str, version: int, formats: list[str]) -> dict[str, str]:
 def present(event: Event, language: str) -> Event | None:
     """The websocket event for a hub event, or None for events clients do not see."""
     kind = event.get("type")
-    if kind == "message":
+    if kind in {"message", "preview"}:  # a preview: the first sound of a render, to play
         return event
     if kind == "progress":
         return _progress(event, language)

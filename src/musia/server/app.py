@@ -4,6 +4,7 @@ mapping, body limits, request ids and CORS."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,6 +13,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from musia import __version__
 from musia.events import OwnerBridge
+from musia.production.firstsound import warm_up
 from musia.runtime import Runtime, open_runtime
 from musia.server import admin, errors, logs, web, ws_chat
 from musia.server.limits import BodyLimit, route_limits
@@ -47,6 +49,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         assert current.queue is not None
         bridge = _owner_bridge(current.settings)
         current.queue.start()
+        if current.settings.jobs.engine != "celery" and current.settings.jobs.render_processes == 0:
+            # renders run in this process: their imports are paid now, not by the first song
+            threading.Thread(target=warm_up, name="musia-warm-up", daemon=True).start()
         yield
         current.queue.stop()
         if bridge is not None:

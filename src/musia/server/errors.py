@@ -21,6 +21,7 @@ STATUS: tuple[tuple[type[errors.MusiaError], int], ...] = (
     (errors.Conflict, 409),
     (errors.TooLarge, 413),
     (errors.UnsupportedType, 415),
+    (errors.RangeNotSatisfiable, 416),
     (errors.RateLimited, 429),
     (errors.StorageFull, 507),
     (errors.Unavailable, 503),
@@ -37,6 +38,7 @@ HTTP_CODES = {
     406: "not_acceptable",
     413: "too_large",
     415: "unsupported_type",
+    416: "range_not_satisfiable",
     422: "invalid_input",
     429: "rate_limited",
     507: "storage_full",
@@ -54,6 +56,8 @@ def musia_error(_request: Request, error: Exception) -> JSONResponse:
         headers["WWW-Authenticate"] = "Bearer"
     if isinstance(error, errors.RateLimited):
         headers["Retry-After"] = str(error.retry_after_s)
+    if isinstance(error, errors.RangeNotSatisfiable):
+        headers["Content-Range"] = f"bytes */{error.size_bytes}"
     return JSONResponse(error.to_dict(), status_code=status_for(error), headers=headers)
 
 

@@ -146,6 +146,13 @@ class Rename(Input):
     name: str = Field(min_length=1, max_length=120)
 
 
+class ListenOut(Output):
+    url: str = Field(description="Plays in an <audio> element, with range requests, for a while.")
+    format: str = Field(description="web (Ogg Vorbis) or wav")
+    media_type: str
+    expires_in_s: int
+
+
 class ChatMessageOut(Output):
     id: int
     role: str

@@ -17,8 +17,9 @@ from musia.db.models import Job, Project, ProjectVersion
 from musia.db.repos.jobs import Jobs
 from musia.db.repos.projects import Projects
 from musia.errors import InvalidInput, NotFound, SetFormatError
+from musia.formats.als.scenes import session_rows
 from musia.jobs.context import JobContext
-from musia.services.projects import version_prefix
+from musia.services.projects import formats_of, version_prefix
 from musia.services.uow import UnitOfWork
 
 INSPECT_KIND = "project.inspect"
@@ -93,8 +94,11 @@ def edits_from_instruction(instruction: str) -> dict[str, Any]:
 
 
 def start_edit(
-    uow: UnitOfWork, owner_id: str, project: Project, instruction: str
+    uow: UnitOfWork, owner_id: str, project: Project, instruction: str, *, audio: bool = False
 ) -> tuple[ProjectVersion, Job]:
+    """A new version of an imported set, edited in place; with `audio`, its MIDI tracks
+    (arrangement, then the session's scenes) rendered as a preview on a General MIDI
+    SoundFont."""
     projects = Projects(uow.session)
     current = projects.version(project)
     refuse_failed(uow.session, current, "edited")
@@ -102,7 +106,13 @@ def start_edit(
     if "als" not in current.files:
         raise NotFound(f"version {current.number} has no Live set to edit")
     version = projects.add_version(project, plan=None, instruction=instruction, parent=current)
-    payload = {"version_id": version.id, "source_key": current.files["als"], "edits": edits}
+    payload = {
+        "version_id": version.id,
+        "source_key": current.files["als"],
+        "edits": edits,
+        "audio": audio,
+        "max_audio_minutes": uow.runtime.settings.jobs.max_audio_minutes,
+    }
     job = Jobs(uow.session).create(owner_id, EDIT_KIND, payload)
     version.job_id = job.id
     uow.enqueue_after_commit(job.id)
@@ -125,17 +135,61 @@ def edit_stored(context: JobContext) -> dict[str, Any]:
         edited = Path(folder) / name
         save_set(editor.to_bytes(), edited, gzipped=live_set.gzipped)
         facts = summary(editor.info)
+        audio = (
+            _edited_preview(context, editor.info, Path(folder))
+            if context.input.get("audio")
+            else {}
+        )
         version_id = str(context.input["version_id"])
         with transaction(context.runtime.sessions) as session:
             version = Projects(session).version_by_id(version_id)
             if version is None:
                 raise NotFound("the project was deleted while its set was edited")
-            key = f"{version_prefix(version.project_id, version.number)}/{name}"
+            prefix = version_prefix(version.project_id, version.number)
+            key = f"{prefix}/{name}"
             context.runtime.storage.put_file(key, edited, "application/gzip")
-            version.files = {"als": key}
-            version.summary = facts
+            files = {"als": key}
+            for kind, (path, content_type) in audio.get("files", {}).items():
+                files[kind] = f"{prefix}/{'web/' if kind == 'web' else ''}{path.name}"
+                context.runtime.storage.put_file(files[kind], path, content_type)
+            version.files = files
+            version.summary = facts | {k: v for k, v in audio.items() if k != "files"}
             version.status = "ready"
-    return {"version_id": version_id, "changes": editor.changes}
+            project_id, number = version.project_id, version.number
+    result: dict[str, Any] = {"version_id": version_id, "changes": editor.changes}
+    result |= {"project_id": project_id, "version": number, "formats": formats_of(files)}
+    if "preview_skipped" in audio:
+        result["preview_skipped"] = audio["preview_skipped"]
+    return result
+
+
+def _edited_preview(context: JobContext, info: Any, folder: Path) -> dict[str, Any]:
+    """The edited set's MIDI tracks as a preview.wav and its web copy: `files` maps `wav` and
+    `web` to (path, content type); `audio` is the preview's summary. A set too long or without
+    notes gets `preview_skipped` (the reason) instead: the edit itself stands."""
+    from musia.errors import AudioUnavailable
+    from musia.formats.als.export import set_to_song
+    from musia.formats.webcopy import WEB_MEDIA_TYPE, write_web_copy
+    from musia.production.render import render_song, write_wav
+
+    # the session's scenes after the arrangement, unless they only copy it (Musia's own sets)
+    song = set_to_song(info, session=bool(session_rows(info)))
+    limit = float(context.input.get("max_audio_minutes", 30.0))
+    if song.duration_s / 60 > limit:
+        reason = (
+            f"the set lasts {song.duration_s / 60:.1f} minutes; a preview is limited to {limit:g}"
+        )
+        return {"preview_skipped": reason}
+    context.progress(0.3, "mixing")
+    try:
+        preview = render_song(song, balance=False)
+    except (AudioUnavailable, InvalidInput) as exc:
+        return {"preview_skipped": exc.message}
+    context.progress(0.8, "writing")
+    wav = write_wav(folder / "preview.wav", preview.mix, preview.sample_rate)
+    web = write_web_copy(folder / "preview.ogg", preview.mix, preview.sample_rate)
+    files = {"wav": (wav, "audio/wav"), "web": (web, WEB_MEDIA_TYPE)}
+    return {"files": files, "audio": preview.summary(), "duration_s": round(song.duration_s, 3)}
 
 
 def _apply(editor: Any, edits: dict[str, Any], job_id: str) -> None:

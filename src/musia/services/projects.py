@@ -65,7 +65,7 @@ def start_modification(
     if current.plan is None:  # an imported set: edited in place by the set editor
         from musia.services.imports import start_edit
 
-        version, job = start_edit(uow, owner_id, project, instruction)
+        version, job = start_edit(uow, owner_id, project, instruction, audio=options.audio)
         return Started(project, version, job)
     base = Plan.model_validate(current.plan)
     plan = plan_from_text(instruction, base=base)
@@ -113,6 +113,9 @@ def _check_audio_length(version: ProjectVersion, max_minutes: float) -> None:
 
 
 DOWNLOAD_FORMATS = ("als", "mid", "wav")
+
+
+STREAM_ONLY = frozenset({"web"})  # files a version keeps for the studio, not for download
 
 
 def formats_of(files: dict[str, str] | None) -> list[str]:

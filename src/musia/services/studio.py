@@ -15,6 +15,7 @@ from musia.db.models import Project, ProjectVersion
 from musia.db.repos.media import Music
 from musia.db.repos.projects import Projects
 from musia.errors import Conflict, InvalidInput, NotFound
+from musia.formats.als.scenes import session_rows
 from musia.services.imports import refuse_failed
 from musia.services.uow import UnitOfWork
 
@@ -60,7 +61,31 @@ def _duration_s(info: SetInfo, version: ProjectVersion) -> float:
     known = (version.summary or {}).get("duration_s")
     if isinstance(known, int | float):
         return float(known)
-    return round(info.length_beats * 60.0 / info.tempo, 3) if info.tempo > 0 else 0.0
+    return round(_length_beats(info) * 60.0 / info.tempo, 3) if info.tempo > 0 else 0.0
+
+
+def _length_beats(info: SetInfo) -> float:
+    """The arrangement, then the session's own scene rows (`session_rows`): a set made in the
+    session view has a length too."""
+    ends = [start + length for start, length in session_rows(info).values()]
+    return max([info.length_beats, *ends])
+
+
+def _scene_marks(info: SetInfo) -> list[dict[str, Any]]:
+    """A marker where each scene row of its own starts, named as the set names the scene."""
+    marks = []
+    for row, (start, _length) in sorted(session_rows(info).items()):
+        name = info.scenes[row] if row < len(info.scenes) and info.scenes[row] else ""
+        seconds = start * 60.0 / info.tempo if info.tempo > 0 else 0.0
+        marks.append(
+            {
+                "name": name or f"Scene {row + 1}",
+                "time_beats": start,
+                "time_s": round(seconds, 3),
+                "scene": row + 1,
+            }
+        )
+    return marks
 
 
 def _preview_s(version: ProjectVersion) -> float | None:
@@ -79,11 +104,13 @@ def midi_tracks(info: SetInfo) -> list[TrackInfo]:
 def view(uow: UnitOfWork, owner_id: str, project_id: str, number: int | None) -> dict[str, Any]:
     project, version = ready_version(uow, owner_id, project_id, number)
     with _read_set(uow, version) as info:
+        rows = session_rows(info)
         parts = [
             {
                 "index": index,
                 "name": track.name,
                 "clips": len(track.clips),
+                "session_clips": _session_clips(track, rows),
                 "notes": sum(len(c.notes) for c in track.clips),
             }
             for index, track in enumerate(midi_tracks(info))
@@ -96,17 +123,23 @@ def view(uow: UnitOfWork, owner_id: str, project_id: str, number: int | None) ->
             "version": version.number,
             "tempo": info.tempo,
             "time_signature": f"{numerator}/{denominator}",
-            "length_beats": info.length_beats,
+            "length_beats": _length_beats(info),
             "duration_s": _duration_s(info, version),
             "preview_s": _preview_s(version),
             "sections": [
                 {"name": loc.name, "time_beats": loc.time_beats, "time_s": round(loc.time_s, 3)}
                 for loc in info.locators
-            ],
+            ]
+            + _scene_marks(info),
             "parts": parts,
             "stems": sorted(k.removeprefix(STEM_PREFIX) for k in version.files if _is_stem(k)),
             "formats": sorted(f for f in ("als", "mid", "wav") if f in version.files),
         }
+
+
+def _session_clips(track: TrackInfo, rows: dict[int, tuple[float, float]]) -> int:
+    """The track's session clips that play after the arrangement (in a row of its own)."""
+    return sum(c.location == "session" and c.scene_index in rows for c in track.clips)
 
 
 def _is_stem(name: str) -> bool:
@@ -124,18 +157,25 @@ def stem_key(version: ProjectVersion, part: str) -> str:
     return key
 
 
-def roll_notes(track: TrackInfo) -> list[RollNote]:
-    """A track's arrangement notes on the song's timeline; a looping clip repeats its loop."""
+def roll_notes(track: TrackInfo, scenes_at: dict[int, float] | None = None) -> list[RollNote]:
+    """A track's notes on the song's timeline: its arrangement clips, then its session clips
+    where their scene row starts in `scenes_at` (see `_length_beats`); a looping clip repeats
+    its loop."""
     notes: list[RollNote] = []
+    scenes_at = scenes_at or {}
     for clip in track.clips:
-        if clip.location == "arrangement" and not clip.disabled:
-            notes.extend(_clip_notes(clip))
+        if clip.disabled:
+            continue
+        if clip.location == "arrangement":
+            notes.extend(_clip_notes(clip, clip.start_beats))
+        elif clip.scene_index in scenes_at:
+            notes.extend(_clip_notes(clip, scenes_at[clip.scene_index]))
         if len(notes) > MAX_ROLL_NOTES:
             raise InvalidInput(f"the part holds more than {MAX_ROLL_NOTES} notes to draw")
     return notes
 
 
-def _clip_notes(clip: ClipInfo) -> Iterator[RollNote]:
+def _clip_notes(clip: ClipInfo, start_beats: float) -> Iterator[RollNote]:
     from musia.formats.pictures import RollNote
 
     loop = clip.loop_end_beats - clip.loop_start_beats
@@ -147,7 +187,7 @@ def _clip_notes(clip: ClipInfo) -> Iterator[RollNote]:
             offset = note.time_beats - clip.loop_start_beats + repeat * max(loop, 0.0)
             if note.enabled and 0 <= offset < clip.length_beats:
                 length = min(note.duration_beats, clip.length_beats - offset)
-                yield RollNote(clip.start_beats + offset, length, note.pitch, note.velocity)
+                yield RollNote(start_beats + offset, length, note.pitch, note.velocity)
 
 
 def piano_roll_png(
@@ -164,13 +204,54 @@ def piano_roll_png(
                 field="part",
             )
         song_beats = _duration_s(info, version) * info.tempo / 60.0  # not the stems' tails
+        scenes_at = {row: start for row, (start, _) in session_rows(info).items()}
         return piano_roll(
-            roll_notes(tracks[part]),
-            song_beats or info.length_beats,
+            roll_notes(tracks[part], scenes_at),
+            song_beats or _length_beats(info),
             bar_beats=bar_beats(info),
-            markers_beats=[loc.time_beats for loc in info.locators],
+            markers_beats=[loc.time_beats for loc in info.locators] + sorted(scenes_at.values()),
             width_px=width_px,
         )
+
+
+def preview_key(
+    uow: UnitOfWork, owner_id: str, project_id: str, number: int | None, format: str
+) -> tuple[str, str]:
+    """The stored preview to play and its media type: the web copy (unless `format` is wav),
+    else the WAV."""
+    projects = Projects(uow.session)
+    version = projects.version(projects.get(owner_id, project_id), number)
+    if "wav" not in version.files and version.status == "pending":
+        raise Conflict(f"version {version.number} is still being made; poll job {version.job_id}")
+    web = version.files.get("web")
+    if format == "web" and isinstance(web, str):
+        return web, "audio/ogg"
+    wav = version.files.get("wav")
+    if not isinstance(wav, str):
+        raise NotFound(
+            f"version {version.number} has no audio preview (ask for one with audio=true)",
+            field="format",
+        )
+    return wav, "audio/wav"
+
+
+def preview_waveform_png(
+    uow: UnitOfWork,
+    owner_id: str,
+    project_id: str,
+    number: int | None,
+    width_px: int,
+    height_px: int,
+) -> bytes:
+    from musia.formats.pictures import waveform
+    from musia.services.music import audio_engine
+
+    key, _ = preview_key(uow, owner_id, project_id, number, "wav")
+    audio_io = audio_engine("io")
+    with tempfile.TemporaryDirectory(prefix="musia-wave-") as folder:
+        path = uow.runtime.storage.fetch(key, Path(folder) / "preview.wav")
+        samples, _rate = audio_io.read_audio(path)
+    return waveform(samples, width_px=width_px, height_px=height_px)
 
 
 def waveform_png(

@@ -13,6 +13,7 @@ from musia.db.repos.projects import Projects
 from musia.errors import NotFound
 from musia.formats.als.portable import without_machine_paths
 from musia.jobs.context import JobContext
+from musia.jobs.handlers import first_sound
 from musia.jobs.registry import JobKind, register
 from musia.services.projects import RENDER_KIND, formats_of, version_prefix
 
@@ -39,18 +40,26 @@ CONTENT_TYPES = {
 def render(context: JobContext) -> dict[str, Any]:
     plan, project_id, number = _load(context)
     context.progress(0.02, "composing")
+    prefix = version_prefix(project_id, number)
+    audio = bool(context.input.get("audio", False))
     with (
         tempfile.TemporaryDirectory(prefix="musia-render-") as folder,
         tempfile.TemporaryDirectory(prefix="musia-library-") as library_folder,
+        tempfile.TemporaryDirectory(prefix="musia-web-") as web_folder,
     ):
         library, skipped = _library(context, plan, Path(library_folder))
+        if audio:
+            first_sound.publish_head(context, plan, library, (project_id, number), Path(web_folder))
         written, files_written, summary = _write(context, plan, Path(folder), library)
         for als in (p for p in files_written if p.suffix == ".als"):
             without_machine_paths(als, written)  # no server path in the producer's file
         if skipped:
             summary["skipped_samples"] = list(skipped)
-        prefix = version_prefix(project_id, number)
-        files = _store(context, written, files_written, prefix)
+        with first_sound.web_copy(written, Path(web_folder)) as web:
+            files = _store(context, written, files_written, prefix)
+        if web.path is not None:  # encoded while the files were stored
+            files["web"] = f"{prefix}/{first_sound.WEB_FOLDER}/{web.path.name}"
+            context.runtime.storage.put_file(files["web"], web.path, web.media_type)
     summary.pop("folder", None)
     summary["files"] = list(files)
     _save(context, files, summary, prefix)

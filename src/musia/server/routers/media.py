@@ -69,9 +69,12 @@ def upload_sample(
 
 
 @router.get("/samples/{sample_id}/audio", response_class=Response)
-def sample_audio(sample_id: str, user: CurrentUser, uow: Work) -> Response:
+def sample_audio(
+    sample_id: str, user: CurrentUser, uow: Work, range_: files.RangeHeader = None
+) -> Response:
     sample = Samples(uow.session).get(user.id, sample_id)
-    return files.send(uow.runtime.storage, sample.file_key, sample.name, sample.content_type)
+    storage = uow.runtime.storage
+    return files.send(storage, sample.file_key, sample.name, sample.content_type, range_)
 
 
 @router.post("/music/upload", status_code=202, response_model=schemas.MusicStarted)
@@ -108,9 +111,12 @@ def get_music(music_id: str, user: CurrentUser, uow: Work) -> schemas.MusicOut:
 
 
 @router.get("/music/{music_id}/download", response_class=Response)
-def download_music(music_id: str, user: CurrentUser, uow: Work) -> Response:
+def download_music(
+    music_id: str, user: CurrentUser, uow: Work, range_: files.RangeHeader = None
+) -> Response:
     music = Music(uow.session).get(user.id, music_id)
-    return files.send(uow.runtime.storage, music.file, music.name, music.content_type)
+    storage = uow.runtime.storage
+    return files.send(storage, music.file, music.name, music.content_type, range_)
 
 
 @router.patch("/music/{music_id}", response_model=schemas.MusicOut)

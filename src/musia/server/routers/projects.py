@@ -101,7 +101,10 @@ def download(
     uow: Work,
     format: Format = "als",
     version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
+    range_: files.RangeHeader = None,
 ) -> Response:
+    """One file of a version (`Range` is answered for the preview and the others alike), or
+    the zip of all of them."""
     projects = Projects(uow.session)
     project = projects.get(user.id, project_id)
     row = projects.version(project, version)
@@ -113,14 +116,18 @@ def download(
     if format == "zip":
         prefix = service.version_prefix(project.id, row.number) + "/"
         folder = f"{project.name} v{row.number}"
-        members = {f"{folder}/{key.removeprefix(prefix)}": key for key in row.files.values()}
+        members = {
+            f"{folder}/{key.removeprefix(prefix)}": key
+            for name, key in row.files.items()
+            if name not in service.STREAM_ONLY  # the web copy is for the studio's player
+        }
         info = f"{folder}/{PROJECT_INFO_FOLDER}"  # what makes the folder a Live project
         return files.send_zip(storage, members, f"{folder}.zip", folders=[info])
     key = row.files.get(format)
     if key is None:
         hint = " (generate with audio=true for a preview)" if format == "wav" else ""
         raise NotFound(f"version {row.number} has no {format} file{hint}", field="format")
-    return files.send(storage, key, key.rsplit("/", 1)[-1], MEDIA_TYPES[format])
+    return files.send(storage, key, key.rsplit("/", 1)[-1], MEDIA_TYPES[format], range_)
 
 
 @router.delete("/{project_id}", status_code=204)

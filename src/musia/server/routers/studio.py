@@ -4,11 +4,12 @@ the stems, and the newest music files."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from starlette.responses import Response
 
+from musia import tickets
 from musia.db.repos.media import Music
 from musia.db.repos.projects import Projects
 from musia.server import files, schemas
@@ -46,13 +47,62 @@ def piano_roll(
 
 @router.get("/projects/{project_id}/stems/{part}", response_class=Response)
 def stem(
-    project_id: str, part: str, user: CurrentUser, uow: Work, version: Version = None
+    project_id: str,
+    part: str,
+    user: CurrentUser,
+    uow: Work,
+    version: Version = None,
+    range_: files.RangeHeader = None,
 ) -> Response:
     """One part's rendered audio (WAV), as the set's audio tracks play it."""
     projects = Projects(uow.session)
     row = projects.version(projects.get(user.id, project_id), version)
     key = studio.stem_key(row, part)
-    return files.send(uow.runtime.storage, key, key.rsplit("/", 1)[-1], "audio/wav")
+    return files.send(uow.runtime.storage, key, key.rsplit("/", 1)[-1], "audio/wav", range_)
+
+
+@router.get("/projects/{project_id}/listen", response_model=schemas.ListenOut)
+def listen(
+    project_id: str,
+    user: CurrentUser,
+    uow: Work,
+    version: Version = None,
+    format: Literal["web", "wav"] = "web",
+) -> schemas.ListenOut:
+    """A URL for the version's preview that an `<audio>` element plays as it downloads (range
+    requests, no Authorization header): the web copy (Ogg Vorbis) unless `wav` is asked, or the
+    WAV when the version has no web copy."""
+    key, media_type = studio.preview_key(uow, user.id, project_id, version, format)
+    url = tickets.issue(user.id, key, media_type, uow.runtime.settings.jwt_secret)
+    shown = "web" if key.endswith(".ogg") else "wav"
+    return schemas.ListenOut(
+        url=url, format=shown, media_type=media_type, expires_in_s=tickets.TICKET_MINUTES * 60
+    )
+
+
+@router.get("/listen/{ticket}", response_class=Response)
+def play(
+    ticket: Annotated[str, Path(max_length=4096)], uow: Work, range_: files.RangeHeader = None
+) -> Response:
+    """The file a listening ticket opens (from `GET /projects/{id}/listen` or a render's
+    `preview` event), answering range requests: 206 with `Content-Range`, 416 outside the file."""
+    found = tickets.read(ticket, uow.runtime.settings.jwt_secret)
+    name = found.key.rsplit("/", 1)[-1]
+    return files.send(uow.runtime.storage, found.key, name, found.media_type, range_)
+
+
+@router.get("/projects/{project_id}/waveform.png", response_class=Response)
+def preview_waveform(
+    project_id: str,
+    user: CurrentUser,
+    uow: Work,
+    version: Version = None,
+    width: Width = 960,
+    height: Annotated[int, Query(ge=32, le=1024)] = 96,
+) -> Response:
+    """The preview's waveform, for a player to draw and seek on."""
+    picture = studio.preview_waveform_png(uow, user.id, project_id, version, width, height)
+    return Response(picture, media_type=PNG, headers=NO_STORE)
 
 
 @router.get("/music", response_model=list[schemas.MusicOut])

@@ -1,8 +1,9 @@
 // The studio's shell: sign-in, the views behind #hash routes, the chat over the socket.
-import { ApiError, ChatSocket, api, blobUrl, download, forgetBlobs, token } from "./api.js";
+import { ApiError, ChatSocket, api, download, forgetBlobs, token } from "./api.js";
 import { showProject, showProjects } from "./projects.js";
 import { setupAudio, setupSamples, setupSets, showAudio, showSamples } from "./media.js";
 import { clearError, el, jobEvent, jobWidget, onSubmit, showError } from "./ui.js";
+import { PreviewPlayer, firstSound, wholePreview } from "./player.js";
 
 const $ = (selector) => document.querySelector(selector);
 const socket = new ChatSocket();
@@ -114,7 +115,7 @@ function setupAuth() {
 
 // ---- chat -------------------------------------------------------------------------------
 
-const jobRows = new Map(); // job id -> { widget, item, changes } for its message in the log
+const jobRows = new Map(); // job id -> { widget, item, changes, player } for its message in the log
 let following = true; // the view follows the newest message
 history.scrollRestoration = "manual"; // a reload opens at the newest message, not where it was
 const MAX_MESSAGE_CHARS = 4000; // the server's limit (musia.core.plan_builder.MAX_PROMPT_CHARS)
@@ -170,19 +171,18 @@ async function setProject(projectId, name = null) {
 
 const FORMAT_NAMES = { als: "Live set (.als)", zip: "Project (.zip)", mid: "MIDI (.mid)", wav: "Preview (.wav)" };
 
-// What a finished job leaves in the log: its changes, a player for the preview, a button per
-// file that exists, and the way to the project page.
-async function resultCard(item, { projectId, version, formats, changes }) {
+// What a finished job leaves in the log: its changes, a player for the preview (the one that
+// already plays its first bars, if any), a button per file that exists, and the way to the
+// project page.
+async function resultCard(item, { projectId, version, formats, changes, player = null }) {
   const status = el("p", { class: "error", role: "alert", hidden: true });
   const card = el("div", { class: "result-card" });
   if (changes) card.append(el("p", { class: "changes" }, el("span", { class: "sr", text: "Changes: " }), changes));
   const query = `version=${version}`;
   if (formats.includes("wav")) {
-    const player = el("audio", { controls: true, preload: "metadata", class: "chat-player",
-      "aria-label": `Preview of version ${version}` });
-    card.append(player);
-    blobUrl(`/projects/${projectId}/download?format=wav&${query}`)
-      .then((url) => { player.src = url; })
+    const shown = player || new PreviewPlayer({ label: `Preview of version ${version}` });
+    card.append(shown.element); // moved in one step: a head that plays keeps playing
+    wholePreview(shown, projectId, version)
       .catch((error) => { status.textContent = error.message; status.hidden = false; });
   }
   card.append(el("div", { class: "row wrap downloads" },
@@ -257,6 +257,15 @@ function onSocketEvent(event) {
       widget.update(0, "queued");
       jobRows.set(data.job_id, { widget, item, changes: data.changes });
     }
+  } else if (data.type === "preview") {
+    const row = jobRows.get(data.job_id);
+    if (!row) return;
+    if (!row.player) {
+      row.player = new PreviewPlayer({ label: `Preview of version ${data.version}` });
+      row.item.append(row.player.element);
+      scrollToNewest();
+    }
+    row.player.playHead(data.url, data.job_id);
   } else if (data.type === "progress") {
     jobRows.get(data.job_id)?.widget.update(data.fraction, data.text);
   } else if (data.type === "result") {
@@ -265,7 +274,7 @@ function onSocketEvent(event) {
     row.widget.update(1, data.text || "done");
     if (data.project_id) {
       resultCard(row.item, { projectId: data.project_id, version: data.version,
-        formats: data.formats || [], changes: row.changes });
+        formats: data.formats || [], changes: row.changes, player: row.player });
     }
   } else if (data.type === "error") {
     const row = data.job_id ? jobRows.get(data.job_id) : null;
@@ -325,6 +334,7 @@ function setupChat() {
       const frame = { type: "message", text, audio: $("#chat-audio").checked };
       if (state.projectId) frame.project_id = state.projectId;
       socket.send(frame);
+      firstSound.sentAt = performance.now();
       say("user", text);
       form.text.value = "";
       checkLength(form);

@@ -61,11 +61,13 @@ function editSet(section, projectId) {
     el("input", { id: "set-edit", name: "instruction", required: true,
       placeholder: "make it 128 bpm · transpose up 2 semitones · add a bass", "aria-describedby": "set-edit-hint" }),
     el("small", { id: "set-edit-hint", text: "What the edit does not touch stays byte for byte." }),
+    el("label", { class: "check" }, el("input", { type: "checkbox", name: "audio" }),
+      " Render the audio preview (its MIDI tracks on General MIDI sounds)"),
     el("button", { type: "submit" }, "Apply"),
     el("div", { class: "job", hidden: true }),
     el("p", { class: "error", role: "alert", hidden: true }));
   onSubmit(form, async () => {
-    const body = { instruction: form.instruction.value.trim() };
+    const body = { instruction: form.instruction.value.trim(), audio: form.audio.checked };
     const started = await api(`/projects/${projectId}/modify`, { method: "POST", json: body });
     await followJob(started.job, form.querySelector(".job"));
     await showInspection(section, projectId, started.version.number);

@@ -1,6 +1,7 @@
 // Projects: the list, and one project's versions with players, piano rolls, sections,
 // downloads and an edit form.
 import { api, blobUrl, download } from "./api.js";
+import { PreviewPlayer, wholePreview } from "./player.js";
 import { clearError, definitionList, el, followJob, manageButtons, onSubmit, seconds, showError } from "./ui.js";
 
 export async function showProjects(section) {
@@ -26,8 +27,8 @@ export async function showProject(section, projectId, number = null) {
   clearError(section);
   const body = section.querySelector("#project-body");
   body.replaceChildren(el("p", { role: "status", text: "Loading…" }));
-  const project = await api(`/projects/${projectId}`);
-  const versions = await api(`/projects/${projectId}/versions`);
+  const [project, versions] = await Promise.all([
+    api(`/projects/${projectId}`), api(`/projects/${projectId}/versions`)]);
   section.querySelector("#project-title").textContent = project.name;
   const chosen = versions.find((v) => v.number === (number ?? project.current_version)) || versions.at(-1);
   const picker = el("select", { id: "version-picker" }, versions.map((v) =>
@@ -62,27 +63,30 @@ async function showVersion(holder, project, version) {
     holder.replaceChildren(el("p", { class: "error", role: "alert", text: error.message }));
     return;
   }
+  // The page is whole at once; the preview streams and the piano rolls arrive side by side.
   holder.replaceChildren(
     definitionList([
       ["Tempo", `${view.tempo} BPM`], ["Time signature", view.time_signature],
       ["Length", seconds(view.duration_s)], ["Source", view.source],
     ]),
-    await players(project, view, query),
+    players(project, view),
     sections(view),
     downloads(project, view, query),
-    await pianoRolls(project, view, query),
+    pianoRolls(project, view, query),
   );
 }
 
-async function players(project, view, query) {
+function players(project, view) {
   if (!view.formats.includes("wav")) {
-    return el("p", { class: "note", text: "No audio preview for this version (ask the chat with the preview box ticked)." });
+    return el("p", { class: "note", text: "No audio preview for this version (ask for one with the preview box ticked)." });
   }
-  const src = await blobUrl(`/projects/${project.id}/download?format=wav&${query}`);
+  const player = new PreviewPlayer({ label: "Preview (mix)", id: "preview-player", className: "project-player" });
+  player.audio.dataset.duration = view.preview_s ?? view.duration_s;
+  const status = el("p", { class: "error", role: "alert", hidden: true });
+  wholePreview(player, project.id, view.version)
+    .catch((error) => { status.textContent = error.message; status.hidden = false; });
   return el("figure", { class: "player" },
-    el("figcaption", { id: "preview-label", text: "Preview (mix)" }),
-    el("audio", { controls: true, id: "preview-player", src, preload: "metadata",
-      "aria-labelledby": "preview-label", "data-duration": view.preview_s ?? view.duration_s }));
+    el("figcaption", { id: "preview-label", text: "Preview (mix)" }), player.element, status);
 }
 
 function sections(view) {
@@ -116,16 +120,18 @@ function downloads(project, view, query) {
     status);
 }
 
-async function pianoRolls(project, view, query) {
-  const figures = [];
-  for (const part of view.parts) {
-    const src = await blobUrl(`/projects/${project.id}/pianoroll.png?part=${part.index}&${query}`);
+function pianoRolls(project, view, query) {
+  const figures = view.parts.map((part) => {
     const stem = view.stems.includes(part.name) ? stemButton(project, part.name, query) : null;
-    figures.push(el("figure", { class: "part" },
-      el("figcaption", {}, el("strong", { text: part.name }), ` · ${part.notes} notes in ${part.clips} clips`),
-      el("img", { src, alt: `Piano roll of ${part.name}: ${part.notes} notes; orange lines mark sections`, loading: "lazy" }),
-      stem));
-  }
+    const where = part.session_clips ? ` (${part.session_clips} in the session view, played scene by scene)` : "";
+    const picture = el("img", { class: "loading", alt: `Piano roll of ${part.name}: ${part.notes} notes; orange lines mark sections` });
+    blobUrl(`/projects/${project.id}/pianoroll.png?part=${part.index}&${query}`)
+      .then((src) => { picture.src = src; picture.classList.remove("loading"); })
+      .catch((error) => { picture.replaceWith(el("p", { class: "error", role: "alert", text: error.message })); });
+    return el("figure", { class: "part", "data-part": part.index },
+      el("figcaption", {}, el("strong", { text: part.name }), ` · ${part.notes} notes in ${part.clips} clips${where}`),
+      picture, stem);
+  });
   return el("section", { class: "parts", "aria-label": "Parts" }, el("h3", { text: "Parts" }), figures);
 }
 
@@ -153,14 +159,13 @@ function editForm(section, project) {
     el("label", { for: "edit-text" }, "Change it"),
     el("input", { id: "edit-text", name: "instruction", required: true,
       placeholder: project.source === "imported" ? "make it 128 bpm" : "add a pad, transpose to C minor" }),
-    el("label", { class: "check" }, el("input", { type: "checkbox", name: "audio", checked: project.source !== "imported" }),
+    el("label", { class: "check" }, el("input", { type: "checkbox", name: "audio", checked: true }),
       " Render the audio preview"),
     el("button", { type: "submit" }, "Make a new version"),
     el("div", { class: "job", hidden: true }),
     el("p", { class: "error", role: "alert", hidden: true }));
   onSubmit(form, async () => {
-    const body = { instruction: form.instruction.value.trim() };
-    if (project.source !== "imported") body.audio = form.audio.checked;
+    const body = { instruction: form.instruction.value.trim(), audio: form.audio.checked };
     const started = await api(`/projects/${project.id}/modify`, { method: "POST", json: body });
     await followJob(started.job, form.querySelector(".job"));
     await showProject(section, project.id, started.version.number);
