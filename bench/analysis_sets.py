@@ -97,7 +97,7 @@ def render_fingerprint() -> str:
             if file.is_file() and file.suffix in {".py", ".toml", ".json"}:
                 digest.update(file.relative_to(SOURCE).as_posix().encode())
                 digest.update(file.read_bytes())
-    from musia.production.render import find_soundfont  # where the renderer looks today
+    from musia.audio.gm_soundfont import find_soundfont  # where the renderer looks today
 
     try:
         font = find_soundfont()

@@ -197,7 +197,7 @@ def leave_one_kit_out(features: Any, labels: Any, kits: Any, make: Any) -> Any:
 
 
 def default_soundfonts() -> list[Path]:
-    from musia.production.render import bundled_soundfont
+    from musia.audio.gm_soundfont import bundled_soundfont
 
     bundled = bundled_soundfont()
     return [*([bundled] if bundled else []), *(p for p in SYSTEM_SOUNDFONTS if p.is_file())]
@@ -386,7 +386,7 @@ def bench(
 ) -> dict[str, Any]:
     import numpy as np
 
-    from musia.production.render import find_soundfont
+    from musia.audio.gm_soundfont import find_soundfont
 
     items, kits = find_kits(folder, limit)
     start = time.perf_counter()

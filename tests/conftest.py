@@ -69,7 +69,7 @@ def _bundled_soundfont() -> None:
     MIDI SoundFonts this machine has installed (Debian's FluidR3_GM is 141 MB and sounds
     otherwise): the tests hear what every fresh install hears. The CLI subprocesses inherit it;
     the tests of the discovery order remove it."""
-    from musia.production.render import bundled_soundfont
+    from musia.audio.gm_soundfont import bundled_soundfont
 
     bundled = bundled_soundfont()
     if bundled is not None and "MUSIA_SOUNDFONT" not in os.environ:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
 FORBIDDEN = (
     "fastapi",
@@ -40,3 +42,35 @@ def test_core_imports_nothing_from_the_edges() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""
+
+
+# What each layer may never import, lazily or not: production (a song → sound and files) sits
+# above the formats, the audio engine and the core, which it uses.
+NEVER_IMPORTS = {
+    "src/musia/core": ("musia.production", "musia.audio", "musia.formats"),
+    "src/musia/formats": ("musia.production",),
+    "src/musia/audio": ("musia.production",),
+}
+
+
+def _imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def test_the_lower_layers_never_import_the_upper_ones() -> None:
+    repo = Path(__file__).resolve().parents[1]
+    wrong = [
+        f"{path.relative_to(repo)} imports {module}"
+        for folder, forbidden in NEVER_IMPORTS.items()
+        for path in sorted((repo / folder).rglob("*.py"))
+        for module in sorted(_imported_modules(path))
+        if module.startswith(forbidden)
+    ]
+    assert wrong == []

@@ -22,7 +22,7 @@ from musia.errors import InvalidInput, MusiaError
 from musia.files import CACHE_ENV, write_bytes_atomic
 from musia.settings import DATA_DIR_VARIABLE, DEFAULT_DATA_DIR, Settings
 
-SOUNDFONT_VARIABLE = "MUSIA_SOUNDFONT"  # musia.production.render.SOUNDFONT_ENV (a test pins it)
+SOUNDFONT_VARIABLE = "MUSIA_SOUNDFONT"  # musia.audio.gm_soundfont.SOUNDFONT_ENV (a test pins it)
 TABLE_START = "<!-- settings table: made by `python -m musia.settings_doc`; do not edit -->"
 TABLE_END = "<!-- end of settings table -->"
 

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from musia.audio import sample_classes
+from musia.audio.gm_soundfont import bundled_soundfont
 from musia.audio.sample_classes import (
     Blend,
     SoundModel,
@@ -17,7 +18,6 @@ from musia.audio.sample_classes import (
     soundfont_drum_set,
 )
 from musia.audio.sample_features import FEATURE_NAMES
-from musia.production.render import bundled_soundfont
 
 
 @pytest.fixture(scope="module")

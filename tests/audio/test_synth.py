@@ -9,6 +9,7 @@ import numpy as np
 import pyloudnorm
 import pytest
 
+from musia.audio.gm_soundfont import find_soundfont
 from musia.audio.loudness import (
     block_peaks,
     gated_loudness,
@@ -21,7 +22,6 @@ from musia.audio.loudness import (
 from musia.audio.soundfont import DRUM_BANK, SoundFont, load_soundfont
 from musia.audio.synth import NoteEvent, render_track
 from musia.errors import FileFormatError
-from musia.production.render import find_soundfont
 
 RATE = 44_100
 

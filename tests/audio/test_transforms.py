@@ -9,6 +9,7 @@ from musia.audio import transforms
 from musia.audio.analysis import analyze_signal, true_peak
 from musia.audio.loudness import integrated_loudness
 from musia.errors import InvalidInput, UnknownInstruction, UnknownStyle
+from musia.production.drums import add_drums
 from tests.audio.signals import RATE, cadence, clicks
 
 
@@ -107,7 +108,7 @@ def test_add_drums_puts_low_end_on_the_beats() -> None:
     harmony = cadence(60, "minor", repeats=5)[: ticks.shape[0]]
     source = np.repeat(0.3 * ticks + harmony, 2, axis=1)
     analysis = analyze_signal(source, RATE)
-    mixed = transforms.add_drums(source, RATE, "techno", analysis)
+    mixed = add_drums(source, RATE, "techno", analysis)
     assert mixed.shape[0] >= source.shape[0] and mixed.shape[1] == 2
     assert np.abs(mixed).max() <= 10 ** (transforms.PEAK_CEILING_DBFS / 20) + 1e-6
     before, after = (
@@ -120,13 +121,13 @@ def test_add_drums_puts_low_end_on_the_beats() -> None:
 def test_add_drums_in_an_unknown_style_is_a_typed_error() -> None:
     source = clicks(120.0, 4.0, ticks=True)
     with pytest.raises(UnknownStyle):
-        transforms.add_drums(source, RATE, "polka", analyze_signal(source, RATE))
+        add_drums(source, RATE, "polka", analyze_signal(source, RATE))
 
 
 def test_add_drums_needs_a_beat() -> None:
     silence = np.zeros((RATE * 3, 1), dtype=np.float32)
     with pytest.raises(InvalidInput, match="no steady beat"):
-        transforms.add_drums(silence, RATE, "house", analyze_signal(silence, RATE))
+        add_drums(silence, RATE, "house", analyze_signal(silence, RATE))
 
 
 def _low_band_on_beats(samples: np.ndarray, beats_s: tuple[float, ...]) -> float:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from musia.production.render import bundled_soundfont
+from musia.audio.gm_soundfont import bundled_soundfont
 from tests.conftest import REPO
 
 

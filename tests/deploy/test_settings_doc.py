@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from pydantic_settings import BaseSettings
 
+from musia.audio.gm_soundfont import SOUNDFONT_ENV
 from musia.errors import InvalidInput
-from musia.production.render import SOUNDFONT_ENV
 from musia.settings import Settings
 from musia.settings_doc import (
     SOUNDFONT_VARIABLE,

@@ -11,6 +11,7 @@ import pyloudnorm
 import pytest
 import soundfile
 
+from musia.audio.gm_soundfont import SYSTEM_SOUNDFONTS, bundled_soundfont, find_soundfont
 from musia.audio.synth import MAX_RELEASE_S
 from musia.core.model import Note, Song
 from musia.core.styles import load_style
@@ -19,12 +20,9 @@ from musia.formats.midi import read_midi, song_to_midi
 from musia.production.render import (
     END_SILENCE_S,
     PEAK_CEILING_DBFS,
-    SYSTEM_SOUNDFONTS,
     TAIL_S,
     TARGET_LUFS,
     Preview,
-    bundled_soundfont,
-    find_soundfont,
     render_song,
     write_preview,
 )

@@ -455,7 +455,7 @@ def shipped_model() -> SoundModel:
     use and cached); on the synthesised sounds alone when there is no SoundFont."""
     import numpy as np
 
-    from musia.production.render import find_soundfont
+    from musia.audio.gm_soundfont import find_soundfont
 
     features, labels = read_training_table()
     try:

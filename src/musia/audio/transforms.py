@@ -1,4 +1,4 @@
-"""Transforms by instruction: tempo, pitch, loudness, trim and fades, and "add drums".
+"""Transforms by instruction: tempo, pitch, loudness, trim and fades, and laying drums under.
 
 Every function takes float32 samples shaped (frames, channels) and returns new samples; the
 caller writes them to a new file (`musia.audio.io.write_audio`), so the original is never
@@ -31,7 +31,6 @@ MAX_SEMITONES = 12
 MIN_TARGET_LUFS, MAX_TARGET_LUFS = -60.0, 0.0
 PEAK_CEILING_DBFS = -1.0
 DRUMS_BELOW_DB = 2.0  # the drums sit this far under the original's loudness
-DRUMS_SEED = 1
 STRETCH_N_FFT = 2048
 BAR_BEATS = 4  # the drums are composed in 4/4
 DOWNBEAT_LOW_HZ = 150.0
@@ -181,19 +180,18 @@ def fade(samples: Samples, sample_rate: int, *, in_s: float = 0.0, out_s: float 
     return result
 
 
-def add_drums(
-    samples: Samples, sample_rate: int, style: str, analysis: AudioAnalysis, *, seed: int = 1
+def lay_drums(
+    samples: Samples, sample_rate: int, drums: Samples, analysis: AudioAnalysis
 ) -> Samples:
-    """A drum part in `style` at the analysed tempo, its beats on the analysed beats, rendered
-    with the preview's SoundFont and mixed `DRUMS_BELOW_DB` under the original's loudness; the
-    peaks of the mix are limited to `PEAK_CEILING_DBFS`. The result is as long as the original."""
+    """`drums` (a drum part at the analysed tempo, (frames, 2), from its first downbeat; see
+    `musia.production.drums`) laid with its one on the music's one and mixed `DRUMS_BELOW_DB`
+    under the original's loudness; the peaks of the mix are limited to `PEAK_CEILING_DBFS`. The
+    result is as long as the original."""
     import numpy as np
 
     from musia.audio.loudness import integrated_loudness, limiter_gain
 
-    if analysis.tempo_bpm is None or not analysis.beat_times_s:
-        raise InvalidInput("no steady beat found in the audio: cannot line drums up with it")
-    drums = drum_track(style, analysis.tempo_bpm, analysis.duration_s, sample_rate, seed=seed)
+    require_beat(analysis)
     offset = _first_bar_frame(samples, sample_rate, analysis)
     frames, channels = samples.shape
     placed = np.zeros((frames, channels), dtype=np.float32)
@@ -211,39 +209,10 @@ def add_drums(
     return np.ascontiguousarray(mix.T, dtype=np.float32)
 
 
-def drum_track(
-    style: str, bpm: float, duration_s: float, sample_rate: int, *, seed: int = DRUMS_SEED
-) -> Samples:
-    """Musia's drum part for `style` at `bpm`, long enough for `duration_s`, rendered to
-    (frames, 2) at `sample_rate`."""
-    import numpy as np
-
-    from musia.core.compose import compose
-    from musia.core.plan import Plan, SectionPlan
-    from musia.core.styles import load_style
-    from musia.production.render import SAMPLE_RATE, render_song
-
-    name = style.strip().lower().replace(" ", "_").replace("-", "_")
-    load_style(name)  # an unknown style is a typed error naming the known ones
-    bars = max(1, math.ceil(duration_s * bpm / 60.0 / 4.0) + 1)
-    plan = Plan(
-        style=name,
-        bpm=round(bpm, 3),
-        tonic_pc=0,
-        mode="minor",
-        time_signature="4/4",
-        bars=bars,
-        parts=("drums",),
-        seed=seed,
-        sections=(SectionPlan(name="main", bars=bars, energy=2, parts=("drums",)),),
-    )
-    preview = render_song(compose(plan))
-    audio = np.ascontiguousarray(preview.mix.T)
-    if sample_rate != SAMPLE_RATE:
-        import soxr
-
-        audio = soxr.resample(audio, SAMPLE_RATE, sample_rate)
-    return np.asarray(audio, dtype=np.float32)
+def require_beat(analysis: AudioAnalysis) -> None:
+    """Drums are laid on the analysed beats: audio without a steady one cannot take them."""
+    if analysis.tempo_bpm is None or not analysis.beat_times_s:
+        raise InvalidInput("no steady beat found in the audio: cannot line drums up with it")
 
 
 def _first_bar_frame(samples: Samples, sample_rate: int, analysis: AudioAnalysis) -> int:

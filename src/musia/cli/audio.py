@@ -90,8 +90,10 @@ def transform(
         steps.append(f"trim {trim}")
     samples = _retime(samples, rate, tempo, ratio, semitones, steps)
     if add_drums is not None:
+        from musia.production import drums  # the composer and renderer: only when asked
+
         analysis = analyze_signal(samples, rate)
-        samples = transforms.add_drums(samples, rate, add_drums, analysis)
+        samples = drums.add_drums(samples, rate, add_drums, analysis)
         steps.append(f"drums ({add_drums}) at {analysis.tempo_bpm:.2f} BPM")
     if normalize is not None:
         samples = transforms.normalize(samples, rate, normalize)

@@ -30,13 +30,13 @@ WAV files are 16-bit PCM, written under a temporary name and renamed.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from musia.audio.gm_soundfont import find_soundfont
 from musia.core.model import Song, Track
 from musia.core.styles import load_style
 from musia.errors import AudioUnavailable, InvalidInput
@@ -63,14 +63,6 @@ SILENCE_DBFS = -60.0
 END_SILENCE_S = 0.5
 FADE_S = 0.25
 MAX_RENDER_S = 31 * 60.0  # the plan's 30-minute limit, and a margin for the tail
-SOUNDFONT_ENV = "MUSIA_SOUNDFONT"
-# Better General MIDI SoundFonts that Linux distributions install (fluid-soundfont-gm, …).
-SYSTEM_SOUNDFONTS = (
-    Path("/usr/share/sounds/sf2/FluidR3_GM.sf2"),
-    Path("/usr/share/soundfonts/FluidR3_GM.sf2"),
-    Path("/usr/share/sounds/sf2/default-GM.sf2"),
-    Path("/usr/share/soundfonts/default.sf2"),
-)
 Progress = Callable[[str], None]
 
 
@@ -114,37 +106,6 @@ def audio_available() -> bool:
         return all(find_spec(name) is not None for name in ("numpy", "scipy"))
     except ValueError:  # a module blocked in sys.modules (None) has no spec
         return False
-
-
-def bundled_soundfont() -> Path | None:
-    """The TimGM6mb.sf2 that the pretty_midi wheel ships, when it is installed."""
-    spec = find_spec("pretty_midi")  # located, not imported: only its data file is used
-    if spec is None or not spec.origin:
-        return None
-    bundled = Path(spec.origin).with_name("TimGM6mb.sf2")
-    return bundled if bundled.is_file() else None
-
-
-def find_soundfont(explicit: Path | None = None) -> Path:
-    """The SoundFont to render with: `explicit`, else $MUSIA_SOUNDFONT, else a system General
-    MIDI SoundFont, else the TimGM6mb.sf2 that the pretty_midi wheel ships."""
-    chosen = explicit or (
-        Path(os.environ[SOUNDFONT_ENV]) if os.environ.get(SOUNDFONT_ENV) else None
-    )
-    if chosen is not None:
-        if not chosen.is_file():
-            raise InvalidInput(f"SoundFont not found: {chosen}", field="soundfont")
-        return chosen
-    for path in SYSTEM_SOUNDFONTS:
-        if path.is_file():
-            return path
-    bundled = bundled_soundfont()
-    if bundled is not None:
-        return bundled
-    raise AudioUnavailable(
-        f"no General MIDI SoundFont found: install the audio extra (pip install 'musia[audio]'), "
-        f"or point {SOUNDFONT_ENV} at a .sf2 file"
-    )
 
 
 def render_song(

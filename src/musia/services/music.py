@@ -157,6 +157,7 @@ def _apply(samples: Any, rate: int, edits: dict[str, Any]) -> tuple[Any, list[st
     """The transformed samples, the steps for the record, the words for the file's name."""
     from musia.audio import transforms
     from musia.audio.analysis import analyze_signal
+    from musia.production import drums
 
     steps: list[str] = []
     words: list[str] = []
@@ -177,7 +178,7 @@ def _apply(samples: Any, rate: int, edits: dict[str, Any]) -> tuple[Any, list[st
         words.append(f"{float(edits['semitones']):+g} st")
     if "add_drums" in edits:
         analysis = analyze_signal(samples, rate)
-        samples = transforms.add_drums(samples, rate, str(edits["add_drums"]), analysis)
+        samples = drums.add_drums(samples, rate, str(edits["add_drums"]), analysis)
         steps.append(f"drums ({edits['add_drums']})")
         words.append(f"+ {edits['add_drums']} drums")
     return samples, steps, words
