@@ -58,9 +58,16 @@ def shared_path(*parts: str) -> Path:
 
 @pytest.fixture(scope="session", autouse=True)
 def _one_shot_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """The instruments' rendered one-shots are cached on disk: in the tests, in a folder of the
-    run (the CLI subprocesses inherit it), never in the user's home."""
-    os.environ["MUSIA_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    """What Musia caches on disk (the instruments' rendered zones, the classifier's training
+    table and fitted model) is cached, in the tests, in one folder of the run that every xdist
+    worker and every process they start shares (each is written under a temporary name and
+    renamed, so workers never see half a file), never in the user's home: made once per run,
+    not once per worker. Not numba's: see `_WORKER` above."""
+    base = tmp_path_factory.getbasetemp()
+    run = base.parent if _WORKER else base  # xdist: <run>/popen-gw0, <run>/popen-gw1, …
+    folder = run / "musia-cache"
+    folder.mkdir(exist_ok=True)
+    os.environ["MUSIA_CACHE_DIR"] = str(folder)
 
 
 @pytest.fixture(scope="session", autouse=True)
