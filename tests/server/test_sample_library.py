@@ -70,8 +70,9 @@ def test_uploads_are_analysed_and_found_as_the_cli_finds_them(
         queries = [
             {"type": "kick"}, {"type": "kicks"}, {"type": "loop"}, {"type": "one-shot"},
             {"key": "Am"}, {"key": "A minor"}, {"key": "la menor"}, {"key": "ля мінор"},
-            {"key": "A-moll"}, {"key": "A"}, {"key": "C major"}, {"bpm_min": "118", "bpm_max": "122"},
-            {"bpm_min": "125"}, {"q": "musia"}, {"q": "dark"}, {"type": "hat", "q": "closed"},
+            {"key": "A-moll"}, {"key": "A"}, {"key": "C major"},
+            {"bpm_min": "118", "bpm_max": "122"}, {"bpm_min": "125"}, {"q": "musia"},
+            {"q": "dark"}, {"type": "hat", "q": "closed"},
         ]  # fmt: skip
         for query in queries:
             cli = index.search(_cli_query(query))

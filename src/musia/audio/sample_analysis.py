@@ -12,6 +12,7 @@ and the estimate is likely right (its calibrated confidence).
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import asdict, dataclass, field
@@ -343,5 +344,5 @@ def thumbnail_peaks(path: Path, points: int = THUMBNAIL_POINTS) -> list[float]:
     edges = np.linspace(0, len(level), points + 1).astype(int)
     return [
         round(float(level[start:end].max()), 3) if end > start else 0.0
-        for start, end in zip(edges[:-1], edges[1:], strict=True)
+        for start, end in itertools.pairwise(edges)
     ]

@@ -81,6 +81,11 @@ def add_starter_pack(user: CurrentUser, uow: Work) -> schemas.StarterStarted:
     return schemas.StarterStarted(job=schemas.JobOut.model_validate(job))
 
 
+@router.get("/samples/{sample_id}", response_model=schemas.SampleOut)
+def get_sample(sample_id: str, user: CurrentUser, uow: Work) -> schemas.SampleOut:
+    return schemas.SampleOut.model_validate(Samples(uow.session).get(user.id, sample_id))
+
+
 @router.get("/samples/{sample_id}/audio", response_class=Response)
 def sample_audio(sample_id: str, user: CurrentUser, uow: Work) -> Response:
     sample = Samples(uow.session).get(user.id, sample_id)
