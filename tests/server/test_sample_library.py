@@ -140,7 +140,8 @@ def test_the_starter_pack_is_added_once_analysed(client: TestClient, alice: Head
     job = wait_for_job(client, alice, started.json()["job"]["id"], timeout_s=600)
     assert job["status"] == "COMPLETED", job
     assert job["result"]["added"] == len(starter_sounds()) == 36
-    assert _found(client, alice, type="kick") == [f"Musia Kick {n:02d}.wav" for n in range(1, 5)]
+    kicks = sorted(_found(client, alice, type="kick"))
+    assert kicks == [f"Musia Kick {n:02d}.wav" for n in range(1, 5)]
     assert _found(client, alice, key="la menor") == [Path(CHORD_LOOP_NAME).name]
     again = client.post("/api/v1/samples/starter", headers=alice).json()["job"]["id"]
     assert wait_for_job(client, alice, again)["result"] == {

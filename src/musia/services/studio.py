@@ -15,6 +15,7 @@ from musia.db.models import Project, ProjectVersion
 from musia.db.repos.media import Music
 from musia.db.repos.projects import Projects
 from musia.errors import Conflict, InvalidInput, NotFound
+from musia.formats.pictures import ROLL_GUTTER_PX
 from musia.services.imports import refuse_failed
 from musia.services.uow import UnitOfWork
 
@@ -106,7 +107,14 @@ def view(uow: UnitOfWork, owner_id: str, project_id: str, number: int | None) ->
             "parts": parts,
             "stems": sorted(k.removeprefix(STEM_PREFIX) for k in version.files if _is_stem(k)),
             "formats": sorted(f for f in ("als", "mid", "wav") if f in version.files),
+            # where a player's position falls on `pianoroll.png`: x = gutter + beat * px/beat
+            "roll": {"gutter_px": ROLL_GUTTER_PX, "length_beats": _roll_beats(info, version)},
         }
+
+
+def _roll_beats(info: SetInfo, version: ProjectVersion) -> float:
+    """The time axis of a part's piano roll: the song (not the stems' tails)."""
+    return _duration_s(info, version) * info.tempo / 60.0 or info.length_beats
 
 
 def _is_stem(name: str) -> bool:
@@ -163,13 +171,13 @@ def piano_roll_png(
                 f"version {version.number} has {len(tracks)} MIDI parts; 'part' is 0-based",
                 field="part",
             )
-        song_beats = _duration_s(info, version) * info.tempo / 60.0  # not the stems' tails
         return piano_roll(
             roll_notes(tracks[part]),
-            song_beats or info.length_beats,
+            _roll_beats(info, version),
             bar_beats=bar_beats(info),
             markers_beats=[loc.time_beats for loc in info.locators],
             width_px=width_px,
+            labels=True,
         )
 
 
