@@ -1,6 +1,7 @@
 // Projects: the list, and one project's versions with players, piano rolls, sections,
 // downloads and an edit form.
 import { api, blobUrl, download } from "./api.js";
+import { mixer } from "./mixer.js";
 import { clearError, definitionList, el, followJob, manageButtons, onSubmit, seconds, showError } from "./ui.js";
 
 export async function showProjects(section) {
@@ -68,6 +69,7 @@ async function showVersion(holder, project, version) {
       ["Length", seconds(view.duration_s)], ["Source", view.source],
     ]),
     await players(project, view, query),
+    mixer(project, view, query),
     sections(view),
     downloads(project, view, query),
     await pianoRolls(project, view, query),

@@ -144,6 +144,12 @@ export async function showSamples(section) {
   }
 }
 
+// A fact of the row; an unknown one is a dash in the table and left out of a phone's card.
+function cell(label, value) {
+  const known = value !== null && value !== undefined && value !== "";
+  return el("td", { "data-label": label, class: known ? null : "none", text: known ? value : "–" });
+}
+
 function row(section, sample) {
   const pending = STATES[sample.data?.status];
   const play = async () => {
@@ -158,9 +164,9 @@ function row(section, sample) {
   return el("tr", { "data-sample": sample.id },
     el("td", { class: "wave" }, thumbnail(sample)),
     el("th", { scope: "row", class: "name", text: sample.name }),
-    el("td", { "data-label": "Type", text: sample.type || pending || "–" }),
-    el("td", { "data-label": "BPM", text: sample.bpm ?? "–" }),
-    el("td", { "data-label": "Key", text: sample.key || "–" }),
+    cell("Type", sample.type || pending),
+    cell("BPM", sample.bpm),
+    cell("Key", sample.key),
     el("td", { "data-label": "Length", text: seconds(sample.duration_s) }),
     el("td", { class: "actions" },
       el("button", { type: "button", class: "small", "aria-label": `Audition ${sample.name}`, onclick: play }, "▶ Play"),
