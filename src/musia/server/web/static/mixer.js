@@ -1,7 +1,7 @@
 // The mixer of a project version: every stem decoded into Web Audio and started on one clock
 // at one instant (so the parts stay sample-locked), mute and solo per part, and a playhead on
 // the stems' waveform and on every piano roll. The playhead follows the preview player too.
-import { blobUrl } from "./api.js";
+import { bytes } from "./api.js";
 import { el, seconds } from "./ui.js";
 
 const WAVE_W = 960;
@@ -134,9 +134,8 @@ async function load(project, view, query, state, status, canvas) {
   let done = 0;
   status.textContent = `Loading the stems (0/${view.stems.length})…`;
   await Promise.all(view.stems.map(async (name) => {
-    const url = await blobUrl(`/projects/${project.id}/stems/${encodeURIComponent(name)}?${query}`);
-    const bytes = await (await fetch(url)).arrayBuffer();
-    state.buffers.set(name, await state.ctx.decodeAudioData(bytes));
+    const data = await bytes(`/projects/${project.id}/stems/${encodeURIComponent(name)}?${query}`);
+    state.buffers.set(name, await state.ctx.decodeAudioData(data));
     status.textContent = `Loading the stems (${++done}/${view.stems.length})…`;
   }));
   for (const name of view.stems) {
