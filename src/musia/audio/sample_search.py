@@ -142,6 +142,8 @@ def matches(query: SampleQuery, row: dict[str, object]) -> bool:
         return False
     if query.style and str(row.get("style") or "").lower() != query.style:
         return False
+    if not query.words:
+        return True
     haystack = f"{_library_path(row)} {row['tags']}".lower()
     return all(word in haystack for word in query.words)
 

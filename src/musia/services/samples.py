@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Row
+
 from musia.audio.sample_search import SampleQuery, matches, parse_key, parse_type, rank
 from musia.core.prompt.key import read_key_name
 from musia.db.engine import transaction
@@ -83,12 +85,14 @@ def search(
 ) -> tuple[list[Sample], int]:
     """The page of the owner's samples that `query` finds, in the CLI's ranking, and how many
     it finds in all."""
-    rows = {s.id: s for s in Samples(uow.session).newest(owner_id, MAX_SEARCHED)}
-    found = rank(query, [d for d in map(describe, rows.values()) if matches(query, d)])
-    return [rows[str(d["id"])] for d in found[offset : offset + limit]], len(found)
+    library = Samples(uow.session)
+    rows = library.facts(owner_id, MAX_SEARCHED)
+    found = rank(query, [d for d in map(describe, rows) if matches(query, d)])
+    page = [str(d["id"]) for d in found[offset : offset + limit]]
+    return library.by_ids(owner_id, page), len(found)
 
 
-def describe(sample: Sample) -> dict[str, Any]:
+def describe(sample: Sample | Row[Any]) -> dict[str, Any]:
     """A service row in the shape of a row of the CLI's index, for `matches` and `rank`."""
     data = sample.data or {}
     analysis: dict[str, Any] = data.get("analysis") or {}

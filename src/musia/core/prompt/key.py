@@ -10,6 +10,7 @@ chords listed in a sentence about chords ("progression of Abm, B6 and C#m").
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from musia.core.prompt.doc import Doc
@@ -334,6 +335,7 @@ class KeyName(NamedTuple):
         return Key(self.tonic_pc, self.mode or default_mode)
 
 
+@lru_cache(maxsize=1024)  # a library's rows hold a few dozen spellings, read again per search
 def read_key_name(text: str) -> KeyName | None:
     """A key written alone, as in a search field, a form or a file's tag, in every spelling the
     prompt reader takes: "Am", "A minor", "a-moll", "F#m", "B♭ major", "la menor", "Mi bemol
