@@ -17,6 +17,8 @@ from musia.audio.sample_search import SampleQuery
 from musia.audio.sample_starter import CHORD_LOOP_NAME, starter_sounds
 from musia.audio.sample_synth import SAMPLE_RATE
 from musia.audio.samples import SampleIndex
+from musia.db.models import Sample
+from musia.runtime import Runtime
 from tests.server.conftest import Headers, wait_for_job
 
 PICKED = ("Kicks/Musia Kick 01.wav", "Snares/Musia Snare 01.wav", "Hats/Musia Closed Hat 01.wav",
@@ -150,3 +152,21 @@ def test_the_starter_pack_is_added_once_analysed(client: TestClient, alice: Head
         "sample_ids": [],
     }
     assert client.get("/api/v1/samples", headers=alice).json()["total"] == 36
+
+
+def test_a_sample_stored_before_uploads_were_analysed_is_analysed_on_request(
+    client: TestClient, alice: Headers, bob: Headers, runtime: Runtime, pack: Path
+) -> None:
+    hat = _upload(client, alice, pack / Path(PICKED[2]).name)
+    with runtime.sessions() as session, session.begin():  # as a row of an older Musia
+        row = session.get(Sample, hat["id"])
+        assert row is not None
+        row.type, row.duration_s, row.data = None, None, None
+    assert _found(client, alice, type="hat") == []
+    assert client.post(f"/api/v1/samples/{hat['id']}/analyze", headers=bob).status_code == 404
+    started = client.post(f"/api/v1/samples/{hat['id']}/analyze", headers=alice)
+    assert started.status_code == 202, started.text
+    assert wait_for_job(client, alice, started.json()["job"]["id"])["status"] == "COMPLETED"
+    again = client.get(f"/api/v1/samples/{hat['id']}", headers=alice).json()
+    assert (again["type"], again["data"]["status"]) == ("hat", "analysed")
+    assert _found(client, alice, type="hat") == [hat["name"]]

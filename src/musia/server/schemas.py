@@ -178,7 +178,9 @@ class SampleOut(Output):
     job_id: str | None = None  # on upload: the analysis job
 
 
-class StarterStarted(BaseModel):
+class SampleJobStarted(BaseModel):
+    """A sample library job started: the starter pack, or an analysis."""
+
     job: JobOut
 
 

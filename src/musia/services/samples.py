@@ -71,6 +71,16 @@ def add_uploaded(
     return sample, job
 
 
+def start_analysis(uow: UnitOfWork, owner_id: str, sample_id: str) -> Job:
+    """Analyse a stored sample again (one uploaded before uploads were analysed, or whose
+    analysis failed); what the producer stated stays."""
+    sample = Samples(uow.session).get(owner_id, sample_id)
+    job = Jobs(uow.session).create(owner_id, ANALYZE_KIND, {"sample_id": sample.id})
+    sample.data = {**(sample.data or {}), "status": "pending", "job_id": job.id}
+    uow.enqueue_after_commit(job.id)
+    return job
+
+
 def start_starter(uow: UnitOfWork, owner_id: str) -> Job:
     job = Jobs(uow.session).create(owner_id, STARTER_KIND, {})
     uow.enqueue_after_commit(job.id)

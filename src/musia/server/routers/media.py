@@ -73,12 +73,21 @@ def upload_sample(
     return schemas.SampleOut.model_validate(sample).model_copy(update={"job_id": job.id})
 
 
-@router.post("/samples/starter", status_code=202, response_model=schemas.StarterStarted)
-def add_starter_pack(user: CurrentUser, uow: Work) -> schemas.StarterStarted:
+@router.post("/samples/starter", status_code=202, response_model=schemas.SampleJobStarted)
+def add_starter_pack(user: CurrentUser, uow: Work) -> schemas.SampleJobStarted:
     """Add Musia's starter pack (36 one-shots and loops it synthesises) to the library, each
     analysed; files of the pack already there are kept, so a second click adds nothing."""
     job = samples.start_starter(uow, user.id)
-    return schemas.StarterStarted(job=schemas.JobOut.model_validate(job))
+    return schemas.SampleJobStarted(job=schemas.JobOut.model_validate(job))
+
+
+@router.post(
+    "/samples/{sample_id}/analyze", status_code=202, response_model=schemas.SampleJobStarted
+)
+def analyze_sample(sample_id: str, user: CurrentUser, uow: Work) -> schemas.SampleJobStarted:
+    """Analyse the sample (again): for one stored before uploads were analysed."""
+    job = samples.start_analysis(uow, user.id, sample_id)
+    return schemas.SampleJobStarted(job=schemas.JobOut.model_validate(job))
 
 
 @router.get("/samples/{sample_id}", response_model=schemas.SampleOut)

@@ -170,6 +170,18 @@ function row(section, sample) {
     el("td", { "data-label": "Length", text: seconds(sample.duration_s) }),
     el("td", { class: "actions" },
       el("button", { type: "button", class: "small", "aria-label": `Audition ${sample.name}`, onclick: play }, "▶ Play"),
+      ["pending", "analysed"].includes(sample.data?.status) ? null : el("button", {
+        type: "button", class: "quiet small", "aria-label": `Analyse ${sample.name}`,
+        onclick: async (event) => {
+          event.currentTarget.disabled = true;
+          try {
+            await followJob((await api(`/samples/${sample.id}/analyze`, { method: "POST" })).job, null);
+          } catch (error) {
+            showError(section.querySelector("#sample-filters"), error);
+          }
+          await showSamples(section);
+        },
+      }, "Analyse"),
       manageButtons({
         path: `/samples/${sample.id}`, name: sample.name, label: sample.name,
         onRenamed: () => showSamples(section), onDeleted: () => showSamples(section),
