@@ -46,7 +46,7 @@ def _left_percent(locator: Any) -> float:
 def test_the_stems_play_together_with_mute_solo_and_a_moving_playhead(
     page: Any, server: Server
 ) -> None:
-    sign_up(page, server, "frank")
+    sign_up(page, server, "mixer-frank")
     token = page.evaluate("localStorage.getItem('musia.token')")
     project_id = _project_with_stems(server, token)
     view = _call(server, f"/api/v1/projects/{project_id}/view", token)
