@@ -90,14 +90,22 @@ def test_limit(library: SampleIndex) -> None:
 @pytest.mark.parametrize(
     ("text", "tonic", "mode"),
     [("Am", 9, "minor"), ("F#", 6, None), ("C major", 0, "major"), ("Bb minor", 10, "minor"),
-     ("f# min", 6, "minor"), ("Eb", 3, None), ("G♯m", 8, "minor"), ("Cb", 11, None)],
+     ("f# min", 6, "minor"), ("Eb", 3, None), ("G♯m", 8, "minor"), ("Cb", 11, None),
+     # one key for every language the prompt reader speaks: A minor as a producer writes it in
+     # English, German, Spanish, Ukrainian and Russian; solfège "do" is C, "mi bemol" E flat
+     ("am", 9, "minor"), ("A-moll", 9, "minor"), ("la menor", 9, "minor"),
+     ("ля мінор", 9, "minor"), ("Ля минор", 9, "minor"), ("E-Dur", 4, "major"),
+     ("Mi bemol mayor", 3, "major"), ("фа-диез минор", 6, "minor"), ("do", 0, None),
+     ("B flat major", 10, "major")],
 )  # fmt: skip
 def test_keys_parse(text: str, tonic: int, mode: str | None) -> None:
     parsed = parse_key(text)
     assert (parsed.tonic_pc, parsed.mode) == (tonic, mode)
 
 
-@pytest.mark.parametrize("text", ["H", "Amm", "", "A minor major", "12", "do"])
+@pytest.mark.parametrize(
+    "text", ["H", "Amm", "", "A minor major", "12", "a pad", "Am kick", "ля минорная песня"]
+)
 def test_bad_keys_are_refused(text: str) -> None:
     with pytest.raises(InvalidInput, match="key"):
         parse_key(text)

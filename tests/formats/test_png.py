@@ -9,9 +9,12 @@ import numpy as np
 import pytest
 
 from musia.formats.pictures import (
+    AXIS_TEXT,
     BACKGROUND,
     MARKER,
     PART_COLOURS,
+    ROLL_GUTTER_PX,
+    ROLL_RULER_PX,
     SECTION_BANDS,
     SECTION_LINE,
     WAVE,
@@ -96,3 +99,24 @@ def test_song_roll_draws_each_part_in_its_colour_and_marks_every_section() -> No
         assert tuple(pixels[1, middle]) == SECTION_BANDS[section.name], section.name
         if section.start_bar:
             assert tuple(pixels[-1, x]) == SECTION_LINE, f"no line down at {section.name}"
+
+
+def test_a_labelled_piano_roll_numbers_the_bars_and_names_the_cs() -> None:
+    # 8 bars of 4/4 = 32 beats over the 936 px right of the gutter: 29.25 px a bar, so every bar
+    # is numbered; C4 (middle C, MIDI 60) and C5 are named in the gutter beside their rows
+    notes = [RollNote(0.0, 1.0, 60, 100), RollNote(31.0, 1.0, 72, 100)]
+    pixels = decode_rgb(piano_roll(notes, 32.0, width_px=960, row_px=4, labels=True))
+    ruler, gutter = pixels[:ROLL_RULER_PX], pixels[ROLL_RULER_PX:, :ROLL_GUTTER_PX]
+    lit = (ruler == np.array(AXIS_TEXT)).all(axis=2)
+    per_bar = (960 - ROLL_GUTTER_PX) / 8
+    for bar in range(8):  # a digit right of every bar line
+        x = ROLL_GUTTER_PX + int(bar * per_bar)
+        assert lit[:, x + 2 : x + 8].any(), f"bar {bar + 1} is not numbered"
+    named = (gutter == np.array(AXIS_TEXT)).all(axis=2).any(axis=1)
+    height = gutter.shape[0]  # 13 rows of pitch 60-72, C5 on top, C4 at the bottom
+    assert named[:8].any() and named[height - 8 :].any()
+    area = pixels[ROLL_RULER_PX:].astype(int)
+    drawn = (area[:, :, 2] > 190) & (area[:, :, 0] < 130)  # the notes' blue, not the grey names
+    assert not drawn[:, :ROLL_GUTTER_PX].any()  # the notes start right of the names
+    assert drawn[height - 2, ROLL_GUTTER_PX : ROLL_GUTTER_PX + 20].all()  # C4 at beat 0
+    assert drawn[1, 960 - 25 : 960 - 2].all()  # C5 in the last beat: the axis ends at beat 32

@@ -1,6 +1,6 @@
 """End to end in Chromium: a sentence in the chat becomes a project that plays and downloads;
-an uploaded Live set is inspected and edited; uploaded audio is analysed; samples are found
-and auditioned; the admin area opens for an admin; API errors are shown."""
+an uploaded Live set is inspected and edited; uploaded audio is analysed (the sample library:
+test_samples.py); the admin area opens for an admin; API errors are shown."""
 
 from __future__ import annotations
 
@@ -213,40 +213,6 @@ def test_uploaded_audio_is_analysed_and_drawn(page: Any, server: Server, tmp_pat
     page.get_by_role("button", name="Transform").click()
     page.get_by_text("from “transpose up 2 semitones”").wait_for(timeout=90_000)
     assert page.locator("#music-list li").count() == 2
-
-
-def test_samples_are_filtered_and_auditioned(page: Any, server: Server, tmp_path: Path) -> None:
-    kick = _click_track(tmp_path / "Kick 124.wav", bpm=124, seconds=1.0)
-    sign_up(page, server, "dave")
-    page.get_by_role("link", name="Samples").click()
-    page.get_by_text("Add a sample").click()
-    form = page.locator("#sample-upload")
-    form.get_by_label("Audio file").set_input_files(str(kick))
-    form.get_by_label("Type").fill("kick")
-    form.get_by_label("BPM").fill("124")
-    form.get_by_label("Key").fill("Am")
-    form.get_by_role("button", name="Add").click()
-    page.get_by_text("1 sample(s)").wait_for()
-
-    filters = page.locator("#sample-filters")
-    filters.get_by_label("Type").select_option("kick")
-    filters.get_by_label("BPM from").fill("120")
-    filters.get_by_label("BPM to").fill("130")
-    filters.get_by_role("button", name="Search").click()
-    page.get_by_text("1 sample(s)").wait_for()
-    page.get_by_role("button", name="Audition Kick 124.wav").click()
-    page.wait_for_function("() => document.querySelector('#audition').currentTime > 0.1")
-    screenshot(page, "samples")
-    at_phone_width(page, "samples")
-    filters.get_by_label("BPM from").fill("130")
-    filters.get_by_label("BPM to").fill("140")
-    filters.get_by_role("button", name="Search").click()
-    page.get_by_text("0 sample(s)").wait_for()
-    filters.get_by_label("Text").fill("snare")
-    filters.get_by_label("BPM from").fill("")
-    filters.get_by_label("BPM to").fill("")
-    filters.get_by_role("button", name="Search").click()
-    page.get_by_text("0 sample(s)").wait_for()
 
 
 def test_the_admin_area_opens_for_an_admin_only(page: Any, server: Server) -> None:

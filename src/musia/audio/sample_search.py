@@ -1,11 +1,14 @@
-"""Search queries over the sample index: parsing what a producer types, filtering and ranking.
+"""Search queries over a sample library: parsing what a producer types, filtering and ranking.
+The one semantics of `musia samples search` (the CLI's index) and GET /api/v1/samples (the
+service's table, whose rows `musia.services.samples` describes in the index's shape).
 
-`--key Am`, `--key "F# minor"`, `--key Bb`, `--key "C major"`: a tonic with a mode matches that
-key only; a bare tonic (`F#`) matches both of its modes. `--bpm 120-128` (or one number, which
+`--key Am`, `--key "F# minor"`, `--key Bb`, `--key "la menor"`: a tonic with a mode matches that
+key only; a bare tonic (`F#`) matches both of its modes; every spelling the prompt reader takes
+is read (`musia.core.prompt.key.read_key_name`). `--bpm 120-128` (or one number, which
 means ±2 %) keeps loops in the range; one-shots have no tempo and drop out. `--text dark kick`
 keeps samples whose path inside the indexed folder, or tags, hold every word. Ranking: a text
 word in the file name first, then how sure the class is, then (with --bpm) how near the middle
-of the range, then the path.
+of the range, then the path. The service also filters by its style tag (`style`, any case).
 """
 
 from __future__ import annotations
@@ -15,51 +18,24 @@ import re
 from dataclasses import dataclass
 
 from musia.audio.sample_classes import CLASSES, NAME_HINTS
-from musia.core.theory.key import FLAT_NAMES, SHARP_NAMES, Key
+from musia.core.prompt.key import KeyName, read_key_name
 from musia.errors import InvalidInput
 
 MIN_BPM, MAX_BPM = 20.0, 999.0
-_NOTE = {name.lower(): pc for pc, name in enumerate(SHARP_NAMES)} | {
-    name.lower(): pc for pc, name in enumerate(FLAT_NAMES)
-}
-_KEY = re.compile(r"^\s*([a-g])\s*([#♯b♭]?)\s*(m|min|minor|maj|major|moll|dur|)\s*$", re.IGNORECASE)
 _BPM_RANGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:(?:-|–|\.\.|to)\s*(\d+(?:\.\d+)?))?\s*$")
 
 
-@dataclass(frozen=True, slots=True)
-class KeyFilter:
-    tonic_pc: int
-    mode: str | None  # None: either mode
-
-    @property
-    def name(self) -> str:
-        if self.mode is None:
-            return SHARP_NAMES[self.tonic_pc]
-        return Key(self.tonic_pc, "minor" if self.mode == "minor" else "major").name
-
-
-def parse_key(text: str) -> KeyFilter:
-    """ "Am", "A minor", "F#", "f# min", "Bb major", "C" → a key filter; anything else refused."""
-    match = _KEY.match(text)
-    if not match:
+def parse_key(text: str) -> KeyName:
+    """The one key reading of sample queries and tags (`read_key_name`, the prompt reader's
+    spellings): "Am" = "A minor" = "a-moll" = "la menor" = "ля мінор"; anything else refused."""
+    found = read_key_name(text)
+    if found is None:
         raise InvalidInput(
             f"cannot read the key {text!r}: write a tonic and an optional mode, "
-            "e.g. Am, F#, C major, Bb minor",
+            "e.g. Am, F#, C major, Bb minor, la menor, ля мінор",
             field="key",
         )
-    letter, accidental, mode_word = match.groups()
-    accidental = {"♯": "#", "♭": "b"}.get(accidental, accidental).lower()
-    tonic_pc = _NOTE.get(letter.lower() + accidental)
-    if tonic_pc is None:  # Cb, Fb, E#, B#: spelled by nobody who means them
-        tonic_pc = (_NOTE[letter.lower()] + (1 if accidental == "#" else -1)) % 12
-    mode_word = mode_word.lower()
-    if not mode_word:
-        mode = None
-    elif mode_word in {"m", "min", "minor", "moll"}:
-        mode = "minor"
-    else:
-        mode = "major"
-    return KeyFilter(tonic_pc, mode)
+    return found
 
 
 def parse_bpm_range(text: str) -> tuple[float, float]:
@@ -100,11 +76,15 @@ def parse_type(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class SampleQuery:
+    """One query for both libraries: `musia samples search` over the CLI's index and
+    GET /api/v1/samples over the service's table read the same fields and match with `matches`."""
+
     class_name: str | None = None  # a class, "loop" or "one-shot"
     bpm_range: tuple[float, float] | None = None
-    key: KeyFilter | None = None
+    key: KeyName | None = None
     words: tuple[str, ...] = ()
     limit: int | None = None
+    style: str | None = None  # the service's style tag, compared without case
 
     @classmethod
     def parse(
@@ -112,19 +92,33 @@ class SampleQuery:
         *,
         type_text: str | None = None,
         bpm_text: str | None = None,
+        bpm_min: float | None = None,
+        bpm_max: float | None = None,
         key_text: str | None = None,
         text: str | None = None,
+        style: str | None = None,
         limit: int | None = None,
     ) -> SampleQuery:
         if limit is not None and limit < 1:
             raise InvalidInput("the limit must be at least 1", field="limit")
         return cls(
             class_name=parse_type(type_text) if type_text else None,
-            bpm_range=parse_bpm_range(bpm_text) if bpm_text else None,
+            bpm_range=parse_bpm_range(bpm_text) if bpm_text else _bounds(bpm_min, bpm_max),
             key=parse_key(key_text) if key_text else None,
             words=tuple(w.lower() for w in (text or "").split()),
             limit=limit,
+            style=style.strip().lower() if style and style.strip() else None,
         )
+
+
+def _bounds(low: float | None, high: float | None) -> tuple[float, float] | None:
+    """ "from 100", "to 130" or both, as a range; a range that runs backwards is refused."""
+    if low is None and high is None:
+        return None
+    low_bpm, high_bpm = low if low is not None else 0.0, high if high is not None else MAX_BPM
+    if low_bpm > high_bpm:
+        raise InvalidInput(f"the tempo range {low_bpm:g}-{high_bpm:g} runs backwards", field="bpm")
+    return low_bpm, high_bpm
 
 
 def matches(query: SampleQuery, row: dict[str, object]) -> bool:
@@ -146,6 +140,10 @@ def matches(query: SampleQuery, row: dict[str, object]) -> bool:
         or (query.key.mode is not None and row["key_mode"] != query.key.mode)
     ):
         return False
+    if query.style and str(row.get("style") or "").lower() != query.style:
+        return False
+    if not query.words:
+        return True
     haystack = f"{_library_path(row)} {row['tags']}".lower()
     return all(word in haystack for word in query.words)
 

@@ -81,7 +81,10 @@ def search(
     bpm: Annotated[
         str | None, typer.Option(help="A tempo range, LOW-HIGH (e.g. 120-128), loops only.")
     ] = None,
-    key: Annotated[str | None, typer.Option(help="A key: Am, F#, C major, Bb minor.")] = None,
+    key: Annotated[
+        str | None,
+        typer.Option(help="A key in any spelling: Am, F#, C major, Bb minor, la menor, ля мінор."),
+    ] = None,
     text: Annotated[
         str | None, typer.Option(help="Words that the path or the tags must hold.")
     ] = None,

@@ -4,6 +4,7 @@ song at a glance (`song_roll`: every part in its colour, its automation, the sec
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -25,6 +26,8 @@ AXIS = (70, 74, 88)
 BLACK_KEYS = {1, 3, 6, 8, 10}
 MIN_WIDTH_PX, MAX_WIDTH_PX = 64, 4096
 MIN_HEIGHT_PX, MAX_HEIGHT_PX = 32, 1024
+ROLL_GUTTER_PX = 24  # note names ("C-1" is 17 px wide) left of a labelled roll
+ROLL_RULER_PX = 11  # bar numbers above it
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,34 +59,70 @@ def piano_roll(
     markers_beats: Iterable[float] = (),
     width_px: int = 960,
     row_px: int = 4,
+    labels: bool = False,
 ) -> bytes:
-    """PNG of the notes between the lowest and highest pitch played (at least an octave)."""
+    """PNG of the notes between the lowest and highest pitch played (at least an octave).
+
+    With `labels` (the studio's), a ruler on top numbers the bars and a gutter on the left names
+    every C (C4 = middle C), and the time axis is exactly `length_beats` from `ROLL_GUTTER_PX`
+    to the right edge, so a player's position maps onto it (notes past the end are cut)."""
     low = min((n.pitch for n in notes), default=60)
     high = max((n.pitch for n in notes), default=71)
     if high - low < 11:
         low = max(0, min(low, high - 11))
         high = min(127, low + 11)
     rows = high - low + 1
-    height = max(MIN_HEIGHT_PX, min(MAX_HEIGHT_PX, rows * row_px))
+    top_px, left_px = (ROLL_RULER_PX, ROLL_GUTTER_PX) if labels else (0, 0)
+    height = max(MIN_HEIGHT_PX, min(MAX_HEIGHT_PX, rows * row_px + top_px))
     _check_size(width_px, height)
-    row_px = max(1, height // rows)
+    row_px = max(1, (height - top_px) // rows)
     pixels = _canvas(height, width_px, BACKGROUND)
+    roll = pixels[top_px:, left_px:]  # a view: the notes' area
     for pitch in range(low, high + 1):
         if pitch % 12 in BLACK_KEYS:
-            top = height - (pitch - low + 1) * row_px
-            pixels[max(0, top) : top + row_px, :] = LANE
-    length = max(length_beats, max((n.start_beats + n.duration_beats for n in notes), default=0))
-    per_beat = width_px / max(length, bar_beats)
-    _vertical_lines(pixels, per_beat, np.arange(0.0, length, max(bar_beats, 0.25)), BAR_LINE)
+            top = roll.shape[0] - (pitch - low + 1) * row_px
+            roll[max(0, top) : top + row_px, :] = LANE
+    notes_end = max((n.start_beats + n.duration_beats for n in notes), default=0)
+    length = length_beats if labels and length_beats > 0 else max(length_beats, notes_end)
+    per_beat = roll.shape[1] / max(length, bar_beats)
+    _vertical_lines(roll, per_beat, np.arange(0.0, length, max(bar_beats, 0.25)), BAR_LINE)
     for note in notes:
         x0 = int(note.start_beats * per_beat)
         x1 = max(x0 + 1, int((note.start_beats + note.duration_beats) * per_beat) - 1)
-        top = height - (note.pitch - low + 1) * row_px
+        top = roll.shape[0] - (note.pitch - low + 1) * row_px
         loud = min(1.0, max(0.0, note.velocity / 127.0))
         colour = [round(s + (e - s) * loud) for s, e in zip(NOTE_SOFT, NOTE_LOUD, strict=True)]
-        pixels[max(0, top) : top + max(1, row_px - 1), max(0, x0) : min(width_px, x1)] = colour
-    _vertical_lines(pixels, per_beat, list(markers_beats), MARKER)
+        roll[max(0, top) : top + max(1, row_px - 1), max(0, x0) : min(roll.shape[1], x1)] = colour
+    _vertical_lines(roll, per_beat, list(markers_beats), MARKER)
+    if labels:
+        _bar_numbers(pixels, per_beat, length, bar_beats)
+        _note_names(pixels, low, high, row_px)
     return encode_rgb(pixels)
+
+
+def _bar_numbers(pixels: Pixels, per_beat: float, length_beats: float, bar_beats: float) -> None:
+    """Every bar numbered from 1, or every 2nd, 4th… when the bars are too narrow for it."""
+    bar_px = bar_beats * per_beat
+    widest = text_width(str(max(1, math.ceil(length_beats / bar_beats))))
+    step = next((n for n in (1, 2, 4, 8, 16, 32, 64) if n * bar_px >= widest + 4), 128)
+    for bar in range(0, max(1, math.ceil(length_beats / bar_beats - 1e-9)), step):
+        x = ROLL_GUTTER_PX + int(bar * bar_px)
+        pixels[:ROLL_RULER_PX, x] = BAR_LINE
+        if x + 2 + text_width(str(bar + 1)) <= pixels.shape[1]:
+            draw_text(pixels, str(bar + 1), x + 2, 2, AXIS_TEXT)
+
+
+def _note_names(pixels: Pixels, low: int, high: int, row_px: int) -> None:
+    """Each C's name beside its row (C4 = middle C = MIDI 60), and a tick at the row."""
+    bottom = pixels.shape[0]
+    for pitch in range(low, high + 1):
+        if pitch % 12:
+            continue
+        row_top = bottom - (pitch - low + 1) * row_px
+        y = min(max(ROLL_RULER_PX, row_top + row_px // 2 - 3), bottom - 7)
+        draw_text(pixels, _note_name(pitch), 1, y, AXIS_TEXT)
+        pixels[max(ROLL_RULER_PX, row_top) : row_top + row_px, ROLL_GUTTER_PX - 3 :
+               ROLL_GUTTER_PX] = AXIS_TEXT  # fmt: skip
 
 
 def _vertical_lines(

@@ -36,4 +36,4 @@ def kind(name: str) -> JobKind | None:
 
 @cache
 def _load_handlers() -> None:
-    from musia.jobs.handlers import music, noop, projects, providers  # noqa: F401 (they register themselves)
+    from musia.jobs.handlers import music, noop, projects, providers, samples  # noqa: F401 (they register themselves)

@@ -180,8 +180,15 @@ class SampleOut(Output):
     key: str | None
     style: str | None
     duration_s: float | None
-    data: dict[str, Any] | None
+    data: dict[str, Any] | None  # the analysis: see musia.services.samples
     created_at: datetime
+    job_id: str | None = None  # on upload: the analysis job
+
+
+class SampleJobStarted(BaseModel):
+    """A sample library job started: the starter pack, or an analysis."""
+
+    job: JobOut
 
 
 class SamplePage(BaseModel):

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from musia.core.plan import Plan
 from musia.core.sample_choice import LibrarySample, SampleChoice, choose
 from musia.core.theory.key import Key
 from musia.db.models import ProjectSample, Sample
+from musia.db.repos.media import Samples
 from musia.errors import InvalidInput, MusiaError
 from musia.storage import Storage
 
@@ -24,13 +24,7 @@ MAX_CANDIDATES = 5000  # the newest; a library larger than this is searched by i
 
 
 def candidates(session: Session, owner_id: str) -> list[LibrarySample]:
-    rows = session.scalars(
-        select(Sample)
-        .where(Sample.owner_id == owner_id)
-        .order_by(Sample.created_at.desc())
-        .limit(MAX_CANDIDATES)
-    )
-    return [_described(row) for row in rows]
+    return [_described(row) for row in Samples(session).newest(owner_id, MAX_CANDIDATES)]
 
 
 def _described(row: Sample) -> LibrarySample:

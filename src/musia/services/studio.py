@@ -16,6 +16,7 @@ from musia.db.repos.media import Music
 from musia.db.repos.projects import Projects
 from musia.errors import Conflict, InvalidInput, NotFound
 from musia.formats.als.scenes import session_rows
+from musia.formats.pictures import ROLL_GUTTER_PX
 from musia.services.imports import refuse_failed
 from musia.services.uow import UnitOfWork
 
@@ -134,12 +135,20 @@ def view(uow: UnitOfWork, owner_id: str, project_id: str, number: int | None) ->
             "parts": parts,
             "stems": sorted(k.removeprefix(STEM_PREFIX) for k in version.files if _is_stem(k)),
             "formats": sorted(f for f in ("als", "mid", "wav") if f in version.files),
+            # where a player's position falls on `pianoroll.png`: x = gutter + beat * px/beat
+            "roll": {"gutter_px": ROLL_GUTTER_PX, "length_beats": _roll_beats(info, version)},
         }
 
 
 def _session_clips(track: TrackInfo, rows: dict[int, tuple[float, float]]) -> int:
     """The track's session clips that play after the arrangement (in a row of its own)."""
     return sum(c.location == "session" and c.scene_index in rows for c in track.clips)
+
+
+def _roll_beats(info: SetInfo, version: ProjectVersion) -> float:
+    """The time axis of a part's piano roll: the song (not the stems' tails), its session
+    scenes laid after the arrangement included."""
+    return _duration_s(info, version) * info.tempo / 60.0 or _length_beats(info)
 
 
 def _is_stem(name: str) -> bool:
@@ -203,14 +212,14 @@ def piano_roll_png(
                 f"version {version.number} has {len(tracks)} MIDI parts; 'part' is 0-based",
                 field="part",
             )
-        song_beats = _duration_s(info, version) * info.tempo / 60.0  # not the stems' tails
         scenes_at = {row: start for row, (start, _) in session_rows(info).items()}
         return piano_roll(
             roll_notes(tracks[part], scenes_at),
-            song_beats or _length_beats(info),
+            _roll_beats(info, version),
             bar_beats=bar_beats(info),
             markers_beats=[loc.time_beats for loc in info.locators] + sorted(scenes_at.values()),
             width_px=width_px,
+            labels=True,
         )
 
 

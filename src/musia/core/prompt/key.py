@@ -10,11 +10,12 @@ chords listed in a sentence about chords ("progression of Abm, B6 and C#m").
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from musia.core.prompt.doc import Doc
 from musia.core.prompt.reading import Mode
-from musia.core.theory.key import FLAT_NAMES
+from musia.core.theory.key import FLAT_NAMES, Key
 
 NOTE_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
 # A capital letter that is no note name, alone or with an accidental: "H major", "key of X".
@@ -315,3 +316,67 @@ def _with_accidental(doc: Doc, i: int) -> str:
 def _written(doc: Doc, start: int, end: int) -> str:
     tokens = doc.tokens[start:end]
     return tokens[0].raw + "".join(t.gap + t.raw for t in tokens[1:])
+
+
+class KeyName(NamedTuple):
+    """A key written on its own: a tonic and, when stated, a mode (a bare tonic names both)."""
+
+    tonic_pc: int
+    mode: Mode | None
+
+    @property
+    def name(self) -> str:
+        """ "A minor", "Bb major"; a bare tonic as its letter ("F#")."""
+        if self.mode is None:
+            return NOTE_NAMES[self.tonic_pc]
+        return Key(self.tonic_pc, self.mode).name
+
+    def key(self, default_mode: Mode = "major") -> Key:
+        return Key(self.tonic_pc, self.mode or default_mode)
+
+
+@lru_cache(maxsize=1024)  # a library's rows hold a few dozen spellings, read again per search
+def read_key_name(text: str) -> KeyName | None:
+    """A key written alone, as in a search field, a form or a file's tag, in every spelling the
+    prompt reader takes: "Am", "A minor", "a-moll", "F#m", "B♭ major", "la menor", "Mi bemol
+    mayor", "ля мінор", "фа-диез минор". The whole text must be the key (None otherwise). Case
+    does not matter here: in a key field "am" can only be A minor."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    doc = Doc(text)
+    if doc.truncated or not doc.tokens or doc.tokens[0].kind != "w":
+        return None
+    tonic = _field_letter(doc) or _solfege(doc, 0)
+    if tonic is None:
+        return None
+    mode, end = tonic.mode, tonic.end
+    if mode is None and end < len(doc) and doc.tokens[end].kind == "w":
+        if doc.word_in(end, "key.minor"):
+            mode, end = "minor", end + 1
+        elif doc.word_in(end, "key.major"):
+            mode, end = "major", end + 1
+    return KeyName(tonic.pc, mode) if end == len(doc) else None
+
+
+def _field_letter(doc: Doc) -> _Tonic | None:
+    raw = doc.tokens[0].raw
+    match = _LETTER_RE.fullmatch(raw.lower())
+    if match is None:
+        return None
+    letter, flat, suffix = match.groups()
+    pc, end, shift = doc.lex.letters[letter] - bool(flat), 1, 0
+    if not flat:
+        shift, end = _accidental(doc, 1)
+    mode = _field_suffix(doc, raw[1 + len(flat) :]) if suffix else None
+    if mode is None and shift and _glued_word(doc, end):
+        mode = _field_suffix(doc, doc.tokens[end].raw)  # "F#m", "B♭min"
+        if mode is None:
+            return None
+        end += 1
+    flat_spelled = bool(flat) or shift < 0
+    return _Tonic((pc + shift) % 12, end, mode, bool(flat or shift), True, True, flat_spelled)
+
+
+def _field_suffix(doc: Doc, suffix: str) -> Mode | None:
+    """A mode glued to a letter: "m", "min", "maj"; a capital "M" alone is major ("CM")."""
+    return "major" if suffix == "M" else _suffix_mode(doc, suffix.lower())

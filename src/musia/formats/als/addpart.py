@@ -19,7 +19,8 @@ from musia.audio.key import key_of_files
 from musia.core.compose import compose
 from musia.core.model import Clip, Note
 from musia.core.plan import MAX_BARS, MAX_BPM, MIN_BPM, Plan
-from musia.core.theory.key import FLAT_NAMES, SHARP_NAMES, Key
+from musia.core.prompt.key import read_key_name
+from musia.core.theory.key import Key
 from musia.errors import InvalidInput
 from musia.formats.als.document import Document, Element
 from musia.formats.als.editor import SetEditor
@@ -33,7 +34,6 @@ _POINTEE = re.compile(
     rb'(<(?:AutomationTarget|\w*ModulationTarget|Pointee|ControllerTargets\.\d+) Id=")(\d+)(")'
 )
 _POINTEE_REF = re.compile(rb'(<PointeeId Value=")(\d+)(")')
-_KEY = re.compile(r"^\s*([A-Ga-g])([#b]?)\s*(m|min|minor|maj|major)?\s*$")
 _EMPTIED = (
     "DeviceChain/MainSequencer/ClipTimeable/ArrangerAutomation/Events",
     "DeviceChain/MainSequencer/Sample/ArrangerAutomation/Events",
@@ -46,17 +46,14 @@ _EMPTIED = (
 
 
 def parse_key(text: str) -> Key:
-    match = _KEY.match(text)
-    if not match:
+    """The key an added part is written in: every spelling of `read_key_name` ("A minor",
+    "Ebm", "la menor"); a bare tonic is major."""
+    found = read_key_name(text)
+    if found is None:
         raise InvalidInput(
-            f"cannot read the key {text!r}; write e.g. 'A minor' or 'Eb'", field="key"
+            f"cannot read the key {text!r}; write e.g. 'A minor', 'Eb' or 'la menor'", field="key"
         )
-    name = match.group(1).upper() + match.group(2)
-    names = [*SHARP_NAMES, *FLAT_NAMES]
-    if name not in names:
-        raise InvalidInput(f"unknown key {text!r}", field="key")
-    minor = (match.group(3) or "").startswith("m") and match.group(3) not in ("maj", "major")
-    return Key(names.index(name) % 12, "minor" if minor else "major")
+    return found.key()
 
 
 def add_parts(editor: SetEditor, parts: list[str], *, key: str | None, seed: int) -> None:

@@ -8,12 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from starlette.responses import Response
 
-from musia.db.repos.media import Music, SampleQuery, Samples
+from musia.audio.sample_search import SampleQuery
+from musia.db.repos.media import Music, Samples
 from musia.fetch import check_url
 from musia.server import files, schemas, uploads
 from musia.server.deps import CurrentUser, Work
 from musia.services import music as music_service
-from musia.services import owned
+from musia.services import owned, samples
 
 router = APIRouter(tags=["media"])
 Text = Annotated[str | None, Form(max_length=200)]
@@ -26,14 +27,19 @@ def list_samples(
     type: Annotated[str | None, Query(max_length=32)] = None,
     bpm_min: Annotated[float | None, Query(ge=0, le=1000)] = None,
     bpm_max: Annotated[float | None, Query(ge=0, le=1000)] = None,
-    key: Annotated[str | None, Query(max_length=16)] = None,
+    key: Annotated[str | None, Query(max_length=40)] = None,
     style: Annotated[str | None, Query(max_length=40)] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> schemas.SamplePage:
-    query = SampleQuery(type, bpm_min, bpm_max, key, style, q)
-    rows, total = Samples(uow.session).search(user.id, query, (page - 1) * page_size, page_size)
+    """The query of `musia samples search`: a class ("kick", "kicks", "loop", "one-shot"), a
+    tempo range (loops only), a key in any spelling ("Am" = "A minor" = "la menor"; a bare
+    tonic matches both modes), words the name or tags hold; ranked as the CLI ranks."""
+    query = SampleQuery.parse(
+        type_text=type, bpm_min=bpm_min, bpm_max=bpm_max, key_text=key, text=q, style=style
+    )
+    rows, total = samples.search(uow, user.id, query, (page - 1) * page_size, page_size)
     items = [schemas.SampleOut.model_validate(s) for s in rows]
     return schemas.SamplePage(items=items, total=total, page=page, page_size=page_size)
 
@@ -45,27 +51,48 @@ def upload_sample(
     file: Annotated[UploadFile, File()],
     type: Text = None,
     bpm: Annotated[float | None, Form(ge=20, le=999)] = None,
-    key: Annotated[str | None, Form(max_length=16)] = None,
+    key: Annotated[str | None, Form(max_length=40)] = None,
     style: Annotated[str | None, Form(max_length=40)] = None,
 ) -> schemas.SampleOut:
+    """Stored unchanged and analysed by a job (`job_id`), as `musia samples index` analyses a
+    file: what is stated here wins, the analysis fills type, BPM, key, length and `data`."""
+    stated = {
+        "type": samples.stated_type(type),
+        "bpm": bpm,
+        "key": samples.stated_key(key),
+        "style": style.strip() if style and style.strip() else None,
+    }
     size = uploads.check_size(file, uow.runtime.settings.upload.max_audio_bytes)
     kind = uploads.sniff_audio(uploads.read_head(file))
     name = uploads.stored_name(file, kind, "sample")
     uploads.check_decodes(file, name)
-    sample = Samples(uow.session).add(
-        user.id,
-        name=name,
-        file_key="",
-        content_type=kind.content_type,
-        size_bytes=size,
-        type=type,
-        bpm=bpm,
-        key=key,
-        style=style,
+    sample, job = samples.add_uploaded(
+        uow, user.id, name=name, content_type=kind.content_type, size_bytes=size, stated=stated
     )
-    sample.file_key = f"samples/{user.id}/{sample.id}/{name}"
     uploads.store(uow.runtime.storage, file, sample.file_key, kind)
-    return schemas.SampleOut.model_validate(sample)
+    return schemas.SampleOut.model_validate(sample).model_copy(update={"job_id": job.id})
+
+
+@router.post("/samples/starter", status_code=202, response_model=schemas.SampleJobStarted)
+def add_starter_pack(user: CurrentUser, uow: Work) -> schemas.SampleJobStarted:
+    """Add Musia's starter pack (36 one-shots and loops it synthesises) to the library, each
+    analysed; files of the pack already there are kept, so a second click adds nothing."""
+    job = samples.start_starter(uow, user.id)
+    return schemas.SampleJobStarted(job=schemas.JobOut.model_validate(job))
+
+
+@router.post(
+    "/samples/{sample_id}/analyze", status_code=202, response_model=schemas.SampleJobStarted
+)
+def analyze_sample(sample_id: str, user: CurrentUser, uow: Work) -> schemas.SampleJobStarted:
+    """Analyse the sample (again): for one stored before uploads were analysed."""
+    job = samples.start_analysis(uow, user.id, sample_id)
+    return schemas.SampleJobStarted(job=schemas.JobOut.model_validate(job))
+
+
+@router.get("/samples/{sample_id}", response_model=schemas.SampleOut)
+def get_sample(sample_id: str, user: CurrentUser, uow: Work) -> schemas.SampleOut:
+    return schemas.SampleOut.model_validate(Samples(uow.session).get(user.id, sample_id))
 
 
 @router.get("/samples/{sample_id}/audio", response_class=Response)

@@ -49,6 +49,14 @@ export async function api(path, { method = "GET", json, form, urlencoded } = {})
   return response.status === 204 ? null : response.json();
 }
 
+// A file the API serves behind the token, as bytes (Web Audio decodes them; the page's
+// Content-Security-Policy lets fetch reach only the API, not an object URL).
+export async function bytes(path) {
+  const response = await fetch(API + path, { headers: headers() });
+  if (!response.ok) throw await failure(response);
+  return response.arrayBuffer();
+}
+
 // A file the API serves behind the token, as an object URL an <audio> or <img> can use.
 const blobs = new Map();
 export async function blobUrl(path) {

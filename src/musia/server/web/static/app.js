@@ -1,7 +1,8 @@
 // The studio's shell: sign-in, the views behind #hash routes, the chat over the socket.
 import { ApiError, ChatSocket, api, download, forgetBlobs, token } from "./api.js";
 import { showProject, showProjects } from "./projects.js";
-import { setupAudio, setupSamples, setupSets, showAudio, showSamples } from "./media.js";
+import { setupAudio, setupSets, showAudio } from "./media.js";
+import { setupSamples, showSamples } from "./samples.js";
 import { clearError, el, jobEvent, jobWidget, onSubmit, showError } from "./ui.js";
 import { PreviewPlayer, firstSound, wholePreview } from "./player.js";
 

@@ -1,6 +1,6 @@
-// Uploaded Live sets (inspect, edit), uploaded audio (analyse, transform) and the sample library.
+// Uploaded Live sets (inspect, edit) and uploaded audio (analyse, transform); samples.js has the library.
 import { api, blobUrl, download } from "./api.js";
-import { clearError, definitionList, el, followJob, manageButtons, onSubmit, seconds, showError } from "./ui.js";
+import { definitionList, el, followJob, manageButtons, onSubmit, seconds } from "./ui.js";
 
 function upload(form) {
   const file = form.file.files[0];
@@ -156,58 +156,4 @@ function transformForm(section, music) {
     await listMusic(section);
   });
   return form;
-}
-
-// ---- samples --------------------------------------------------------------------------------
-
-export function setupSamples(section) {
-  const filters = section.querySelector("#sample-filters");
-  filters.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    await showSamples(section);
-  });
-  const form = section.querySelector("#sample-upload");
-  onSubmit(form, async () => {
-    const data = upload(form);
-    for (const name of ["type", "bpm", "key"]) {
-      if (form[name].value.trim()) data.append(name, form[name].value.trim());
-    }
-    await api("/samples/upload", { method: "POST", form: data });
-    form.reset();
-    await showSamples(section);
-  });
-}
-
-export async function showSamples(section) {
-  const filters = section.querySelector("#sample-filters");
-  clearError(filters);
-  const query = new URLSearchParams({ page_size: "100" });
-  for (const field of filters.elements) {
-    if (field.name && field.value.trim()) query.set(field.name, field.value.trim());
-  }
-  try {
-    const page = await api(`/samples?${query}`);
-    section.querySelector("#sample-count").textContent = `${page.total} sample(s)`;
-    section.querySelector("#sample-table tbody").replaceChildren(...page.items.map((sample) => el("tr", { "data-sample": sample.id },
-      el("th", { scope: "row", text: sample.name }), el("td", { text: sample.type || "–" }),
-      el("td", { text: sample.bpm ?? "–" }), el("td", { text: sample.key || "–" }),
-      el("td", { text: seconds(sample.duration_s) }),
-      el("td", {}, el("button", {
-        type: "button", "aria-label": `Audition ${sample.name}`,
-        onclick: async () => {
-          const player = section.querySelector("#audition");
-          try {
-            player.src = await blobUrl(`/samples/${sample.id}/audio`);
-            await player.play();
-          } catch (error) {
-            showError(filters, error);
-          }
-        },
-      }, "▶ Play"), manageButtons({
-        path: `/samples/${sample.id}`, name: sample.name, label: sample.name,
-        onRenamed: () => showSamples(section), onDeleted: () => showSamples(section),
-      })))));
-  } catch (error) {
-    showError(filters, error);
-  }
 }

@@ -1,6 +1,7 @@
 // Projects: the list, and one project's versions with players, piano rolls, sections,
 // downloads and an edit form.
 import { api, blobUrl, download } from "./api.js";
+import { mixer } from "./mixer.js";
 import { PreviewPlayer, wholePreview } from "./player.js";
 import { clearError, definitionList, el, followJob, manageButtons, onSubmit, seconds, showError } from "./ui.js";
 
@@ -70,6 +71,7 @@ async function showVersion(holder, project, version) {
       ["Length", seconds(view.duration_s)], ["Source", view.source],
     ]),
     players(project, view),
+    mixer(project, view, query),
     sections(view),
     downloads(project, view, query),
     pianoRolls(project, view, query),
