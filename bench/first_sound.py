@@ -150,12 +150,11 @@ def run(songs: list[str], src: Path | None) -> list[dict[str, Any]]:
 
 
 def render_only(songs: list[str]) -> list[dict[str, Any]]:
-    from musia.formats.preview import render_song
-
     from musia.core.compose import compose
     from musia.core.plan_builder import plan_from_text
     from musia.formats.webcopy import write_web_copy
     from musia.production.firstsound import render_head, warm_up
+    from musia.production.render import render_song
 
     warm_up()  # as the server does when it starts
     rows = []

@@ -25,10 +25,9 @@ def test_the_head_covers_whole_bars_and_the_sample_every_section() -> None:
 
 def test_the_head_is_levelled_like_the_whole_preview() -> None:
     pytest.importorskip("scipy")
-    from musia.formats.preview import SAMPLE_RATE, render_song
-
     from musia.audio.loudness import integrated_loudness
     from musia.production.firstsound import render_head
+    from musia.production.render import SAMPLE_RATE, render_song
 
     # a drum-led intro and a full drop: mastered alone, the intro came out 2 LU too loud
     song = compose(plan_from_text("techno 128 bpm, 48 bars", seed=2))

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from musia.project import write_project
 
 from musia.core.plan_builder import plan_from_text
 from musia.formats.pictures import NOTE_LOUD, NOTE_SOFT
 from musia.formats.png import decode_rgb
+from musia.production.assemble import write_project
 from tests.web.conftest import Server, at_phone_width, screenshot, sign_up
 
 SONG = "deep house 124 bpm A minor, 16 bars"  # 31 s: the 20 s head is not the whole song

@@ -7,11 +7,10 @@ import gzip
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from musia.project import write_project
-
 from musia.core.plan_builder import plan_from_text
 from musia.formats.als.reader import read_set
 from musia.formats.als.scenes import session_rows
+from musia.production.assemble import write_project
 
 
 def _set(folder: Path) -> Path:
