@@ -51,7 +51,7 @@ def upload_sample(
     size = uploads.check_size(file, uow.runtime.settings.upload.max_audio_bytes)
     kind = uploads.sniff_audio(uploads.read_head(file))
     name = uploads.stored_name(file, kind, "sample")
-    uploads.check_decodes(file, name)
+    uploads.check_decodes(file, name, uow.runtime.scratch)
     sample = Samples(uow.session).add(
         user.id,
         name=name,
@@ -82,7 +82,7 @@ def upload_music(
     size = uploads.check_size(file, uow.runtime.settings.upload.max_audio_bytes)
     kind = uploads.sniff_audio(uploads.read_head(file))
     name = uploads.stored_name(file, kind, "music")
-    uploads.check_decodes(file, name)
+    uploads.check_decodes(file, name, uow.runtime.scratch)
     music, job = music_service.add_uploaded(
         uow, user.id, name=name, content_type=kind.content_type, size_bytes=size
     )
