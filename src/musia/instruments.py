@@ -20,7 +20,6 @@ import statistics
 import wave
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from musia.core.model import Song, Track
@@ -29,6 +28,7 @@ from musia.formats.als.audio import SampleFile
 from musia.formats.als.drumrack import SENDING_NOTE
 from musia.formats.als.instruments import DrumKit, Instrument
 from musia.formats.als.simpler import SimplerSound
+from musia.memo import bytes_lru
 
 INSTRUMENTS_FOLDER = Path("Samples", "Instruments")
 SAMPLE_RATE = 44_100
@@ -40,6 +40,10 @@ FADE_S = 0.01
 VELOCITY = 100
 ROOT_STEP = 6  # semitones between the pitches one-shots are rendered at (every C and F#)
 RENDER_VERSION = 1  # part of the cache key: bump when the rendering changes
+# One-shot WAVs kept in a process's memory (a song's instruments take a few MB); older ones are
+# read again from the disk cache, so a long-running render process does not grow with every
+# SoundFont program it has ever rendered.
+ONE_SHOTS_MEMORY_BYTES = 32 * 2**20
 
 # General MIDI percussion (channel 10) names, for the pads and file names.
 GM_DRUMS: dict[int, str] = {
@@ -195,7 +199,7 @@ def render_one_shot(font_path: Path, shot: OneShot) -> bytes:
     )
 
 
-@lru_cache(maxsize=512)
+@bytes_lru(ONE_SHOTS_MEMORY_BYTES, size=len)
 def _cached(font_path: str, size: int, mtime_ns: int, sound: tuple[int, bool, int, float]) -> bytes:
     name = f"{RENDER_VERSION}|{font_path}|{size}|{mtime_ns}|{sound}"
     path = cache_folder("one-shots") / f"{hashlib.sha256(name.encode()).hexdigest()[:32]}.wav"
