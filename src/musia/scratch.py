@@ -13,6 +13,7 @@ the sweep is only for what a kill left. No dependencies, so any layer may use it
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -54,6 +55,7 @@ class Scratch:
         descriptor = os.open(folder / LOCK_NAME, os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600)
         if fcntl is not None:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        atexit.register(_remove_if_mine, os.getpid(), folder)  # a clean exit leaves nothing
         return os.getpid(), folder, descriptor
 
     def sweep(self) -> list[Path]:
@@ -87,3 +89,8 @@ class Scratch:
         finally:
             os.close(descriptor)  # the lock, if taken, goes with it; the folder goes next
         return True
+
+
+def _remove_if_mine(owner_pid: int, folder: Path) -> None:
+    if os.getpid() == owner_pid:  # not in a forked child, which inherits the exit handlers
+        shutil.rmtree(folder, ignore_errors=True)
