@@ -1,6 +1,7 @@
 """The web service under a long mixed load: `--clients` concurrent clients, for `--minutes`,
-each repeating generate, modify, sample upload, download and chat against a server this script
-starts the way `make run` does (`musia serve`, a fresh data folder, a free port on 127.0.0.1).
+each repeating generate (a fifth of them with an audio preview), modify, sample upload,
+download and chat against a server this script starts the way `make run` does (`musia serve`,
+a fresh data folder, a free port on 127.0.0.1).
 
 Prints the operations per second, the p50/p95/p99 latency of the requests (job waits are not
 requests: a long poll is left out), the errors (target 0), the server's memory (RSS of the
@@ -15,7 +16,8 @@ is sampled every `--sample-s` seconds and printed as a curve, with the growth ov
 half of the measured phase, which separates a leak (it keeps rising) from warm-up (it levels
 off).
 
-    nice -n 10 .venv/bin/python bench/soak.py [--clients 8] [--minutes 10] [--json]
+    nice -n 10 .venv/bin/python bench/soak.py [--clients 8] [--minutes 10] [--audio-share 0.2]
+        [--sample-s 10] [--json]
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ LONG_POLL_S = 10
 JOB_TIMEOUT_S = 300.0
 DRAIN_TIMEOUT_S = 300.0
 TARGET_GROWTH = 0.20
+AUDIO_SHARE = 0.2  # of the generations: previews exercise the instruments and their caches
 FINAL = {"COMPLETED", "FAILED", "CANCELED"}
 
 
@@ -100,8 +103,16 @@ def _tree(pid: int) -> list[int]:
 class Client:
     """One user's session: its projects, its jobs, each request timed."""
 
-    def __init__(self, url: str, headers: dict[str, str], seed: int, record: Recorder) -> None:
+    def __init__(
+        self,
+        url: str,
+        headers: dict[str, str],
+        seed: int,
+        record: Recorder,
+        audio_share: float = AUDIO_SHARE,
+    ) -> None:
         self.headers = headers
+        self.audio_share = audio_share
         self.http = httpx.Client(base_url=url, headers=headers, timeout=120)
         self.random = random.Random(seed)
         self.record = record
@@ -129,6 +140,8 @@ class Client:
 
     def generate(self) -> None:
         body = {"prompt": self.random.choice(PROMPTS), "seed": self.random.randrange(1 << 20)}
+        if self.random.random() < self.audio_share:
+            body["audio"] = True  # a preview: the render processes' instruments at work
         started = self.request("generate", "POST", "/api/v1/projects/generate", json=body).json()
         self.wait(started["job"]["id"])
         self.projects.append(started["project"]["id"])
@@ -162,6 +175,10 @@ class Client:
 
     def warm_up(self) -> None:
         """Every operation once, and every download format."""
+        if self.audio_share > 0:
+            self.audio_share, share = 1.0, self.audio_share
+            self.generate()  # one preview
+            self.audio_share = share
         self.generate()
         self.modify()
         self.upload()
@@ -219,14 +236,14 @@ class Recorder:
                 self.errors.append(error)
 
 
-def warm_up(url: str, users: list[dict[str, str]]) -> None:
+def warm_up(url: str, users: list[dict[str, str]], audio_share: float = AUDIO_SHARE) -> None:
     """Every client runs every operation once, at the same time, so that every render process
     is started and has done each kind of work before memory is first read."""
     errors: list[str] = []
 
     def one(number: int) -> None:
         try:
-            Client(url, users[number], 1000 + number, Recorder()).warm_up()
+            Client(url, users[number], 1000 + number, Recorder(), audio_share).warm_up()
         except (httpx.HTTPError, RuntimeError) as exc:
             errors.append(f"{type(exc).__name__}: {exc}")
 
@@ -240,13 +257,18 @@ def warm_up(url: str, users: list[dict[str, str]]) -> None:
 
 
 def drive(
-    url: str, pid: int, clients: int, minutes: float, sample_s: float = 10.0
+    url: str,
+    pid: int,
+    clients: int,
+    minutes: float,
+    sample_s: float = 10.0,
+    audio_share: float = AUDIO_SHARE,
 ) -> dict[str, Any]:
     record = Recorder()
     users = [_login(url, f"soak{int(time.time() * 1000)}-{n}") for n in range(clients)]
     warm_started = time.perf_counter()
     rss_before_warm_up = rss_bytes(pid)
-    warm_up(url, users)
+    warm_up(url, users, audio_share)
     warm_up_s = time.perf_counter() - warm_started
     sampler = MemorySampler(pid, sample_s)
     sampler.sample()
@@ -255,7 +277,7 @@ def drive(
     stop_at = time.monotonic() + minutes * 60
 
     def client_loop(number: int) -> None:
-        client = Client(url, users[number], number + 1, record)
+        client = Client(url, users[number], number + 1, record, audio_share)
         operations = client.operations()
         while time.monotonic() < stop_at:
             try:
@@ -281,6 +303,7 @@ def drive(
     return {
         "clients": clients,
         "minutes": minutes,
+        "audio_share": audio_share,
         "wall_s": round(wall_s, 1),
         "operations": record.operations,
         "operations_per_s": round(record.operations / wall_s, 3) if wall_s else 0.0,
@@ -320,18 +343,29 @@ def _not_final(url: str, jobs: list[tuple[str, dict[str, str]]]) -> int:
     owner's token."""
     deadline = time.monotonic() + DRAIN_TIMEOUT_S
     pending = dict(jobs)
-    while pending and time.monotonic() < deadline:
-        for job_id, headers in list(pending.items()):
-            answer = httpx.get(f"{url}/api/v1/jobs/{job_id}", headers=headers, timeout=30)
-            if answer.status_code == 200 and answer.json()["status"] in FINAL:
-                del pending[job_id]
-        if pending:
-            time.sleep(1)
+    owners: dict[str, httpx.Client] = {}  # one connection per owner, not one per question
+    try:
+        while pending and time.monotonic() < deadline:
+            for job_id, headers in list(pending.items()):
+                token = headers["Authorization"]
+                if token not in owners:
+                    owners[token] = httpx.Client(base_url=url, headers=headers, timeout=30)
+                answer = owners[token].get(f"/api/v1/jobs/{job_id}")
+                if answer.status_code == 200 and answer.json()["status"] in FINAL:
+                    del pending[job_id]
+            if pending:
+                time.sleep(1)
+    finally:
+        for client in owners.values():
+            client.close()
     return len(pending)
 
 
 def print_report(report: dict[str, Any]) -> None:
-    print(f"soak: {report['clients']} clients, {report['wall_s']:.1f} s of mixed traffic")
+    print(
+        f"soak: {report['clients']} clients, {report['wall_s']:.1f} s of mixed traffic "
+        f"({100 * report['audio_share']:g} % of generations with an audio preview)"
+    )
     print(f"throughput: {report['operations_per_s']:.3f} operations/s ({report['operations']})")
     print(
         f"latency: p50 {report['p50_s']:.3f} s p95 {report['p95_s']:.3f} s "
@@ -373,6 +407,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="render processes of the server (default: one per core, as `make run`); 0: threads",
     )
     parser.add_argument(
+        "--audio-share",
+        type=float,
+        default=AUDIO_SHARE,
+        help="share of the generations that ask for an audio preview",
+    )
+    parser.add_argument(
         "--sample-s", type=float, default=10.0, help="seconds between two memory readings"
     )
     parser.add_argument("--json", action="store_true")
@@ -381,7 +421,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("bench/soak.py: --clients must be at least 1, --minutes above 0", file=sys.stderr)
         return 2
     with serving(args.workers, args.processes) as (url, server):
-        report = drive(url, server.pid, args.clients, args.minutes, args.sample_s)
+        report = drive(url, server.pid, args.clients, args.minutes, args.sample_s, args.audio_share)
     if args.json:
         print(json.dumps(report, indent=2))
     else:
