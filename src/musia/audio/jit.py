@@ -71,9 +71,13 @@ class _CompileLock:
             if self.depth > 0 or fcntl is None:
                 yield from self._nested()
                 return
-            CACHE_DIR.mkdir(parents=True, exist_ok=True)
-            flags = os.O_CREAT | os.O_RDWR | os.O_CLOEXEC
-            descriptor = os.open(CACHE_DIR / LOCK_NAME, flags, 0o644)
+            try:
+                CACHE_DIR.mkdir(parents=True, exist_ok=True)
+                flags = os.O_CREAT | os.O_RDWR | os.O_CLOEXEC
+                descriptor = os.open(CACHE_DIR / LOCK_NAME, flags, 0o644)
+            except OSError:  # a read-only home: numba caches nothing there either
+                yield from self._nested()
+                return
             try:
                 fcntl.flock(descriptor, fcntl.LOCK_EX)
                 yield from self._nested()
