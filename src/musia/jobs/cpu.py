@@ -23,8 +23,20 @@ def pool(processes: int) -> ProcessPoolExecutor:
         if "render" not in _pools:
             # forkserver: a clean child, never a fork of a process that runs threads
             context = multiprocessing.get_context("forkserver")
-            _pools["render"] = ProcessPoolExecutor(processes, mp_context=context)
+            executor = ProcessPoolExecutor(processes, mp_context=context)
+            # The executor starts a process only when none is idle, so a quiet start would
+            # bring the second one in at the first burst, minutes later. One loading task per
+            # process, submitted at once, starts them all now: the first burst does not wait
+            # for imports, and the server's memory is all there from its first render on.
+            for _ in range(processes):
+                executor.submit(_load_writers)
+            _pools["render"] = executor
         return _pools["render"]
+
+
+def _load_writers() -> None:
+    """In the child: import what every render needs."""
+    import musia.project  # noqa: F401
 
 
 def shutdown() -> None:
