@@ -3,11 +3,18 @@ that no version lists, no temporary in the storage, no working folder of the job
 
 from __future__ import annotations
 
+import io
+import wave
 from pathlib import Path
 
+import pytest
+from fastapi import UploadFile
 from fastapi.testclient import TestClient
 
 from musia.runtime import Runtime
+from musia.server import uploads
+from musia.services.uow import UnitOfWork
+from musia.sniff import sniff_audio
 from tests.server.conftest import Headers, wait_for_job
 from tests.server.test_projects import generate
 
@@ -53,3 +60,29 @@ def _working_folders(scratch: Path) -> list[Path]:
     if not scratch.exists():
         return []
     return [p for owner in scratch.iterdir() for p in owner.iterdir() if p.is_dir()]
+
+
+def test_an_upload_whose_rows_are_not_saved_is_removed_from_storage(runtime: Runtime) -> None:
+    """The file goes into storage before the request's rows commit; a request that fails after
+    it (or a commit that fails) must not leave a file that no row names."""
+    wav = _tone_wav()
+    kind = sniff_audio(wav[:64])
+    kept, dropped = "samples/u/1/kept.wav", "samples/u/2/dropped.wav"
+    with UnitOfWork(runtime) as uow:
+        uploads.store(uow, UploadFile(io.BytesIO(wav), filename="kept.wav"), kept, kind)
+    with pytest.raises(RuntimeError), UnitOfWork(runtime) as uow:
+        uploads.store(uow, UploadFile(io.BytesIO(wav), filename="x.wav"), dropped, kind)
+        raise RuntimeError("the request failed after the file was stored")
+
+    assert runtime.storage.exists(kept)
+    assert not runtime.storage.exists(dropped)
+
+
+def _tone_wav() -> bytes:
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as file:
+        file.setnchannels(1)
+        file.setsampwidth(2)
+        file.setframerate(8000)
+        file.writeframes(bytes(1600))
+    return buffer.getvalue()

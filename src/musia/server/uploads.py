@@ -13,8 +13,8 @@ from musia.audio.io import check_audio
 from musia.errors import AudioUnavailable, InvalidInput, TooLarge
 from musia.files import safe_name
 from musia.scratch import Scratch
+from musia.services.uow import UnitOfWork
 from musia.sniff import SNIFF_BYTES, Kind, sniff_audio, sniff_set
-from musia.storage import Storage
 
 __all__ = ["Kind", "sniff_audio", "sniff_set"]
 
@@ -49,9 +49,12 @@ def read_head(upload: UploadFile) -> bytes:
     return head
 
 
-def store(storage: Storage, upload: UploadFile, key: str, kind: Kind) -> None:
+def store(uow: UnitOfWork, upload: UploadFile, key: str, kind: Kind) -> None:
+    """Into storage now; removed again if the request's rows are not saved."""
+    storage = uow.runtime.storage
     upload.file.seek(0)
     storage.put_stream(key, upload.file, kind.content_type)
+    uow.after_rollback(lambda: storage.delete_prefix(key))
 
 
 def check_decodes(upload: UploadFile, name: str, scratch: Scratch) -> None:

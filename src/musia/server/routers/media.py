@@ -64,7 +64,7 @@ def upload_sample(
         style=style,
     )
     sample.file_key = f"samples/{user.id}/{sample.id}/{name}"
-    uploads.store(uow.runtime.storage, file, sample.file_key, kind)
+    uploads.store(uow, file, sample.file_key, kind)
     return schemas.SampleOut.model_validate(sample)
 
 
@@ -86,7 +86,7 @@ def upload_music(
     music, job = music_service.add_uploaded(
         uow, user.id, name=name, content_type=kind.content_type, size_bytes=size
     )
-    uploads.store(uow.runtime.storage, file, music.file, kind)
+    uploads.store(uow, file, music.file, kind)
     return schemas.MusicStarted(
         music=schemas.MusicOut.model_validate(music), job=schemas.JobOut.model_validate(job)
     )
