@@ -8,7 +8,7 @@
 
 (c) Writing the project without audio, in process, for the same song (composed beforehand, a
     new seed each time): the Live set (`song_to_als`), and the set + MIDI file + plan.json
-    written to disk as `write_project` writes them without audio (with the instruments' one-shots,
+    written to disk as `write_project` writes them without audio (with the instruments' samples,
     rendered once per process and sound). Target: set + MIDI p50 ≤ 100 ms.
     .venv/bin/python bench/generate.py [--iterations N] [--cli-runs N] [--json]
 """
@@ -165,7 +165,8 @@ def one_project(seed: int, folder: Path) -> dict[str, float]:
     from musia.core.compose import compose
     from musia.core.plan_builder import plan_from_text
     from musia.files import write_bytes_atomic
-    from musia.formats.als import song_to_als, write_als
+    from musia.formats.als import live_format, song_to_als, write_als
+    from musia.formats.als.instruments import rack_presets
     from musia.formats.midi import write_midi
     from musia.instruments import instruments_for
     from musia.project import render_instruments, write_one_shots
@@ -176,11 +177,12 @@ def one_project(seed: int, folder: Path) -> dict[str, float]:
     plan_json = json_module.dumps(plan.model_dump(mode="json"), ensure_ascii=False, indent=2)
 
     def write_all() -> None:
-        # As write_project does without audio: the instruments' one-shots (rendered once per
-        # process and sound, then only written) and the set that plays them.
-        shots, _ = render_instruments(song, None)
-        samples = write_one_shots(shots[1], folder, folder, 0)
-        instruments = instruments_for(shots[0], samples)
+        # As write_project does without audio: the instruments' zones (rendered once per
+        # process and zone, then only written) and the set that plays them.
+        shots, _ = render_instruments(song)
+        samples = write_one_shots(shots, folder, folder, 0)
+        instruments = instruments_for(shots, samples)
+        instruments = rack_presets(instruments, song, live_format(11), folder, folder)
         write_als(song, folder / "song.als", instruments=instruments)
         write_midi(song, folder / "song.mid")
         write_bytes_atomic(folder / "plan.json", plan_json.encode("utf-8"))

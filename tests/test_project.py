@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from musia.core.plan_builder import plan_from_text
+from musia.instruments import MAX_HOLD_S
 from musia.project import GeneratedProject, write_project
 from tests.cli.test_cli import MUSIA, run
 from tests.conftest import shared_path
@@ -77,14 +78,20 @@ def test_the_set_plays_the_stems_it_ships(rendered: GeneratedProject) -> None:
     assert names == [f"{t.name} Audio" for t in rendered.song.tracks]
 
 
-def test_the_midi_tracks_play_one_shots_the_project_ships(rendered: GeneratedProject) -> None:
+def test_the_midi_tracks_play_musias_instruments_the_project_ships(
+    rendered: GeneratedProject,
+) -> None:
+    """Drums on a Drum Rack; every other part multi-sampled: a Sampler in a Live 12 set, an
+    Instrument Rack of key-zoned Simplers in a Live 11 set."""
     folder = rendered.folder
     root = read_set(next(folder.glob("*.als")))
+    live12 = root.find("LiveSet/MainTrack") is not None
     tracks = root.findall("LiveSet/Tracks/MidiTrack")
     assert len(tracks) == len(rendered.song.tracks)
     for track, part in zip(tracks, rendered.song.tracks, strict=True):
         devices = [d.tag for d in track.findall("DeviceChain/DeviceChain/Devices/*")]
-        assert devices[0] == ("DrumGroupDevice" if part.is_drums else "OriginalSimpler")
+        melodic = "MultiSampler" if live12 else "InstrumentGroupDevice"
+        assert devices[0] == ("DrumGroupDevice" if part.is_drums else melodic)
         assert devices[1:] in ([], ["AudioEffectGroupDevice"])  # the part's channel rack
     shots = sorted((folder / "Samples" / "Instruments").glob("*.wav"))
     refs = {value(r, "FileRef/RelativePath") for t in tracks for r in t.iter("SampleRef")}
@@ -93,7 +100,8 @@ def test_the_midi_tracks_play_one_shots_the_project_ships(rendered: GeneratedPro
         with wave.open(str(path), "rb") as reader:
             assert (reader.getframerate(), reader.getsampwidth()) == (44100, 2)
             frames = reader.readframes(reader.getnframes())
-        assert 0 < reader.getnframes() <= 44100 * 12  # a one-shot: seconds, not a song
+        # A zone: seconds, not a song (a held sound lasts its part's longest note, 32 s at most).
+        assert 0 < reader.getnframes() <= 44100 * (MAX_HOLD_S + 6)
         assert max(abs(x) for x in array("h", frames)) > 20000  # peak-normalised, not silence
     (group,) = root.findall("LiveSet/Tracks/GroupTrack")
     assert value(group, "DeviceChain/Mixer/Speaker/Manual") == "false"  # stems: reference only

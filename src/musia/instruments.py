@@ -1,51 +1,51 @@
-"""The instruments of a project's Live set: what each MIDI track plays, and the samples they load.
+"""The instruments of a project's Live set: Musia's own multi-sampled instruments, written as
+sample files of the project, and the devices that play them.
 
-Drums get a Drum Rack with one pad per General MIDI drum note the part uses, each pad a Simpler
-in one-shot mode playing that drum as the project's SoundFont sounds it. Every other part gets a
-Simpler in Classic mode playing one note of the part's General MIDI program, rendered at the C
-or F# nearest the part's median pitch (its root key: no note of the part's middle is shifted by
-more than a tritone), with an envelope for the kind of part. The samples are
-`Samples/Instruments/<Track> <Sound>.wav` in the project: short (seconds), mono 16-bit,
-peak-normalised, rendered once per sound (cached in the process and on disk).
+Each track plays the instrument the preview plays (`musia.audio.multisample`: the style's patch
+for the part, rendered by Musia's engine every few semitones over the keys the part plays, or
+the style's kit piece per drum key). Drums get a Drum Rack with a pad per drum key, each a
+one-shot Simpler playing that piece; every other part gets all its zones in one multi-sampled
+instrument (Live's Sampler in a Live 12 set, an Instrument Rack of key-zoned Simplers in a Live
+11 set: `formats.als.instruments`), with the envelope and level of its kind of part. The zones
+are unfiltered (the set's EQ Eight high-passes, as the preview's desk does).
 
-`plan_instruments` (pure) says which one-shots a song needs; `render_one_shot` renders one (the
-audio extra); `instruments_for` turns the written files into the set's devices.
+A sustained zone (pads, sub, 808s, risers) carries its seamless sustain loop: the file holds
+the sound's attack and then its loop repeated for as long as the part holds a note (and its
+release), so a Simpler, which plays a file through, sustains too; the loop points stay on the
+sample for Live's Sampler. Files are `Samples/Instruments/<Track> <Sound>.wav`, mono 16-bit
+44.1 kHz; the zones are rendered once (cached in the process and on disk by the engine).
+
+`render_instruments` (the audio extra) renders what a song needs; `instruments_for` turns the
+written files into the set's devices.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
-import statistics
+import math
 import wave
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from musia.core.model import Song, Track
-from musia.files import cache_folder, safe_name, write_bytes_atomic
+from musia.files import safe_name
 from musia.formats.als.audio import SampleFile
 from musia.formats.als.drumrack import SENDING_NOTE
-from musia.formats.als.instruments import DrumKit, Instrument
+from musia.formats.als.instruments import DrumKit, Instrument, MultiSampled, SampleZone
 from musia.formats.als.simpler import SimplerSound
-from musia.memo import bytes_lru
+
+if TYPE_CHECKING:  # numpy and the engine come with the audio extra
+    from musia.audio.engine import Mono
+    from musia.audio.multisample import Zone
 
 INSTRUMENTS_FOLDER = Path("Samples", "Instruments")
 SAMPLE_RATE = 44_100
-DRUM_HIT_S = 0.25  # the note length a drum is struck with (one-shot regions play to their end)
-MAX_TAIL_S = 3.0  # a release tail is cut after this long
-SILENCE_DB = -60.0  # the sample ends where it falls this far under its peak
-PEAK = 0.89  # -1 dBFS
-FADE_S = 0.01
-VELOCITY = 100
-ROOT_STEP = 6  # semitones between the pitches one-shots are rendered at (every C and F#)
-RENDER_VERSION = 1  # part of the cache key: bump when the rendering changes
-# One-shot WAVs kept in a process's memory (a song's instruments take a few MB); older ones are
-# read again from the disk cache, so a long-running render process does not grow with every
-# SoundFont program it has ever rendered.
-ONE_SHOTS_MEMORY_BYTES = 32 * 2**20
+MAX_HOLD_S = 32.0  # a sustained file covers notes up to this long; Live's Sampler loops on
+HOLD_MARGIN_S = 0.5
 
-# General MIDI percussion (channel 10) names, for the pads and file names.
+# General MIDI percussion (channel 10) names: the pads' and files' names (the kits' keys).
 GM_DRUMS: dict[int, str] = {
     35: "Kick 2", 36: "Kick", 37: "Side Stick", 38: "Snare", 39: "Clap", 40: "Snare 2",
     41: "Low Floor Tom", 42: "Closed Hat", 43: "High Floor Tom", 44: "Pedal Hat",
@@ -63,79 +63,81 @@ GM_DRUMS: dict[int, str] = {
 
 @dataclass(frozen=True, slots=True)
 class Voice:
-    """How a kind of part is played: the note length rendered (s), the Simpler's envelope (ms)
-    and its volume (dB)."""
+    """How a kind of part is played: the device's envelope (ms) and its volume (dB)."""
 
-    note_s: float
     attack_ms: float
     release_ms: float
     volume_db: float
 
 
 VOICES: dict[str, Voice] = {
-    "bass": Voice(2.0, 0.1, 80.0, -6.0),
-    "chords": Voice(3.0, 0.1, 300.0, -12.0),
-    "pad": Voice(6.0, 5.0, 800.0, -12.0),
-    "lead": Voice(2.0, 0.1, 150.0, -9.0),
-    "fx": Voice(4.0, 0.1, 500.0, -9.0),
+    "bass": Voice(0.1, 80.0, -6.0),
+    "chords": Voice(0.1, 300.0, -12.0),
+    "pad": Voice(5.0, 800.0, -12.0),
+    "lead": Voice(0.1, 150.0, -9.0),
+    "fx": Voice(0.1, 500.0, -9.0),
 }
-DEFAULT_VOICE = Voice(3.0, 0.1, 200.0, -12.0)
+DEFAULT_VOICE = Voice(0.1, 200.0, -12.0)
+
+
 DRUM_VOLUME_DB = -6.0
 
 
 @dataclass(frozen=True, slots=True)
-class OneShot:
-    """One note to render into a sample file."""
+class ZoneFile:
+    """One sample file of an instrument: its name in `INSTRUMENTS_FOLDER`, the WAV bytes, the
+    keys it plays, its root, and its sustain loop (frames) when it has one."""
 
-    file_name: str  # in INSTRUMENTS_FOLDER
+    file_name: str
     sound_name: str
-    program: int
-    drums: bool
-    pitch: int
-    note_s: float
+    data: bytes
+    root_key: int
+    low_key: int
+    high_key: int
+    loop: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class TrackInstrument:
-    """The instrument of the track at `index` of `song.tracks`: pads (note → one-shot) for drums,
-    else one one-shot and the voice that plays it."""
+    """The instrument of the track at `index` of `song.tracks`: a drum kit (a zone per key) or
+    a multi-sampled instrument, and the voice that plays it."""
 
     index: int
-    pads: tuple[tuple[int, OneShot], ...] = ()
-    shot: OneShot | None = None
+    name: str
+    drums: bool
+    zones: tuple[ZoneFile, ...]
     voice: Voice = DEFAULT_VOICE
 
     @property
-    def shots(self) -> tuple[OneShot, ...]:
-        return tuple(shot for _, shot in self.pads) + ((self.shot,) if self.shot else ())
+    def shots(self) -> tuple[ZoneFile, ...]:
+        return self.zones
 
 
-def plan_instruments(song: Song) -> list[TrackInstrument]:
-    """One instrument per track that has notes; file names unique within the project."""
+def render_instruments(song: Song) -> list[TrackInstrument]:
+    """Every track's instrument, rendered (needs numpy and scipy: the audio extra)."""
+    from musia.audio.multisample import instrument_for
+
     planned = []
     used: set[str] = set()
     for index, track in enumerate(song.tracks):
-        pitches = [note.pitch for clip in track.clips for note in clip.notes]
-        if not pitches:
+        keys = [note.pitch for clip in track.clips for note in clip.notes]
+        if not keys:
             continue
         label = _unique(safe_name(track.name, track.part.title() or "Part"), used)
-        if track.is_drums:
-            pads = tuple((p, _drum_shot(label, track, p)) for p in sorted(set(pitches)))
-            planned.append(TrackInstrument(index, pads=pads))
-            continue
+        played = instrument_for(song.style, track.part, keys, drums=track.is_drums)
+        hold_s = min(MAX_HOLD_S, _longest_note_s(track, song.bpm)) + HOLD_MARGIN_S
         voice = VOICES.get(track.part, DEFAULT_VOICE)
-        root = root_key(pitches)
-        shot = OneShot(f"{label}.wav", track.name, track.program, False, root, voice.note_s)
-        planned.append(TrackInstrument(index, shot=shot, voice=voice))
+        zones = tuple(
+            _zone_file(label, zone, track.is_drums, hold_s + voice.release_ms / 1000)
+            for zone in played.zones
+        )
+        planned.append(TrackInstrument(index, played.name, track.is_drums, zones, voice))
     return planned
 
 
-def root_key(pitches: Sequence[int]) -> int:
-    """The pitch to sample a part at: the C or F# nearest the part's median note. A Simpler then
-    shifts no note of the part's middle by more than a tritone, and songs share their samples
-    (a cache of a few dozen one-shots serves every song of a style)."""
-    median = statistics.median(pitches)
-    return max(0, min(127, ROOT_STEP * round(median / ROOT_STEP)))
+def _longest_note_s(track: Track, bpm: float) -> float:
+    beats = max(note.duration_beats for clip in track.clips for note in clip.notes)
+    return beats * 60.0 / bpm
 
 
 def _unique(label: str, used: set[str]) -> str:
@@ -147,108 +149,80 @@ def _unique(label: str, used: set[str]) -> str:
     return name
 
 
-def _drum_shot(label: str, track: Track, pitch: int) -> OneShot:
-    sound = GM_DRUMS.get(pitch, f"Drum {pitch}")
-    return OneShot(f"{label} {pitch} {sound}.wav", sound, track.program, True, pitch, DRUM_HIT_S)
+def _zone_file(label: str, zone: Zone, drums: bool, hold_s: float) -> ZoneFile:
+    if drums:
+        sound = GM_DRUMS.get(zone.root_key, f"Drum {zone.root_key}")
+        name = f"{label} {zone.root_key} {sound}.wav"
+    else:
+        sound = zone.patch
+        name = f"{label} {zone.patch} {zone.root_key}.wav"
+    audio = zone.audio if drums else _held(zone.audio, zone.loop, hold_s)
+    loop = None if drums else zone.loop
+    return ZoneFile(name, sound, _wav(audio), zone.root_key, zone.low_key, zone.high_key, loop)
+
+
+def _held(audio: Mono, loop: tuple[int, int] | None, hold_s: float) -> Mono:
+    """The sound with its loop repeated until it lasts `hold_s` (a Simpler plays it through)."""
+    import numpy as np
+
+    if loop is None:
+        return audio
+    start, end = loop
+    frames = round(hold_s * SAMPLE_RATE)
+    samples = np.asarray(audio, dtype=np.float32)
+    if frames <= len(samples) or end <= start:
+        return samples
+    repeats = math.ceil((frames - end) / (end - start))
+    return np.concatenate([samples[:end], np.tile(samples[start:end], repeats)])
+
+
+def _wav(audio: Mono) -> bytes:
+    import numpy as np
+
+    pcm = np.clip(np.rint(np.asarray(audio, dtype=np.float32) * 32767.0), -32768, 32767)
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as writer:
+        writer.setnchannels(1)
+        writer.setsampwidth(2)
+        writer.setframerate(SAMPLE_RATE)
+        writer.writeframes(pcm.astype("<i2").tobytes())
+    return buffer.getvalue()
 
 
 def instruments_for(
-    planned: Sequence[TrackInstrument], samples: Mapping[OneShot, SampleFile]
+    planned: list[TrackInstrument], samples: Mapping[ZoneFile, SampleFile]
 ) -> dict[int, Instrument]:
-    """The set's devices (by track index) for the one-shots written as `samples`."""
+    """The set's devices (by track index) for the zones written as `samples`."""
     devices: dict[int, Instrument] = {}
     for item in planned:
-        if item.pads:
-            pads = tuple(
-                (note, _pad_sound(shot, samples[shot]))
-                for note, shot in item.pads
-                if shot in samples
+        written = [zone for zone in item.zones if zone in samples]
+        if not written:
+            continue
+        if item.drums:
+            devices[item.index] = DrumKit(
+                tuple((zone.root_key, _pad_sound(zone, samples[zone])) for zone in written)
             )
-            devices[item.index] = DrumKit(pads)
-        elif item.shot is not None and item.shot in samples:
-            voice = item.voice
-            devices[item.index] = SimplerSound(
-                item.shot.sound_name,
-                samples[item.shot],
-                root_key=item.shot.pitch,
-                attack_ms=voice.attack_ms,
-                release_ms=voice.release_ms,
-                volume_db=voice.volume_db,
-            )
+            continue
+        zones = tuple(
+            SampleZone(samples[zone], zone.root_key, zone.low_key, zone.high_key,
+                       *(zone.loop or (None, None)))
+            for zone in written
+        )  # fmt: skip
+        voice = item.voice
+        devices[item.index] = MultiSampled(
+            item.name, zones, voice.attack_ms, voice.release_ms, voice.volume_db
+        )
     return devices
 
 
-def _pad_sound(shot: OneShot, sample: SampleFile) -> SimplerSound:
+def _pad_sound(zone: ZoneFile, sample: SampleFile) -> SimplerSound:
     # A pad's chain receives note 60 whatever pad was struck: the sample sounds unshifted there.
     return SimplerSound(
-        shot.sound_name, sample, root_key=SENDING_NOTE, one_shot=True, volume_db=DRUM_VOLUME_DB
+        zone.sound_name, sample, root_key=SENDING_NOTE, one_shot=True, volume_db=DRUM_VOLUME_DB
     )
-
-
-def render_one_shot(font_path: Path, shot: OneShot) -> bytes:
-    """The WAV file's bytes for `shot`, rendered with the SoundFont at `font_path`. Cached in
-    the process and on disk (`$MUSIA_CACHE_DIR`, else `$XDG_CACHE_HOME/musia` or
-    `~/.cache/musia`, in `one-shots/`), so a command run does not render again what an earlier
-    one did; a cache that cannot be read or written is skipped."""
-    stat = font_path.stat()
-    return _cached(
-        str(font_path.resolve()),
-        stat.st_size,
-        stat.st_mtime_ns,
-        (shot.program, shot.drums, shot.pitch, shot.note_s),
-    )
-
-
-@bytes_lru(ONE_SHOTS_MEMORY_BYTES, size=len)
-def _cached(font_path: str, size: int, mtime_ns: int, sound: tuple[int, bool, int, float]) -> bytes:
-    name = f"{RENDER_VERSION}|{font_path}|{size}|{mtime_ns}|{sound}"
-    path = cache_folder("one-shots") / f"{hashlib.sha256(name.encode()).hexdigest()[:32]}.wav"
-    try:
-        return path.read_bytes()
-    except OSError:
-        pass
-    data = _rendered(font_path, *sound)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes_atomic(path, data)
-    except OSError:
-        pass  # a read-only home: render again next time
-    return data
 
 
 def wav_shape(data: bytes) -> tuple[int, int]:
     """Frames and sample rate of a WAV file's bytes."""
     with wave.open(io.BytesIO(data), "rb") as reader:
         return reader.getnframes(), reader.getframerate()
-
-
-def _rendered(font_path: str, program: int, drums: bool, pitch: int, note_s: float) -> bytes:
-    import numpy as np
-
-    from musia.audio.soundfont import load_soundfont
-    from musia.audio.synth import NoteEvent, render_track
-
-    font = load_soundfont(Path(font_path))
-    frames = round((note_s + MAX_TAIL_S) * SAMPLE_RATE)
-    note = NoteEvent(0.0, note_s, pitch, VELOCITY)
-    audio = render_track(
-        font, [note], program=program, drums=drums, frames=frames, sample_rate=SAMPLE_RATE
-    )
-    mono = audio.mean(axis=0)
-    peak = float(np.abs(mono).max()) if len(mono) else 0.0
-    if peak > 0:
-        loud = np.flatnonzero(np.abs(mono) > peak * 10 ** (SILENCE_DB / 20))
-        end = min(len(mono), int(loud[-1]) + 1 + round(FADE_S * SAMPLE_RATE))
-        mono = mono[:end] * np.float32(PEAK / peak)
-        fade = min(len(mono), round(FADE_S * SAMPLE_RATE))
-        mono[len(mono) - fade :] *= np.linspace(1.0, 0.0, fade, dtype=np.float32)
-    else:
-        mono = mono[: round(0.1 * SAMPLE_RATE)]
-    pcm = np.clip(np.rint(mono * 32767.0), -32768, 32767).astype("<i2")
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as writer:
-        writer.setnchannels(1)
-        writer.setsampwidth(2)
-        writer.setframerate(SAMPLE_RATE)
-        writer.writeframes(pcm.tobytes())
-    return buffer.getvalue()

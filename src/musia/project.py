@@ -1,10 +1,10 @@
 """A generated project on disk: plan → song → files in one folder, the way a producer receives it.
 
 `DIR/<Title> Project/` holds `<Title>.als` (the Live set), `<Title>.mid`, `plan.json` (what
-was asked and decided), `Samples/Instruments/` (the one-shots the set's Simplers and Drum Rack
-play, see `musia.instruments`; written with `audio=False` too: they are small, and without them
-the MIDI tracks are silent) and, unless audio is turned off, `preview.wav` (the mix) and
-`Samples/Imported/<Part>.wav` (one stem per part, on the set's muted "Stems" group). With
+was asked and decided), `Samples/Instruments/` (Musia's multi-sampled instruments that the set's
+Samplers, racks and Drum Rack play, see `musia.instruments`; written with `audio=False` too:
+without them the MIDI tracks are silent) and, unless audio is turned off, `preview.wav` (the
+mix) and `Samples/Imported/<Part>.wav` (one stem per part, on the set's muted "Stems" group). With
 `zip_archive` the folder is also packed as `DIR/<Title> Project.zip`. An existing project folder
 is never overwritten: the new one gets a number.
 """
@@ -36,16 +36,16 @@ from musia.formats.als import (
     write_als,
     write_project_info,
 )
+from musia.formats.als.instruments import MultiSampled, rack_presets
 from musia.formats.midi import write_midi
 from musia.instruments import (
     INSTRUMENTS_FOLDER,
-    OneShot,
     TrackInstrument,
+    ZoneFile,
     instruments_for,
-    plan_instruments,
-    render_one_shot,
     wav_shape,
 )
+from musia.instruments import render_instruments as render_song_instruments
 
 if TYPE_CHECKING:
     from musia.formats.preview import Preview
@@ -147,7 +147,7 @@ def write_project(
     name = safe_name(name or plan.title)
     _check_folder(out_dir)  # before the render: a refusal should come at once
     preview, warnings = _render(song, soundfont, progress, library) if audio else (None, ())
-    shots, shot_warnings = render_instruments(song, soundfont)
+    shots, shot_warnings = render_instruments(song)
     warnings = (*warnings, *shot_warnings)
     try:
         _ensure_folder(out_dir)
@@ -191,7 +191,7 @@ def _write_contents(
     song: Song,
     plan: Plan,
     preview: Preview | None,
-    shots: Shots,
+    shots: list[TrackInstrument],
     name: str,
     live_version: int,
     stamp: int,
@@ -202,9 +202,8 @@ def _write_contents(
     stems = _write_audio(preview, song, staging, folder, stamp) if preview else []
     if placed is not None and placed.loop is not None:
         stems.append(placed.loop)
-    planned, rendered = shots
-    samples = write_one_shots(rendered, staging, folder, stamp)
-    instruments = instruments_for(planned, samples)
+    samples = write_one_shots(shots, staging, folder, stamp)
+    instruments = instruments_for(shots, samples)
     if placed is not None:
         from musia.library_samples import with_library_drums
 
@@ -212,6 +211,7 @@ def _write_contents(
     als = staging / f"{name}.als"
     write_project_info(staging)
     mix = mix_for(song, live_version, staging, folder)
+    instruments = rack_presets(instruments, song, live_format(live_version), staging, folder)
     write_als(song, als, live_version=live_version, stems=stems, instruments=instruments, mix=mix)
     write_midi(song, staging / f"{name}.mid")
     plan_json = json.dumps(plan.model_dump(mode="json"), ensure_ascii=False, indent=2)
@@ -219,6 +219,11 @@ def _write_contents(
     written = [Path(f"{name}.als"), Path(f"{name}.mid"), Path("plan.json")]
     written += [Path(sample.relative_path) for sample in samples.values()]
     written += [Path(preset.file.relative_path) for preset in mix.presets.values()]
+    written += [
+        Path(i.rack_preset.file.relative_path)
+        for i in instruments.values()
+        if isinstance(i, MultiSampled) and i.rack_preset is not None
+    ]
     if preview:
         written += [Path(PREVIEW_FILE), *(Path(s.sample.relative_path) for s in stems)]
     if placed is not None:
@@ -255,45 +260,38 @@ def _write_audio(
     return stems
 
 
-Shots = tuple[list[TrackInstrument], dict[OneShot, bytes]]
+def render_instruments(song: Song) -> tuple[list[TrackInstrument], tuple[str, ...]]:
+    """Every track's instrument (Musia's, rendered once per process and zone), or none and a
+    warning without the audio extra (the MIDI tracks are then silent)."""
+    from musia.formats.preview import audio_available
 
-
-def render_instruments(song: Song, soundfont: Path | None) -> tuple[Shots, tuple[str, ...]]:
-    """The one-shots of every track's instrument (rendered once per process and sound), or none
-    and a warning when no SoundFont can render them (the MIDI tracks are then silent)."""
-    from musia.formats.preview import audio_available, find_soundfont
-
-    planned = plan_instruments(song)
-    if not planned:
-        return ([], {}), ()
-    try:
-        if not audio_available():
-            raise AudioUnavailable("audio needs the audio extra: pip install 'musia[audio]'")
-        font = find_soundfont(soundfont)
-    except AudioUnavailable as exc:
-        return ([], {}), (f"no instruments on the MIDI tracks: {exc.message}",)
-    rendered = {shot: render_one_shot(font, shot) for item in planned for shot in item.shots}
-    return (planned, rendered), ()
+    if not any(note for track in song.tracks for clip in track.clips for note in clip.notes):
+        return [], ()
+    if not audio_available():
+        return [], ("no instruments on the MIDI tracks: audio needs the audio extra: "
+                    "pip install 'musia[audio]'",)  # fmt: skip
+    return render_song_instruments(song), ()
 
 
 def write_one_shots(
-    rendered: dict[OneShot, bytes], staging: Path, folder: Path, stamp: int
-) -> dict[OneShot, SampleFile]:
-    """The one-shots in `Samples/Instruments/`, dated `stamp` as the set says."""
-    if not rendered:
+    planned: list[TrackInstrument], staging: Path, folder: Path, stamp: int
+) -> dict[ZoneFile, SampleFile]:
+    """The instruments' samples in `Samples/Instruments/`, dated `stamp` as the set says."""
+    zones = [zone for item in planned for zone in item.zones]
+    if not zones:
         return {}
     (staging / INSTRUMENTS_FOLDER).mkdir(parents=True, exist_ok=True)
     samples = {}
-    for shot, data in rendered.items():
-        relative = INSTRUMENTS_FOLDER / shot.file_name
+    for zone in zones:
+        relative = INSTRUMENTS_FOLDER / zone.file_name
         path = staging / relative
-        path.write_bytes(data)  # the staging folder is renamed into place as a whole
+        path.write_bytes(zone.data)  # the staging folder is renamed into place as a whole
         os.utime(path, (stamp, stamp))
-        frames, rate = wav_shape(data)
-        samples[shot] = SampleFile(
+        frames, rate = wav_shape(zone.data)
+        samples[zone] = SampleFile(
             relative_path=relative.as_posix(),
             absolute_path=(folder / relative).absolute().as_posix(),  # after the rename
-            size_bytes=len(data),
+            size_bytes=len(zone.data),
             frames=frames,
             sample_rate=rate,
             modified_s=stamp,

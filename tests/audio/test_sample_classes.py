@@ -9,7 +9,13 @@ import numpy as np
 import pytest
 
 from musia.audio import sample_classes
-from musia.audio.sample_classes import Blend, SoundModel, shipped_model, soundfont_drum_set
+from musia.audio.sample_classes import (
+    Blend,
+    SoundModel,
+    fitted_model,
+    shipped_model,
+    soundfont_drum_set,
+)
 from musia.audio.sample_features import FEATURE_NAMES
 from musia.formats.preview import bundled_soundfont
 
@@ -102,3 +108,23 @@ def test_the_shipped_model_learns_the_soundfont_drums_and_does_without_them(
         assert shipped_model().training_rows == synth_rows  # the synth alone still teaches
     finally:
         shipped_model.cache_clear()
+
+
+def test_a_fitted_model_is_kept_on_disk_and_used_from_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MUSIA_CACHE_DIR", str(tmp_path))
+    rng = np.random.default_rng(5)
+    features = np.vstack([rng.normal(c, 0.5, (20, 2)) for c in (0.0, 3.0)])
+    labels = ["kick"] * 20 + ["hat"] * 20
+    probe = rng.normal(1.5, 1.0, (8, 2))
+    fitted = fitted_model(features, labels)
+    (kept,) = (tmp_path / "models").glob("sound-model-*.pickle")
+    swapped = ["hat"] * 20 + ["kick"] * 20  # another training set: another file
+    other = fitted_model(features, swapped)
+    (other_file,) = set((tmp_path / "models").glob("*.pickle")) - {kept}
+    assert other.predict(np.zeros((1, 2))) == ["hat"] != fitted.predict(np.zeros((1, 2)))
+    kept.write_bytes(other_file.read_bytes())  # what is on disk is what is used
+    assert np.array_equal(fitted_model(features, labels).table(probe), other.table(probe))
+    kept.write_bytes(b"not a pickle")  # a broken file is fitted again, not an error
+    assert np.array_equal(fitted_model(features, labels).table(probe), fitted.table(probe))

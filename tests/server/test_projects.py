@@ -57,8 +57,14 @@ def test_generate_poll_and_download_every_format(client: TestClient, alice: Head
     samples = [n for n in names if n.startswith("Techno 130 F minor v1/Samples/Instruments/")]
     assert samples and all(n.endswith(".wav") for n in samples)  # the instruments' one-shots
     presets = [n for n in names if n.startswith("Techno 130 F minor v1/Presets/")]
-    assert presets and all(n.endswith(".adv") for n in presets)  # the set's effects' presets
+    # The set's effects' presets (.adv), and a Live 11 set's Instrument Racks' (.adg).
+    assert presets and all(n.endswith((".adv", ".adg")) for n in presets)
+    assert any(n.endswith(".adg") for n in presets)
+    # An empty folder is kept in a zip only as an entry of its own: Live's project marker.
+    info = archive.getinfo("Techno 130 F minor v1/Ableton Project Info/")
+    assert info.is_dir() and info.file_size == 0
     assert [n for n in names if n not in samples and n not in presets] == [
+        "Techno 130 F minor v1/Ableton Project Info/",
         "Techno 130 F minor v1/Techno 130 F minor.als",
         "Techno 130 F minor v1/Techno 130 F minor.mid",
         "Techno 130 F minor v1/plan.json",

@@ -58,9 +58,11 @@ def test_projects_and_samples_on_s3(
     assert b"<Ableton" in gzip.decompress(als.content)[:200]
     archive = client.get(f"/api/v1/projects/{project_id}/download?format=zip", headers=headers)
     names = zipfile.ZipFile(io.BytesIO(archive.content)).namelist()
-    # the instruments' one-shots and the effects' presets aside
-    others = [n for n in names if "/Samples/Instruments/" not in n and "/Presets/" not in n]
+    # the instruments' samples, the presets and the Live project's info folder aside
+    aside = ("/Samples/Instruments/", "/Presets/", "/Ableton Project Info/")
+    others = [n for n in names if not any(part in n for part in aside)]
     assert len(others) == 3 and len(names) > 3, names
+    assert any(n.endswith("/Ableton Project Info/") for n in names)
     data = wav_bytes(0.2)
     sample = client.post(
         "/api/v1/samples/upload", files={"file": ("s.wav", data)}, headers=headers

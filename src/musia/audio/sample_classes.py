@@ -189,6 +189,7 @@ class Blend:
 
 BLEND = Blend()
 FOREST_TREES = 300
+SOUND_MODEL_VERSION = 1  # part of the fitted model's cache key: bump when SoundModel changes
 
 
 def balanced_weights(
@@ -460,8 +461,42 @@ def shipped_model() -> SoundModel:
     try:
         drums, drum_labels = soundfont_drum_set(find_soundfont())
     except MusiaError:  # no SoundFont, or one that does not read: the synth still teaches
-        return SoundModel(features, labels)
-    return SoundModel(np.vstack([features, drums]), [*labels, *drum_labels])
+        return fitted_model(features, labels)
+    return fitted_model(np.vstack([features, drums]), [*labels, *drum_labels])
+
+
+def fitted_model(features: npt.NDArray[np.float64], labels: list[str]) -> SoundModel:
+    """`SoundModel(features, labels)`, fitted once per training set and kept in Musia's cache
+    folder: fitting the three learners costs seconds of CPU in every process that classifies
+    (each `musia samples index`, each server process analysing uploads). The key covers the
+    training rows and labels, the blend and the scikit-learn and numpy releases, so a changed
+    training set or library fits again; a cache that cannot be read or written is skipped."""
+    import pickle
+
+    import numpy as np
+    import sklearn
+
+    digest = hashlib.sha256()
+    shape = (str(SOUND_MODEL_VERSION), sklearn.__version__, np.__version__, repr(BLEND),
+             str(FOREST_TREES), "\n".join(labels))  # fmt: skip
+    for part in shape:
+        digest.update(part.encode() + b"\0")
+    digest.update(np.ascontiguousarray(features, dtype=np.float64).tobytes())
+    path = cache_folder("models") / f"sound-model-{digest.hexdigest()[:32]}.pickle"
+    try:
+        # Our own file in the user's cache folder, named by the hash of what it was fitted on.
+        model = pickle.loads(path.read_bytes())
+        if isinstance(model, SoundModel):
+            return model
+    except Exception:  # missing, truncated, or from a class that changed since: fit again
+        pass
+    model = SoundModel(features, labels)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(path, pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass  # a read-only home: fit again next time
+    return model
 
 
 if __name__ == "__main__":

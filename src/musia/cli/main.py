@@ -89,7 +89,7 @@ def generate(
     ] = 11,
     as_json: AsJson = False,
     no_audio: Annotated[
-        bool, typer.Option("--no-audio", help="Skip the preview and stems (not the one-shots).")
+        bool, typer.Option("--no-audio", help="Skip the preview and stems (not the instruments).")
     ] = False,
     soundfont: SoundFontPath = None,
     name: Annotated[
@@ -107,7 +107,8 @@ def generate(
     ] = None,
 ) -> None:
     """Compose a song from a prompt and write its project folder: Live set (its MIDI tracks
-    play Drum Rack and Simpler instruments loaded with one-shots in Samples/Instruments/), MIDI
+    play Musia's instruments, samples in Samples/Instruments/: a Drum Rack, and Samplers (Live
+    12) or key-zoned Instrument Racks of Simplers (Live 11) for the other parts), MIDI
     file, plan, the audio preview (preview.wav) and one stem per part (Samples/Imported/, on a
     muted group of reference tracks); with --samples, the chosen library samples in
     Samples/Imported/Library/ (drum pads and a loop track)."""

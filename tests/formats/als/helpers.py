@@ -17,8 +17,9 @@ from musia.core.theory.key import Key
 from musia.core.theory.meter import Meter
 from musia.files import safe_name
 from musia.formats.als import StemTrack, sample_file
-from musia.formats.als.instruments import Instrument
-from musia.instruments import INSTRUMENTS_FOLDER, instruments_for, plan_instruments
+from musia.formats.als.instruments import Instrument, rack_presets
+from musia.formats.als.versions import live_format
+from musia.instruments import INSTRUMENTS_FOLDER, instruments_for, render_instruments
 from tests.helpers import make_song
 
 POINTEE_TAGS = ("AutomationTarget", "ModulationTarget", "Pointee")
@@ -195,23 +196,26 @@ TINY_SHOT_FRAMES = 100
 
 
 def tiny_instruments(
-    song: Song, project: Path, modified_s: int = 1_700_000_000
+    song: Song, project: Path, modified_s: int = 1_700_000_000, *, live_version: int = 11
 ) -> dict[int, Instrument]:
-    """The instruments `write_project` gives `song` (same plan: pads per drum note, one Simpler
-    per other part), each one-shot a real, tiny, silent WAV in `project/Samples/Instruments/`."""
+    """The instruments `write_project` gives `song` (same zones, names and loops: a pad per drum
+    key, every zone of the other parts), each zone file a tiny silent WAV as long as its loop
+    needs, in `project/Samples/Instruments/`; for Live 11 with the racks' preset files."""
     folder = project / INSTRUMENTS_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    planned = plan_instruments(song)
+    planned = render_instruments(song)
     samples = {}
-    for shot in (shot for item in planned for shot in item.shots):
-        path = folder / shot.file_name
+    for zone in (zone for item in planned for zone in item.zones):
+        path = folder / zone.file_name
+        frames = max(TINY_SHOT_FRAMES, zone.loop[1] if zone.loop else 0)
         with wave.open(str(path), "wb") as writer:
             writer.setnchannels(1)
             writer.setsampwidth(1)
             writer.setframerate(TINY_RATE)
-            writer.writeframes(b"\x80" * TINY_SHOT_FRAMES)
-        samples[shot] = sample_file(path, project, modified_s)
-    return instruments_for(planned, samples)
+            writer.writeframes(b"\x80" * frames)
+        samples[zone] = sample_file(path, project, modified_s)
+    instruments = instruments_for(planned, samples)
+    return rack_presets(instruments, song, live_format(live_version), project, project)
 
 
 def audio_tracks(root: ET.Element) -> list[ET.Element]:

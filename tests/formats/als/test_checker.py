@@ -170,7 +170,7 @@ def _write_case(case: Case, project: Path) -> Path:
     project.mkdir()
     song = case.make()
     stems = tiny_stems(song, project) if case.stems else []
-    instruments = tiny_instruments(song, project)  # as write_project: with or without audio
+    instruments = tiny_instruments(song, project, live_version=case.live_version)
     set_path = project / "set.als"
     return write_als(
         song, set_path, live_version=case.live_version, stems=stems, instruments=instruments

@@ -41,7 +41,7 @@ STYLE = "house"
 
 def _write(song: Song, project: Path, version: int) -> Path:
     project.mkdir(parents=True, exist_ok=True)
-    instruments = tiny_instruments(song, project)
+    instruments = tiny_instruments(song, project, live_version=version)
     mix = mix_for(song, version, project, project)
     return write_als(
         song, project / "set.als", live_version=version, instruments=instruments, mix=mix

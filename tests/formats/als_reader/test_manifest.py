@@ -1,11 +1,22 @@
-"""Every corpus set, read by our reader, gives the facts MANIFEST.tsv counted independently."""
+"""Corpus sets, read by our reader, give the facts MANIFEST.tsv counted independently: every
+third set here (each Live version and size is among them), all 150 in `bench/corpus_sweep.py`."""
 
 from __future__ import annotations
 
-import time
-
 from musia.formats.als.reader import read_set
 from tests.formats.als_reader.corpus import corpus_dir, manifest, time_signature_code
+
+
+def manifest_mismatches(rows: list[dict[str, str]]) -> list[tuple[str, dict[str, object]]]:
+    """The sets whose facts, as our reader finds them, differ from the manifest's."""
+    mismatches: list[tuple[str, dict[str, object]]] = []
+    for row in rows:
+        got = _facts(row)
+        # an empty manifest cell is a fact the independent walk could not count (old formats)
+        wrong = {k: (v, row[k]) for k, v in got.items() if row[k] and float(row[k]) != v}
+        if wrong:
+            mismatches.append((row["local_file"], wrong))
+    return mismatches
 
 
 def _facts(row: dict[str, str]) -> dict[str, float]:
@@ -29,17 +40,9 @@ def _facts(row: dict[str, str]) -> dict[str, float]:
     return got
 
 
-def test_every_corpus_set_matches_the_manifest() -> None:
+def test_corpus_sets_match_the_manifest() -> None:
     rows = manifest()
     assert len(rows) == 150
-    mismatches = []
-    started = time.perf_counter()
-    for row in rows:
-        got = _facts(row)
-        # an empty manifest cell is a fact the independent walk could not count (old formats)
-        wrong = {k: (v, row[k]) for k, v in got.items() if row[k] and float(row[k]) != v}
-        if wrong:
-            mismatches.append((row["local_file"], wrong))
-    elapsed = time.perf_counter() - started
-    assert not mismatches, mismatches
-    print(f"read {len(rows)} corpus sets in {elapsed:.1f} s")
+    sample = rows[::3]
+    assert {r["live_major"] for r in sample} == {r["live_major"] for r in rows}
+    assert not manifest_mismatches(sample)

@@ -30,8 +30,10 @@ from musia.formats.als.params import Build, device_header
 from musia.formats.als.versions import LiveFormat
 
 PRESETS_FOLDER = "Presets"
-FILE_PRESET_DEVICES = frozenset({"Reverb", "Delay"})  # named by FilePresetRef, as Live does
-BRANCH_SOURCE_DEVICES = frozenset({"Delay"})  # saved with the browser branch it came from
+# Named by FilePresetRef, as Live does (an Instrument Rack on a track always is, in 11.3 saves).
+FILE_PRESET_DEVICES = frozenset({"Reverb", "Delay", "InstrumentGroupDevice"})
+# Saved with the browser branch it came from.
+BRANCH_SOURCE_DEVICES = frozenset({"Delay", "InstrumentGroupDevice"})
 GZIP_LEVEL = 6
 
 
@@ -97,6 +99,20 @@ def preset_bytes(fmt: LiveFormat, device: Node) -> bytes:
     return gzip.compress(xml, compresslevel=GZIP_LEVEL, mtime=0)
 
 
+def write_preset(
+    fmt: LiveFormat, device: str, node: Node, relative: str, staging: Path, folder: Path
+) -> PresetFile:
+    """`node` as the preset file `relative` in `staging`, a project folder that becomes
+    `folder`."""
+    path = staging / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = preset_bytes(fmt, node)
+    write_bytes_atomic(path, data)
+    final = (folder / relative).absolute().as_posix()
+    sample = SampleFile(relative, final, len(data), frames=0, sample_rate=0, modified_s=0)
+    return PresetFile(device, sample)
+
+
 def write_presets(
     fmt: LiveFormat,
     devices: Mapping[str, Callable[[Build], Node]],
@@ -105,14 +121,9 @@ def write_presets(
 ) -> dict[str, PresetFile]:
     """Write `Presets/<device>.adv` for each device (built at its defaults by `devices`) into
     `staging`, a project folder that becomes `folder`; returns the presets by device."""
-    written: dict[str, PresetFile] = {}
-    for device, build in devices.items():
-        relative = f"{PRESETS_FOLDER}/{device}.adv"
-        path = staging / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = preset_bytes(fmt, build(Build(fmt)))
-        write_bytes_atomic(path, data)
-        final = (folder / relative).absolute().as_posix()
-        sample = SampleFile(relative, final, len(data), frames=0, sample_rate=0, modified_s=0)
-        written[device] = PresetFile(device, sample)
-    return written
+    return {
+        device: write_preset(
+            fmt, device, build(Build(fmt)), f"{PRESETS_FOLDER}/{device}.adv", staging, folder
+        )
+        for device, build in devices.items()
+    }

@@ -17,6 +17,7 @@ device plays, a file inside the project, so that every reference in the set reso
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from musia.core.theory.meter import Meter
@@ -59,7 +60,7 @@ class SimplerSound:
 _SLOT_OFF: tuple[Item, ...] = (("B", "IsOn", False), ("G", "Slot", (("G", "Value", ()),)))
 _MOD_PAIR = repeated((("V", "Amount", 0), ("V", "Connection", 0)), "ModConnections", 2)
 
-_PLAYER_TAIL: tuple[Item, ...] = (
+PLAYER_TAIL: tuple[Item, ...] = (
     (
         "G",
         "LoopModulators",
@@ -98,7 +99,7 @@ _ENVELOPE: tuple[Item, ...] = (
     ("V", "CurrentOverlay", 0),
 )
 
-_SECTIONS: tuple[Item, ...] = (
+SECTIONS: tuple[Item, ...] = (
     (
         "G",
         "Pitch",
@@ -189,12 +190,28 @@ _SECTIONS: tuple[Item, ...] = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One sample of a sample map: the keys it plays (`low_key`..`high_key`), the key it sounds
+    unshifted at, and its sustain loop (frames; None: it plays once to its end)."""
+
+    name: str
+    sample: SampleFile
+    root_key: int
+    low_key: int = 0
+    high_key: int = 127
+    loop: tuple[int, int] | None = None
+
+
 def simpler(b: Build, sound: SimplerSound, meter: Meter, bpm: float, *, device_id: int = 0) -> Node:
     """A Simpler playing `sound` (a device on a MIDI track, or on a drum pad's chain)."""
     node = el("OriginalSimpler", Id=device_id)
     node.children += preset_header(b, sound.sample, "OriginalSimpler")
     node.children.append(val("OverwriteProtectionNumber", b.fmt.overwrite_protection))
-    player = el("Player", _sample_map(b, sound, meter, bpm), *build_items(b, _PLAYER_TAIL))
+    loop = None if sound.one_shot else sound.loop
+    part = Part(sound.name, sound.sample, sound.root_key, loop=loop)
+    map_node = sample_map(b, [part], meter, bpm)
+    player = el("Player", map_node, *build_items(b, PLAYER_TAIL))
     overrides = {
         "VolumeAndPan/Volume": sound.volume_db,
         "VolumeAndPan/Envelope/AttackTime": sound.attack_ms,
@@ -202,7 +219,7 @@ def simpler(b: Build, sound: SimplerSound, meter: Meter, bpm: float, *, device_i
         "Globals/PlaybackMode": ONE_SHOT if sound.one_shot else CLASSIC,
         "Globals/NumVoices": 5 if sound.one_shot else 8,
     }
-    node.children += [player, *build_items(b, _SECTIONS, overrides)]
+    node.children += [player, *build_items(b, SECTIONS, overrides)]
     return node
 
 
@@ -237,7 +254,8 @@ def _branch_source(b: Build, sample: SampleFile, device_name: str) -> Node:
     )
 
 
-def _sample_map(b: Build, sound: SimplerSound, meter: Meter, bpm: float) -> Node:
+def sample_map(b: Build, parts: Sequence[Part], meter: Meter, bpm: float) -> Node:
+    """The `MultiSampleMap` of a Simpler (one part) or a Sampler (a part per zone)."""
     tail = values(("LoadInRam", False), ("LayerCrossfade", 0))
     tail.append(el("SourceContext"))
     if b.fmt.is12:
@@ -247,8 +265,8 @@ def _sample_map(b: Build, sound: SimplerSound, meter: Meter, bpm: float) -> Node
             ("RoundRobinResetPeriod", 0),
             ("RoundRobinRandomSeed", ROUND_ROBIN_SEED),
         )
-    parts = el("SampleParts", _sample_part(b, sound, meter, bpm))
-    return el("MultiSampleMap", parts, *tail)
+    nodes = [_sample_part(b, part, index, meter, bpm) for index, part in enumerate(parts)]
+    return el("MultiSampleMap", el("SampleParts", *nodes), *tail)
 
 
 def _range(tag: str, low: int, high: int) -> Node:
@@ -266,47 +284,51 @@ def _loop(tag: str, last_frame: int, mode: int) -> Node:
 
 
 SUSTAIN_LOOP_OFF, SUSTAIN_LOOP_FORWARD = 0, 1
+# Every sample part Live saved (8,000 in the corpus, looped or not) has ReleaseLoop mode 3.
+RELEASE_LOOP_DEFAULT = 3
 
 
-def _sustain_loop(sound: SimplerSound, last_frame: int) -> Node:
-    """The sample part's sustain loop (forward, between the sound's loop points; off without).
+def _sustain_loop(loop: tuple[int, int] | None, last_frame: int) -> Node:
+    """The sample part's sustain loop: forward between the loop points (Live's Sampler plays it
+    while the key is held; off without).
 
-    Simpler's own loop switch (`LoopModulators/LoopOn`) stays off: it loops the region from
-    `SampleStart` to `SampleStart + SampleLength`, and the checker's profile admits only a start
-    at 0 and a whole-region loop (`SampleStart` 0, `LoopLength` 1 in every Live save), which
-    would repeat the sound's attack. The part's loop is what Live's Sampler plays, and it stays
-    with the sample when the Simpler is turned into a Sampler."""
-    loop = None if sound.one_shot else sound.loop
+    A Simpler's own loop switch (`LoopModulators/LoopOn`) stays off: it loops the last
+    `LoopLength` (a fraction) of the region, and the checker's Live 11.3 profile admits only a
+    whole number there (every Live 11.3 save has 1: the whole region, which would repeat the
+    attack). The part's loop stays with the sample when Simpler is turned into a Sampler, and
+    the project's sustained samples hold their loop repeated for as long as the part holds a
+    note (`musia.instruments`), so a Simpler plays them through."""
     if loop is None:
         return _loop("SustainLoop", last_frame, SUSTAIN_LOOP_OFF)
     start, end = loop
     return el(
         "SustainLoop",
-        *values(("Start", start), ("End", end), ("Mode", SUSTAIN_LOOP_FORWARD)),
+        *values(("Start", start), ("End", min(end, last_frame)), ("Mode", SUSTAIN_LOOP_FORWARD)),
         *values(("Crossfade", 0), ("Detune", 0)),
     )
 
 
-def _sample_part(b: Build, sound: SimplerSound, meter: Meter, bpm: float) -> Node:
-    """The whole sample across the keyboard, sounding at its pitch on `root_key`."""
-    attrs: dict[str, object] = {"Id": 0}
+def _sample_part(b: Build, part: Part, index: int, meter: Meter, bpm: float) -> Node:
+    """The sample on its keys, sounding at its own pitch on `root_key`."""
+    attrs: dict[str, object] = {"Id": index}
     if b.fmt.is12:
         attrs["InitUpdateAreSlicesFromOnsetsEditableAfterRead"] = False
     attrs.update(HasImportedSlicePoints=True, NeedsAnalysisData=True)
-    last = max(0, sound.sample.frames - 1)
+    last = max(0, part.sample.frames - 1)
+    name = clean_name(part.name, "Sample")
     node = el("MultiSamplePart", **attrs)
     node.children += [
-        *values(("LomId", 0), ("Name", clean_name(sound.name, "Sample")), ("Selection", True)),
+        *values(("LomId", 0), ("Name", name), ("Selection", index == 0)),
         *values(("IsActive", True), ("Solo", False)),
-        _range("KeyRange", 0, 127),
+        _range("KeyRange", part.low_key, part.high_key),
         _range("VelocityRange", 1, 127),
         _range("SelectorRange", 0, 127),
-        *values(("RootKey", sound.root_key), ("Detune", 0), ("TuneScale", 100)),
+        *values(("RootKey", part.root_key), ("Detune", 0), ("TuneScale", 100)),
         *values(("Panorama", 0), ("Volume", 1), ("Link", False)),
         *values(("SampleStart", 0), ("SampleEnd", last)),
-        _sustain_loop(sound, last),
-        _loop("ReleaseLoop", last, 3),
-        sample_ref(b, sound.sample),
+        _sustain_loop(part.loop, last),
+        _loop("ReleaseLoop", last, RELEASE_LOOP_DEFAULT),
+        sample_ref(b, part.sample),
         *values(("SlicingThreshold", 100), ("SlicingBeatGrid", 4)),
         *values(("SlicingRegions", 8), ("SlicingStyle", 0)),
         _warp_properties(meter, bpm),

@@ -10,6 +10,7 @@ from starlette.responses import Response
 from musia.db.models import Job, Project, ProjectVersion
 from musia.db.repos.projects import Projects
 from musia.errors import Conflict, NotFound
+from musia.formats.als import PROJECT_INFO_FOLDER
 from musia.server import files, schemas, uploads
 from musia.server.deps import CurrentUser, Work
 from musia.services import imports, owned
@@ -113,7 +114,8 @@ def download(
         prefix = service.version_prefix(project.id, row.number) + "/"
         folder = f"{project.name} v{row.number}"
         members = {f"{folder}/{key.removeprefix(prefix)}": key for key in row.files.values()}
-        return files.send_zip(storage, members, f"{folder}.zip")
+        info = f"{folder}/{PROJECT_INFO_FOLDER}"  # what makes the folder a Live project
+        return files.send_zip(storage, members, f"{folder}.zip", folders=[info])
     key = row.files.get(format)
     if key is None:
         hint = " (generate with audio=true for a preview)" if format == "wav" else ""
