@@ -10,7 +10,8 @@ Every process must agree on the tempo.
 
 Measured 2026-12-08 on the shared 2-core machine (load ~15), 3 processes with the lock: all
 exit 0 at 176-183 s (one compiled, two waited and loaded), the tempo identical; a fourth
-process on the warm cache: 10.3 s.
+process on the warm cache: 10.3 s. `--unguarded`: two of the three crashed with SIGSEGV (-11),
+and the cache they left crashed the fourth process too.
 
     nice -n 10 .venv/bin/python bench/numba_race.py [--processes 3] [--unguarded] [--json]
 
