@@ -15,10 +15,11 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 REDIS_URL = os.environ.get("MUSIA_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
 
-# librosa's JIT (numba) caches what it compiles beside librosa's sources. On a fresh virtualenv
-# two xdist workers compile the same gufuncs at once, and numba's cache can then pair files of two
-# compilations and crash the worker with a segmentation fault (numba issue 10128, seen here in
-# `estimate_tempo` on a fresh clone). Each worker, and what it starts, keeps its own cache.
+# librosa's JIT (numba) caches what it compiles on disk. On a fresh cache two xdist workers
+# compiling the same gufuncs at once can pair files of two compilations and crash with a
+# segmentation fault (numba issue 10128, seen here in `estimate_tempo` on a fresh clone).
+# Musia's own calls into librosa take `musia.audio.jit`'s compile lock; tests may reach librosa
+# directly, so each worker, and what it starts, also keeps its own cache.
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 if _WORKER:
     os.environ.setdefault("NUMBA_CACHE_DIR", str(REPO / ".pytest_cache" / "numba" / _WORKER))
@@ -116,6 +117,7 @@ SLOW_FILES = (
     "tests/audio/test_samples.py",
     "tests/audio/test_samples_search.py",
     "tests/audio/test_sample_classes.py",
+    "tests/audio/test_jit_cache.py",
     "tests/production/test_assemble.py",
 )
 

@@ -31,10 +31,14 @@ def safe_name(text: str, fallback: str, max_chars: int = 80) -> str:
     return " ".join(name.split()) or fallback
 
 
-def write_atomic(path: Path, write: Callable[[BinaryIO], None]) -> Path:
-    """Let `write` fill a temporary file beside `path`, then rename it into place, so a reader
-    never sees half a file and a failure leaves the old file (or none) behind."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
+def write_atomic(
+    path: Path, write: Callable[[BinaryIO], None], *, staging: Path | None = None
+) -> Path:
+    """Let `write` fill a temporary file beside `path` (or in `staging`, a folder on the same
+    file system), then rename it into place, so a reader never sees half a file and a failure
+    leaves the old file (or none) behind."""
+    folder = staging or path.parent
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(handle, "wb") as file:
             write(file)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from musia.db.base import utcnow
 from musia.db.engine import make_engine, session_factory
 from musia.jobs.events import JobEvents
+from musia.scratch import Scratch
 from musia.settings import Settings
 from musia.storage import Storage, make_storage
 
@@ -31,6 +33,11 @@ class Runtime:
     # What leases and the sweeper call "now": the tests move it instead of sleeping.
     clock: Callable[[], datetime] = field(default=utcnow)
 
+    @cached_property
+    def scratch(self) -> Scratch:
+        """Where requests and jobs keep their temporaries (`<data dir>/tmp/<process>/`)."""
+        return Scratch(self.settings.data_dir / "tmp")
+
     def close(self) -> None:
         if self.queue is not None:
             self.queue.stop()
@@ -45,4 +52,6 @@ def open_runtime(settings: Settings, *, migrate: bool = True) -> Runtime:
         from musia.db.migrate import upgrade
 
         upgrade(engine)
-    return Runtime(settings, engine, session_factory(engine), make_storage(settings))
+    runtime = Runtime(settings, engine, session_factory(engine), make_storage(settings))
+    runtime.scratch.sweep()  # what a killed server or worker left
+    return runtime

@@ -39,7 +39,9 @@ def setting_rows() -> list[SettingRow]:
         SettingRow(
             DATA_DIR_VARIABLE,
             f"`{DEFAULT_DATA_DIR}`",
-            "Data folder: the SQLite file, local storage and the generated JWT secret.",
+            "Data folder: the SQLite file, local storage, the generated JWT secret and `tmp/` "
+            "(each process's working folders; what a killed process left is removed when the "
+            "next one starts).",
         )
     ]
     for name, field in Settings.model_fields.items():
@@ -59,7 +61,9 @@ def setting_rows() -> list[SettingRow]:
             CACHE_ENV,
             "(none)",
             "Folder for what Musia can make again (rendered one-shots, the sound model's "
-            "SoundFont drums); none means `$XDG_CACHE_HOME/musia`, else `~/.cache/musia`.",
+            "SoundFont drums, and numba's compiled librosa code in `numba/` unless "
+            "`NUMBA_CACHE_DIR` is set: one process at a time compiles into it); none means "
+            "`$XDG_CACHE_HOME/musia`, else `~/.cache/musia`.",
         )
     )
     return rows

@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.faults.serving import free_port, login, serve, wait_final
 
@@ -22,10 +23,13 @@ RENDER = {"prompt": "house track, 124 bpm, A minor, 48 bars", "audio": True, "se
 
 
 def test_a_render_killed_with_its_server_ends_final_and_nothing_half_written_is_served(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data = tmp_path / "data"
     data.mkdir()
+    system_temp = tmp_path / "system-temp"  # the servers' TMPDIR: nothing of ours may stay
+    system_temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(system_temp))
     first = serve(data, free_port(), **LEASE)
     try:
         headers = login(first.url, "kim")
@@ -33,21 +37,20 @@ def test_a_render_killed_with_its_server_ends_final_and_nothing_half_written_is_
             f"{first.url}/api/v1/projects/generate", json=RENDER, headers=headers, timeout=30
         ).json()
         job_id, project_id = started["job"]["id"], started["project"]["id"]
-        deadline = time.monotonic() + 120
-        job = {}
-        while time.monotonic() < deadline:  # wait until it renders audio, then kill
-            job = httpx.get(f"{first.url}/api/v1/jobs/{job_id}", headers=headers).json()
-            if job["status"] != "PENDING" and job["progress"] >= 0.1:
-                break
-            time.sleep(0.05)
-        assert job["status"] == "PROCESSING", job  # killed in the middle, not after
+        _wait_until_it_renders(first.url, headers, job_id)
         os.kill(first.process.pid, signal.SIGKILL)
         first.process.wait(timeout=30)
     finally:
         first.stop()
+    killed_scratch = [
+        p for p in (data / "tmp").iterdir() if p.name.startswith(f"{first.process.pid}-")
+    ]
+    renders = [r for p in killed_scratch for r in p.glob("render-*")]
+    assert renders, killed_scratch  # a kill runs no clean-up: its render folder stays
 
     second = serve(data, free_port(), **LEASE)
     try:
+        assert not any(p.exists() for p in killed_scratch)  # swept when the server started
         early = httpx.get(
             f"{second.url}/api/v1/projects/{project_id}/download?format=als",
             headers=headers,
@@ -85,11 +88,27 @@ def test_a_render_killed_with_its_server_ends_final_and_nothing_half_written_is_
             )
         stored = list((data / "storage").rglob("*"))
         leftovers = [
-            p for p in stored if p.is_file() and (p.name.startswith(".") or ".tmp" in p.name)
+            p
+            for p in stored
+            if p.is_file() and (p.name.startswith(".") or ".tmp" in p.name) and p.name != ".owner"
         ]
         assert leftovers == []
     finally:
         second.stop()
+    ours = [p for p in system_temp.iterdir() if p.name.startswith("musia-")]
+    assert ours == []  # before: the killed render's musia-render-* folder stayed for good
+
+
+def _wait_until_it_renders(url: str, headers: dict[str, str], job_id: str) -> None:
+    """Until the job renders audio: the moment to kill its server."""
+    deadline = time.monotonic() + 120
+    job = {}
+    while time.monotonic() < deadline:  # wait until it renders audio, then kill
+        job = httpx.get(f"{url}/api/v1/jobs/{job_id}", headers=headers).json()
+        if job["status"] != "PENDING" and job["progress"] >= 0.1:
+            break
+        time.sleep(0.05)
+    assert job["status"] == "PROCESSING", job  # killed in the middle, not after
 
 
 def test_two_edits_at_the_same_moment_make_two_versions_in_order(tmp_path: Path) -> None:

@@ -168,3 +168,41 @@ def test_the_engine_comes_from_musia_jobs(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("MUSIA_JOBS_BROKER_URL", "amqp://127.0.0.1")
     with pytest.raises(InvalidInput, match="redis://"):
         load_settings()
+
+
+def test_a_render_given_up_after_its_workers_died_leaves_no_stored_files(
+    tmp_path: Path, database_url: str, clock: Clock
+) -> None:
+    """A worker killed while it stored a version's files, then never run again (its attempts
+    used): the version says failed and none of its half-stored files stays in the storage."""
+    from musia.core.plan_builder import plan_from_text
+    from musia.db.repos.projects import Projects
+    from musia.services.projects import RenderOptions, start_generation, version_prefix
+    from musia.services.uow import UnitOfWork
+
+    settings = make_settings(tmp_path, database_url, jobs=JobSettings(lease_s=0.5, max_attempts=1))
+    runtime = open_runtime(settings, migrate=False)  # no queue: nothing runs the job here
+    runtime.clock = clock
+    try:
+        owner = system_user_id(runtime)
+        with UnitOfWork(runtime) as uow:
+            started = start_generation(
+                uow, owner, plan_from_text("techno, 8 bars", seed=1), RenderOptions(), None
+            )
+            uow.commit()
+            job_id, version_id = started.job.id, started.version.id
+            prefix = version_prefix(started.project.id, started.version.number)
+        _claimed(runtime, job_id)
+        half = runtime.settings.storage_dir / prefix / "Song.als"  # what the dead worker stored
+        half.parent.mkdir(parents=True)
+        half.write_bytes(b"\x1f\x8b half a set")
+        clock.advance(1.0)
+
+        assert reclaim(runtime) == []  # its only attempt is used: given up
+        assert _status(runtime, job_id)[0] == JobStatus.FAILED
+        with transaction(runtime.sessions) as session:
+            version = Projects(session).version_by_id(version_id)
+            assert version is not None and version.status == "failed"
+        assert not (runtime.settings.storage_dir / prefix).exists()
+    finally:
+        runtime.close()

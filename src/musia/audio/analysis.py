@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from musia.audio.jit import first_call_locked
 from musia.audio.key import estimate_key, key_name
 from musia.audio.tempo import estimate_tempo, onset_bands
 from musia.errors import AudioFormatError
@@ -239,6 +240,7 @@ def _finite(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
+@first_call_locked
 def _magnitude(mono: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     import librosa
     import numpy as np

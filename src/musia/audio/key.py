@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from musia.audio.jit import first_call_locked
+
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
@@ -246,6 +248,7 @@ def evidence_from_cqt(cqt: npt.NDArray[np.float64]) -> KeyEvidence | None:
     return KeyEvidence(np.asarray(spectrum, dtype=np.float64))
 
 
+@first_call_locked
 def constant_q(mono: npt.NDArray[np.float32], sample_rate: int) -> npt.NDArray[np.float64]:
     """(3 × NOTES, frames) constant-Q magnitudes from C1 up, three bins per semitone: one
     centred on the note, one a third of a semitone either side."""

@@ -16,7 +16,7 @@ import json
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -24,9 +24,14 @@ import numpy as np
 
 from musia.audio.engine import SAMPLE_RATE, Mono, Rendered, render_note
 from musia.files import cache_folder, write_bytes_atomic
+from musia.memo import bytes_lru
 
 ZONE_STEP = 4  # semitones between zone roots
 ENGINE_VERSION = 2  # part of the cache key: bump when the engine's sound changes
+# Zones kept in a process's memory (each ~0.4 MB; a song plays a few dozen): a render process
+# stays this size however many songs and styles it renders; older zones are read again from
+# the disk cache.
+ZONES_MEMORY_BYTES = 64 * 2**20
 STYLE_FILE = "styles.toml"
 TOMS = range(41, 51)
 
@@ -168,7 +173,7 @@ def _zone(patch: str, root: int, low: int, high: int, highpass_hz: float = 0.0) 
     return Zone(patch, root, low, high, rendered.audio, rendered.loop)
 
 
-@lru_cache(maxsize=1024)
+@bytes_lru(ZONES_MEMORY_BYTES, size=lambda zone: zone.audio.nbytes)
 def high_passed(patch: str, root: int, highpass_hz: float) -> Rendered:
     from scipy.signal import butter, sosfilt
 
@@ -180,7 +185,7 @@ def high_passed(patch: str, root: int, highpass_hz: float) -> Rendered:
     return Rendered(audio, rendered.loop)
 
 
-@lru_cache(maxsize=1024)
+@bytes_lru(ZONES_MEMORY_BYTES, size=lambda zone: zone.audio.nbytes)
 def rendered_zone(patch: str, root: int) -> Rendered:
     """The patch at `root`, from the process's cache, the disk cache, or rendered."""
     data = patches()[patch]

@@ -26,6 +26,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from musia.audio.jit import first_call_locked
+
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
@@ -63,6 +65,7 @@ class TempoEstimate:
     alternatives_bpm: tuple[float, ...] = ()  # the same groove at half or double speed
 
 
+@first_call_locked
 def onset_bands(spectrum: npt.NDArray[np.float32], sample_rate: int, hop: int) -> OnsetBands:
     """Spectral flux of the log-mel spectrum (librosa's onset strength) from an STFT magnitude,
     whole and in the kick and hat bands."""
@@ -86,6 +89,7 @@ def onset_bands(spectrum: npt.NDArray[np.float32], sample_rate: int, hop: int) -
     )
 
 
+@first_call_locked
 def estimate_tempo(bands: OnsetBands, sample_rate: int, hop: int) -> TempoEstimate:
     import librosa
     import numpy as np

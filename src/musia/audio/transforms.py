@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from musia.audio.jit import first_call_locked
 from musia.errors import InvalidInput, UnknownInstruction
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ DOWNBEAT_WINDOW_S = 0.1
 LIMIT_ROUNDS = 8
 
 
+@first_call_locked
 def time_stretch(samples: Samples, ratio: float) -> Samples:
     """Play `ratio` times as fast (1.25: 25 % faster, 0.8 of the length), pitch kept."""
     import librosa
@@ -65,6 +67,7 @@ def stretch_to_tempo(samples: Samples, source_bpm: float, target_bpm: float) -> 
     return time_stretch(samples, target_bpm / source_bpm)
 
 
+@first_call_locked
 def transpose(samples: Samples, sample_rate: int, semitones: float) -> Samples:
     """Shift the pitch by `semitones` (−12 … +12), tempo and length kept."""
     import librosa

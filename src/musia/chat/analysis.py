@@ -6,7 +6,6 @@ one ("analyse my audio", "analyse the set"); otherwise the more recent of the tw
 from __future__ import annotations
 
 import re
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -122,7 +121,7 @@ def _describe_set(uow: UnitOfWork, key: str, name: str, language: str) -> str:
     from musia.formats.als.export import set_key
     from musia.formats.als.reader import read_set
 
-    with tempfile.TemporaryDirectory(prefix="musia-analyse-") as folder:
+    with uow.runtime.scratch.temporary("analyse-") as folder:
         path = uow.runtime.storage.fetch(key, Path(folder) / "set.als")
         info = read_set(path).info
     found = set_key(info)

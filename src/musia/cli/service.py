@@ -33,10 +33,12 @@ def serve(
     """Run the web service (OpenAPI docs at /docs) on the settings from the environment."""
     import uvicorn
 
+    from musia.malloc import tune_for_service
     from musia.server import logs
     from musia.server.app import create_app
     from musia.settings import load_settings
 
+    tune_for_service()  # before the threads start: freed buffers go back to the system
     settings = load_settings(data_dir)
     logs.configure(json_lines=settings.http.log_json)
     typer.echo(f"musia: serving on http://{host}:{port} (data in {settings.data_dir})", err=True)

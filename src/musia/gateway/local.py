@@ -3,7 +3,6 @@ projects beside vendor results. The asset's file is the Live set; every file is 
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -49,17 +48,21 @@ def generate_project(context: JobContext, model_row: AiModel) -> dict[str, Any]:
     plan = plan_from_text(prompt, seed=int(seed) if isinstance(seed, int) else None)
     context.progress(0.1, "composing")
     prefix = f"generations/{context.job_id}"
-    with tempfile.TemporaryDirectory(prefix="musia-gen-") as folder:
+    with context.runtime.scratch.temporary("gen-") as folder:
         project = write_project(plan, Path(folder), audio=bool(params.get("audio", False)))
         context.progress(0.8, "storing")
         files: dict[str, str] = {}
-        for path in project.files:
-            relative = path.relative_to(project.folder).as_posix()
-            key = f"{prefix}/{relative}"
-            context.runtime.storage.put_file(key, path, CONTENT_TYPES.get(path.suffix))
-            files[relative] = key
-    als = next((key for name, key in files.items() if name.endswith(".als")), None)
-    _finish(context, als, files)
+        try:
+            for path in project.files:
+                relative = path.relative_to(project.folder).as_posix()
+                key = f"{prefix}/{relative}"
+                context.runtime.storage.put_file(key, path, CONTENT_TYPES.get(path.suffix))
+                files[relative] = key
+            als = next((key for name, key in files.items() if name.endswith(".als")), None)
+            _finish(context, als, files)
+        except BaseException:  # a full disk or a lost database: no files without their asset
+            context.runtime.storage.delete_prefix(prefix)
+            raise
     return {"files": sorted(files.values()), "als": als}
 
 

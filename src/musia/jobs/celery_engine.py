@@ -83,8 +83,10 @@ def run_worker(
     """Blocks: recover what dead workers left, start the sweeper, then consume the queue."""
     from musia.jobs.leases import Sweeper
     from musia.jobs.runner import recover
+    from musia.malloc import tune_for_service
     from musia.runtime import open_runtime
 
+    tune_for_service()  # a worker runs for days: freed buffers go back to the system
     runtime = open_runtime(settings)
     app = worker_app(runtime)
     assert runtime.queue is not None

@@ -11,6 +11,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from musia.malloc import tune_for_service
+
 if TYPE_CHECKING:
     from musia.production.library import ChosenSamples
 
@@ -23,8 +25,22 @@ def pool(processes: int) -> ProcessPoolExecutor:
         if "render" not in _pools:
             # forkserver: a clean child, never a fork of a process that runs threads
             context = multiprocessing.get_context("forkserver")
-            _pools["render"] = ProcessPoolExecutor(processes, mp_context=context)
+            executor = ProcessPoolExecutor(
+                processes, mp_context=context, initializer=tune_for_service
+            )
+            # The executor starts a process only when none is idle, so a quiet start would
+            # bring the second one in at the first burst, minutes later. One loading task per
+            # process, submitted at once, starts them all now: the first burst does not wait
+            # for imports, and the server's memory is all there from its first render on.
+            for _ in range(processes):
+                executor.submit(_load_writers)
+            _pools["render"] = executor
         return _pools["render"]
+
+
+def _load_writers() -> None:
+    """In the child: import what every render needs."""
+    import musia.production.assemble  # noqa: F401
 
 
 def shutdown() -> None:

@@ -69,6 +69,7 @@ def reclaim(runtime: Runtime) -> list[str]:
     with transaction(runtime.sessions) as session:
         dead = list(session.execute(select(Job.id, Job.attempts).where(*expired)))
         again: list[str] = []
+        given_up: list[str] = []
         for job_id, attempts in dead:
             values: dict[str, object] = {"lease_expires_at": None, "updated_at": now}
             if attempts >= limit:
@@ -77,11 +78,36 @@ def reclaim(runtime: Runtime) -> list[str]:
             else:
                 values |= {"status": JobStatus.PENDING}
             changed = session.execute(update(Job).where(Job.id == job_id, *expired).values(values))
-            if getattr(changed, "rowcount", 0) and attempts < limit:
-                again.append(job_id)
+            if getattr(changed, "rowcount", 0):
+                (again if attempts < limit else given_up).append(job_id)
     for job_id in again:
         log.warning("job reclaimed after its worker stopped", extra={"job_id": job_id})
+    clean_up_given_up(runtime, given_up)
     return again
+
+
+def clean_up_given_up(runtime: Runtime, job_ids: list[str]) -> None:
+    """Jobs failed because their workers kept dying: each kind's failure hook runs, as when
+    its handler raises (a render's version is marked failed and what it stored is removed)."""
+    from musia.jobs import registry
+    from musia.jobs.context import JobContext
+
+    for job_id in job_ids:
+        with transaction(runtime.sessions) as session:
+            job = session.get(Job, job_id)
+            if job is None:
+                continue
+            context = JobContext(
+                job.id, job.owner_id, job.kind, dict(job.input), job.attempts, runtime
+            )
+            error = job.error or ""
+        kind = registry.kind(context.kind)
+        if kind is None or kind.on_failure is None:
+            continue
+        try:
+            kind.on_failure(context, error)
+        except Exception:  # the next start must not fail on one job's clean-up
+            log.exception("job failure hook crashed", extra={"job_id": job_id})
 
 
 def stale_pending(runtime: Runtime, older_than_s: float) -> list[str]:

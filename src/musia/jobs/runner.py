@@ -12,7 +12,7 @@ from musia.errors import JobCanceled, MusiaError
 from musia.events import publish_job
 from musia.jobs import registry
 from musia.jobs.context import JobContext
-from musia.jobs.leases import heartbeat
+from musia.jobs.leases import clean_up_given_up, heartbeat
 from musia.runtime import Runtime
 
 log = logging.getLogger("musia.jobs")
@@ -86,13 +86,17 @@ def _announce(context: JobContext, status: JobStatus, **outcome: object) -> None
 def recover(runtime: Runtime) -> list[str]:
     """At start: jobs whose worker died (lease expired) go back to PENDING, or FAILED once they
     used their attempts; returns every PENDING job id, to enqueue again."""
+    given_up: list[str] = []
     with transaction(runtime.sessions) as session:
         jobs = Jobs(session)
         for job in jobs.expired():
             if job.attempts >= runtime.settings.jobs.max_attempts:
                 reason = f"the worker stopped {job.attempts} times while running this job"
                 jobs.finish(job.id, JobStatus.FAILED, error=reason)
+                given_up.append(job.id)
             else:
                 jobs.release(job)
         session.flush()
-        return jobs.pending_ids()
+        pending = jobs.pending_ids()
+    clean_up_given_up(runtime, given_up)
+    return pending

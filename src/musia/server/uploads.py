@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import shutil
-import tempfile
 from pathlib import Path, PurePath
 
 from fastapi import UploadFile
@@ -13,8 +12,9 @@ from fastapi import UploadFile
 from musia.audio.io import check_audio
 from musia.errors import AudioUnavailable, InvalidInput, TooLarge
 from musia.files import safe_name
+from musia.scratch import Scratch
+from musia.services.uow import UnitOfWork
 from musia.sniff import SNIFF_BYTES, Kind, sniff_audio, sniff_set
-from musia.storage import Storage
 
 __all__ = ["Kind", "sniff_audio", "sniff_set"]
 
@@ -49,17 +49,20 @@ def read_head(upload: UploadFile) -> bytes:
     return head
 
 
-def store(storage: Storage, upload: UploadFile, key: str, kind: Kind) -> None:
+def store(uow: UnitOfWork, upload: UploadFile, key: str, kind: Kind) -> None:
+    """Into storage now; removed again if the request's rows are not saved."""
+    storage = uow.runtime.storage
     upload.file.seek(0)
     storage.put_stream(key, upload.file, kind.content_type)
+    uow.after_rollback(lambda: storage.delete_prefix(key))
 
 
-def check_decodes(upload: UploadFile, name: str) -> None:
+def check_decodes(upload: UploadFile, name: str, scratch: Scratch) -> None:
     """Decode the whole upload before it is accepted (magic bytes say what a file claims to be,
     not that it plays): a RIFF/WAVE header with 0 channels answers 422 `bad_audio` here, instead
     of breaking every later generation that picks it. Without the audio extra nothing in the
     server decodes audio, so nothing is checked."""
-    with tempfile.TemporaryDirectory(prefix="musia-upload-") as folder:
+    with scratch.temporary("upload-") as folder:
         path = Path(folder) / name  # errors name the user's file, not a server path
         upload.file.seek(0)
         with path.open("wb") as copy:

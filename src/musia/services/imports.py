@@ -6,7 +6,6 @@ stays byte for byte."""
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +49,7 @@ def inspect_stored(context: JobContext) -> dict[str, Any]:
             raise NotFound("the imported project is gone")
         key = str(version.files["als"])
     context.progress(0.1, "reading the set")
-    with tempfile.TemporaryDirectory(prefix="musia-import-") as folder:
+    with context.runtime.scratch.temporary("import-") as folder:
         path = context.runtime.storage.fetch(key, Path(folder) / key.rsplit("/", 1)[-1])
         summary = set_summary(path)
     with transaction(context.runtime.sessions) as session:
@@ -127,7 +126,7 @@ def edit_stored(context: JobContext) -> dict[str, Any]:
 
     source_key = str(context.input["source_key"])
     name = source_key.rsplit("/", 1)[-1]
-    with tempfile.TemporaryDirectory(prefix="musia-edit-") as folder:
+    with context.runtime.scratch.temporary("edit-") as folder:
         source = context.runtime.storage.fetch(source_key, Path(folder) / f"source-{name}")
         live_set = read_set(source)
         editor = SetEditor(live_set)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib
 import re
-import tempfile
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -79,7 +78,7 @@ def analyze_stored(context: JobContext) -> dict[str, Any]:
     key = _stored_key(context, music_id)
     analysis = audio_engine("analysis")
     context.progress(0.1, "analysing")
-    with tempfile.TemporaryDirectory(prefix="musia-analysis-") as folder:
+    with context.runtime.scratch.temporary("analysis-") as folder:
         path = context.runtime.storage.fetch(key, Path(folder) / key.rsplit("/", 1)[-1])
         result = analysis.analyze_file(path).to_dict()
     with transaction(context.runtime.sessions) as session:
@@ -94,7 +93,7 @@ def analyze_stored(context: JobContext) -> dict[str, Any]:
 def modify_stored(context: JobContext) -> dict[str, Any]:
     """Fetch the source (a stored file, or the URL, stored first as a music file of its own),
     apply the instruction with the transforms, store the result as a new music file."""
-    with tempfile.TemporaryDirectory(prefix="musia-modify-") as name:
+    with context.runtime.scratch.temporary("modify-") as name:
         folder = Path(name)
         url = context.input.get("music_url")
         if url:

@@ -12,7 +12,6 @@ the analysis fills the rest. A sample's `data` holds the analysis:
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -141,7 +140,7 @@ def analyze_stored(context: JobContext) -> dict[str, Any]:
             raise NotFound("the sample was deleted before it was analysed")
         file_key, name = row.file_key, row.name
     context.progress(0.1, "analysing")
-    with tempfile.TemporaryDirectory(prefix="musia-sample-") as folder:
+    with context.runtime.scratch.temporary("sample-") as folder:
         path = context.runtime.storage.fetch(file_key, Path(folder) / name)
         analysis, peaks = analysed(path, Path(folder))
     with transaction(context.runtime.sessions) as session:
@@ -194,7 +193,7 @@ def add_starter(context: JobContext) -> dict[str, Any]:
 
     audio_engine("sample_analysis")  # a clear "unavailable" before any work
     context.progress(0.02, "synthesising the starter pack")
-    with tempfile.TemporaryDirectory(prefix="musia-starter-") as name:
+    with context.runtime.scratch.temporary("starter-") as name:
         folder = Path(name)
         files = sorted(write_starter_pack(folder).written)
         with transaction(context.runtime.sessions) as session:

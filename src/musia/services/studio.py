@@ -5,7 +5,6 @@ generated one look the same."""
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -48,7 +47,7 @@ def _read_set(uow: UnitOfWork, version: ProjectVersion) -> Iterator[SetInfo]:
     from musia.formats.als.reader import read_set
 
     key = str(version.files["als"])
-    with tempfile.TemporaryDirectory(prefix="musia-studio-") as folder:
+    with uow.runtime.scratch.temporary("studio-") as folder:
         path = uow.runtime.storage.fetch(key, Path(folder) / key.rsplit("/", 1)[-1])
         yield read_set(path).info
 
@@ -257,7 +256,7 @@ def preview_waveform_png(
 
     key, _ = preview_key(uow, owner_id, project_id, number, "wav")
     audio_io = audio_engine("io")
-    with tempfile.TemporaryDirectory(prefix="musia-wave-") as folder:
+    with uow.runtime.scratch.temporary("wave-") as folder:
         path = uow.runtime.storage.fetch(key, Path(folder) / "preview.wav")
         samples, _rate = audio_io.read_audio(path)
     return waveform(samples, width_px=width_px, height_px=height_px)
@@ -271,7 +270,7 @@ def waveform_png(
 
     music = Music(uow.session).get(owner_id, music_id)
     audio_io = audio_engine("io")
-    with tempfile.TemporaryDirectory(prefix="musia-wave-") as folder:
+    with uow.runtime.scratch.temporary("wave-") as folder:
         path = uow.runtime.storage.fetch(music.file, Path(folder) / music.file.rsplit("/", 1)[-1])
         samples, _rate = audio_io.read_audio(path)
     return waveform(samples, width_px=width_px, height_px=height_px)

@@ -1,4 +1,6 @@
-"""Storage in a local folder. Writes go to a temporary name and are renamed into place."""
+"""Storage in a local folder. Writes go to a temporary file in this process's own folder under
+`.partial/` and are renamed into place: a reader never sees half a file, and what a killed
+process was writing is removed when the storage is next opened (`musia.scratch`)."""
 
 from __future__ import annotations
 
@@ -10,13 +12,18 @@ from typing import BinaryIO
 
 from musia.errors import NotFound, StorageFull, Unavailable
 from musia.files import write_atomic
+from musia.scratch import Scratch
 from musia.storage import CHUNK_BYTES, check_key
+
+PARTIAL = ".partial"  # never a key's first segment: Musia's keys start with a kind's name
 
 
 class LocalStorage:
     def __init__(self, root: Path) -> None:
         root.mkdir(parents=True, exist_ok=True)
         self.root = root.resolve()
+        self.partial = Scratch(self.root / PARTIAL)
+        self.partial.sweep()
 
     def _path(self, key: str) -> Path:
         path = (self.root / check_key(key)).resolve()
@@ -32,7 +39,11 @@ class LocalStorage:
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, lambda file: shutil.copyfileobj(stream, file, CHUNK_BYTES))
+            write_atomic(
+                path,
+                lambda file: shutil.copyfileobj(stream, file, CHUNK_BYTES),
+                staging=self.partial.folder(),
+            )
         except OSError as exc:
             if exc.errno in (errno.ENOSPC, errno.EDQUOT):
                 raise StorageFull(

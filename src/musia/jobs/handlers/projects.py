@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,9 +42,9 @@ def render(context: JobContext) -> dict[str, Any]:
     prefix = version_prefix(project_id, number)
     audio = bool(context.input.get("audio", False))
     with (
-        tempfile.TemporaryDirectory(prefix="musia-render-") as folder,
-        tempfile.TemporaryDirectory(prefix="musia-library-") as library_folder,
-        tempfile.TemporaryDirectory(prefix="musia-web-") as web_folder,
+        context.runtime.scratch.temporary("render-") as folder,
+        context.runtime.scratch.temporary("library-") as library_folder,
+        context.runtime.scratch.temporary("web-") as web_folder,
     ):
         library, skipped = _library(context, plan, Path(library_folder))
         if audio:
@@ -55,14 +54,18 @@ def render(context: JobContext) -> dict[str, Any]:
             without_machine_paths(als, written)  # no server path in the producer's file
         if skipped:
             summary["skipped_samples"] = list(skipped)
-        with first_sound.web_copy(written, Path(web_folder)) as web:
-            files = _store(context, written, files_written, prefix)
-        if web.path is not None:  # encoded while the files were stored
-            files["web"] = f"{prefix}/{first_sound.WEB_FOLDER}/{web.path.name}"
-            context.runtime.storage.put_file(files["web"], web.path, web.media_type)
-    summary.pop("folder", None)
-    summary["files"] = list(files)
-    _save(context, files, summary, prefix)
+        try:
+            with first_sound.web_copy(written, Path(web_folder)) as web:
+                files = _store(context, written, files_written, prefix)
+            if web.path is not None:  # encoded while the files were stored
+                files["web"] = f"{prefix}/{first_sound.WEB_FOLDER}/{web.path.name}"
+                context.runtime.storage.put_file(files["web"], web.path, web.media_type)
+            summary.pop("folder", None)
+            summary["files"] = list(files)
+            _save(context, files, summary, prefix)
+        except BaseException:  # a full disk, a cancel, a lost database: no half version left
+            context.runtime.storage.delete_prefix(prefix)
+            raise
     result: dict[str, Any] = {
         "project_id": project_id,
         "version": number,
@@ -210,10 +213,16 @@ def _save(context: JobContext, files: dict[str, str], summary: dict[str, Any], p
 
 
 def _failed(context: JobContext, error: str) -> None:
+    """The version is marked failed and whatever a run stored of it is removed (a worker killed
+    while it stored, then given up on, leaves files no version lists)."""
+    prefix = None
     with transaction(context.runtime.sessions) as session:
         version = Projects(session).version_by_id(str(context.input.get("version_id", "")))
-        if version is not None:
+        if version is not None and version.status != "ready":  # a run that did finish stays
             version.status = "failed"
+            prefix = version_prefix(version.project_id, version.number)
+    if prefix is not None:
+        context.runtime.storage.delete_prefix(prefix)
 
 
 register(JobKind(RENDER_KIND, render, _failed))

@@ -115,7 +115,7 @@ def upload(
     uow.session.add(asset)
     uow.session.flush()
     asset.file_key = f"assets/{user.id}/{asset.id}/{asset.name}"
-    uploads.store(uow.runtime.storage, file, asset.file_key, kind)
+    uploads.store(uow, file, asset.file_key, kind)
     return _out(uow, asset)
 
 

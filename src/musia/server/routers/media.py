@@ -65,11 +65,11 @@ def upload_sample(
     size = uploads.check_size(file, uow.runtime.settings.upload.max_audio_bytes)
     kind = uploads.sniff_audio(uploads.read_head(file))
     name = uploads.stored_name(file, kind, "sample")
-    uploads.check_decodes(file, name)
+    uploads.check_decodes(file, name, uow.runtime.scratch)
     sample, job = samples.add_uploaded(
         uow, user.id, name=name, content_type=kind.content_type, size_bytes=size, stated=stated
     )
-    uploads.store(uow.runtime.storage, file, sample.file_key, kind)
+    uploads.store(uow, file, sample.file_key, kind)
     return schemas.SampleOut.model_validate(sample).model_copy(update={"job_id": job.id})
 
 
@@ -112,11 +112,11 @@ def upload_music(
     size = uploads.check_size(file, uow.runtime.settings.upload.max_audio_bytes)
     kind = uploads.sniff_audio(uploads.read_head(file))
     name = uploads.stored_name(file, kind, "music")
-    uploads.check_decodes(file, name)
+    uploads.check_decodes(file, name, uow.runtime.scratch)
     music, job = music_service.add_uploaded(
         uow, user.id, name=name, content_type=kind.content_type, size_bytes=size
     )
-    uploads.store(uow.runtime.storage, file, music.file, kind)
+    uploads.store(uow, file, music.file, kind)
     return schemas.MusicStarted(
         music=schemas.MusicOut.model_validate(music), job=schemas.JobOut.model_validate(job)
     )

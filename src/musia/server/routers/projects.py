@@ -154,7 +154,7 @@ def import_set(
     kind = uploads.sniff_set(uploads.read_head(file), file.file)  # type: ignore[arg-type]
     name = uploads.stored_name(file, kind, "Imported")
     project, version, job, key = imports.add_imported(uow, user.id, name)
-    uploads.store(uow.runtime.storage, file, key, kind)
+    uploads.store(uow, file, key, kind)
     return started_out(project, version, job)
 
 
