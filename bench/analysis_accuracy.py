@@ -400,6 +400,11 @@ def _misses(cases: Sequence[Case]) -> dict[str, list[str]]:
 
 def run(args: argparse.Namespace, progress: Callable[[str], None]) -> dict[str, Any]:
     report: dict[str, Any] = {"seed": args.seed, "render_fingerprint": ""}
+    if unlisted := analysis_sets.unlisted_render_modules():
+        raise SystemExit(
+            "analysis_accuracy: a render imports modules RENDER_CODE does not list (cached "
+            f"renders could be stale): {', '.join(unlisted)}"
+        )
     report["render_fingerprint"] = analysis_sets.render_fingerprint()
     report["third_party_tools"] = analysis_sets.third_party_tools()
     sets = [name for name in args.sets.split(",") if name]

@@ -14,10 +14,12 @@ also comes in two versions made by tools other than Musia's:
 The seed splits the set: settings are chosen on `TUNE_SEED`'s files and scored on `TEST_SEED`'s.
 
 **Cache**: `$MUSIA_BENCH_CACHE` (default `~/.cache/musia/bench/analysis`) / a fingerprint of
-the code that composes and renders (core, formats/preview.py and midi.py, production/, the audio
-synth modules, project.py, instruments.py, library_samples.py) and of the SoundFont. When the
-composer or the sound changes, the fingerprint changes and the set is rendered anew; the analysis
-code is left out, so changing it re-uses the renders.
+the code that composes and renders (`RENDER_CODE`: core/ with the styles, the preview renderer,
+the instrument engine, multi-sampler, sampler, desk and patches, the fall-backs) and of the
+SoundFont. When the composer or the sound changes, the fingerprint changes and the set is rendered
+anew; the analysis code is left out, so changing it re-uses the renders. A render that imports a
+module the list misses stops the bench (`unlisted_render_modules`), so a cached render is never
+stale.
 """
 
 from __future__ import annotations
@@ -38,20 +40,51 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCE = REPO / "src" / "musia"
-# What composes and renders a preview (relative to src/musia; folders count whole).
+# What composes and renders a preview (relative to src/musia; folders count whole, with their
+# .py, .toml and .json files): the composer (core/, styles and patches as data), the preview
+# renderer and every module it reaches on any path (the instrument engine, its multi-sampled
+# zones, the sampler, the mixing desk, loudness; the SoundFont and synth fall-backs, library
+# samples, the MIDI reader the chorales use). `unlisted_render_modules()` names any module a
+# render imports that this list misses; the bench refuses to use the cache while there is one.
 RENDER_CODE = (
     "core",
     "production",
     "formats/preview.py",
+    "formats/midi",
     "formats/midi.py",
+    "audio/engine.py",
+    "audio/multisample.py",
+    "audio/sampler.py",
+    "audio/desk.py",
+    "audio/patches",
+    "audio/loudness.py",
+    "audio/io.py",
     "audio/synth.py",
     "audio/synth",
     "audio/soundfont.py",
-    "audio/loudness.py",
+    "audio/samples.py",
+    "audio/sample_synth.py",
+    "files.py",
     "project.py",
     "instruments.py",
     "library_samples.py",
 )
+# Imported on the way to a render without shaping its sound: package markers and the errors.
+NOT_SOUND = ("__init__.py", "audio/__init__.py", "formats/__init__.py", "errors.py")
+# Composes and renders a few bars of every style in a fresh interpreter and prints the files of
+# the musia modules it imported.
+_CLOSURE_SCRIPT = """
+import sys
+from musia.core.plan_builder import plan_from_text
+from musia.core.styles import style_names
+from musia.core.compose import compose
+from musia.formats.preview import render_song
+for style in style_names():
+    render_song(compose(plan_from_text(style + ", 4 bars", seed=1)), balance=True)
+for name, module in sorted(sys.modules.items()):
+    if name.startswith("musia") and getattr(module, "__file__", None):
+        print(module.__file__)
+"""
 CACHE_ENV = "MUSIA_BENCH_CACHE"
 KEYS_PER_STYLE = 8
 TUNE_SEED, TEST_SEED = 1, 2
@@ -84,6 +117,28 @@ class Piece:
 
 def cache_root() -> Path:
     return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache/musia/bench/analysis")
+
+
+def _listed(relative: str) -> bool:
+    return relative in NOT_SOUND or any(
+        relative == entry or relative.startswith(entry + "/") for entry in RENDER_CODE
+    )
+
+
+def unlisted_render_modules() -> list[str]:
+    """Modules (relative to src/musia) that composing and rendering every style imports but
+    `RENDER_CODE` does not list: each one could change the renders without changing the
+    fingerprint."""
+    done = subprocess.run(
+        [sys.executable, "-c", _CLOSURE_SCRIPT],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=RENDER_TIMEOUT_S,
+    )
+    files = [Path(line).resolve() for line in done.stdout.splitlines() if line.strip()]
+    inside = [f.relative_to(SOURCE).as_posix() for f in files if f.is_relative_to(SOURCE)]
+    return [relative for relative in inside if not _listed(relative)]
 
 
 def render_fingerprint() -> str:
