@@ -121,16 +121,18 @@ def tempo_hits(truth: float, estimate: float | None) -> tuple[bool, bool]:
 
 
 def analyse(piece: Piece) -> Case:
-    import numpy as np
+    """Musia's key and tempo of `piece` and the baselines'. The costly parts (the tempo, the key
+    evidence, the baselines) come from the analysis cache when the file and the code that makes
+    them are unchanged (`_heard`); the key is decided from the evidence every run, exactly as
+    `musia.audio.key.estimate_key` decides it, so changing the key settings re-uses the cache."""
+    from musia.audio.key import KeyEvidence, decide, setting_for
 
-    from musia.audio.analysis import analyze_signal
-    from musia.audio.key import key_evidence
-
-    samples, rate = analysis_sets.load_piece(piece)
-    start = time.perf_counter()
-    result = analyze_signal(samples, rate)
-    elapsed = time.perf_counter() - start
-    mono = _mono(samples, rate)
+    heard = _heard(piece)
+    spectrum = heard.get("evidence")
+    evidence = KeyEvidence(spectrum) if spectrum is not None else None
+    flatness = float(heard["flatness"])
+    verdict = decide(evidence, setting_for(flatness)) if evidence is not None else None
+    runner_up = verdict.runner_up if verdict else None
     return Case(
         name=piece.name,
         group=piece.group,
@@ -139,19 +141,89 @@ def analyse(piece: Piece) -> Case:
         seed=piece.seed,
         version=piece.version if piece.group != "chorale" else "original",
         stated_key=_stated(piece),
-        musia_key=_key(result.key_tonic_pc, result.key_mode),
-        musia_runner_up=_key(result.key_runner_up_pc, result.key_runner_up_mode),
-        musia_confidence=result.key_confidence,
-        musia_bpm=result.tempo_bpm,
-        musia_alternatives=result.tempo_alternatives_bpm,
-        baseline_keys=baseline_keys(mono) if piece.key else (),
-        baseline_bpm=baseline_bpm(mono) if piece.bpm else None,
-        analysis_s=elapsed,
-        flatness=result.spectral.flatness,
-        key_evidence=key_evidence(np.asarray(mono, dtype=np.float32), ANALYSIS_RATE)
+        musia_key=_key(verdict.tonic_pc, verdict.mode) if verdict else None,
+        musia_runner_up=_key(*runner_up) if runner_up else None,
+        musia_confidence=verdict.confidence if verdict else 0.0,
+        musia_bpm=heard["bpm"],
+        musia_alternatives=tuple(heard["alternatives"]),
+        baseline_keys=tuple((name, _key(*key) if key else None) for name, key in heard["keys"])
         if piece.key
-        else None,
+        else (),
+        baseline_bpm=heard["baseline_bpm"] if piece.bpm else None,
+        analysis_s=float(heard["seconds"]),
+        flatness=flatness,
+        key_evidence=evidence if piece.key else None,
     )
+
+
+def analysis_fingerprint() -> str:
+    """A hash of the code the cached parts come from: the analysis's mono mix, spectrum, tempo
+    and spectral flatness, the key evidence (not the key decision), and this file's `_measure`."""
+    import hashlib
+    import inspect
+
+    from musia.audio import analysis, key, tempo
+
+    digest = hashlib.sha256()
+    for module in (analysis, tempo):
+        digest.update(Path(inspect.getfile(module)).read_bytes())
+    evidence_code = (
+        key.key_evidence,
+        key.evidence_from_cqt,
+        key.constant_q,
+        key._tuned_semitones,
+        _measure,
+    )
+    for function in evidence_code:
+        digest.update(inspect.getsource(function).encode())
+    constants = (key.KEY_RATE, key.KEY_HOP, key.BINS_PER_SEMITONE, key.LOWEST_MIDI, key.NOTES)
+    digest.update(repr((constants, key.SEGMENT_FRAMES, ANALYSIS_RATE)).encode())
+    return digest.hexdigest()[:16]
+
+
+def _heard(piece: Piece) -> dict[str, Any]:
+    import pickle
+
+    stat = piece.path.stat()
+    name = f"{piece.path.parent.name}-{piece.path.name}-{stat.st_size}-{int(stat.st_mtime)}"
+    path = analysis_sets.cache_root() / "analysis" / analysis_fingerprint() / f"{name}.pickle"
+    if path.exists():
+        found: dict[str, Any] = pickle.loads(path.read_bytes())
+        return found
+    measured = _measure(piece)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".part")
+    partial.write_bytes(pickle.dumps(measured))
+    partial.replace(path)
+    return measured
+
+
+def _measure(piece: Piece) -> dict[str, Any]:
+    """The tempo and spectral flatness as `analyze_signal` makes them, the key evidence as
+    `estimate_key` makes it, and the baselines."""
+    import numpy as np
+
+    from musia.audio.analysis import HOP, _magnitude, _spectral
+    from musia.audio.key import key_evidence
+    from musia.audio.tempo import estimate_tempo, onset_bands
+
+    samples, rate = analysis_sets.load_piece(piece)
+    start = time.perf_counter()
+    mono = _mono(samples, rate)
+    spectrum = _magnitude(mono)
+    tempo = estimate_tempo(onset_bands(spectrum, ANALYSIS_RATE, HOP), ANALYSIS_RATE, HOP)
+    flatness = _spectral(spectrum).flatness
+    evidence = key_evidence(np.asarray(mono, dtype=np.float32), ANALYSIS_RATE)
+    seconds = time.perf_counter() - start
+    return {
+        "bpm": tempo.bpm,
+        "alternatives": tempo.alternatives_bpm,
+        "flatness": flatness,
+        "evidence": evidence.spectrum if evidence is not None else None,
+        "keys": [(n, k) for n, k in baseline_keys(mono)] if piece.key else [],
+        "baseline_bpm": baseline_bpm(mono) if piece.bpm else None,
+        "seconds": seconds,
+    }
 
 
 def _stated(piece: Piece) -> Key | None:
@@ -494,6 +566,33 @@ def _style_table(per_style: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _confusion_table(per_style: dict[str, Any]) -> list[str]:
+    """Musia's key misses per style by kind: what is left to fix, and where."""
+    kinds = ("fifth", "relative", "parallel", "other", "none")
+    lines = [
+        "  remaining key confusions by type per style (held out): "
+        + " ".join(f"{k:>8}" for k in kinds)
+        + "   misses/n"
+    ]
+    totals = Counter[str]()
+    count = misses = 0
+    for style, block in per_style.items():
+        row = block["key"]["musia"]
+        totals.update(row["confusions"])
+        count, misses = count + row["total"], misses + row["total"] - row["hits"]
+        lines.append(
+            f"    {style:<53}"
+            + " ".join(f"{row['confusions'][k]:>8}" for k in kinds)
+            + f"   {row['total'] - row['hits']}/{row['total']}"
+        )
+    lines.append(
+        f"    {'all styles':<53}"
+        + " ".join(f"{totals[k]:>8}" for k in kinds)
+        + f"   {misses}/{count}"
+    )
+    return lines
+
+
 def _electronic_lines(block: dict[str, Any]) -> list[str]:
     test = block["test"]
     lines = _figure_lines(
@@ -507,11 +606,7 @@ def _electronic_lines(block: dict[str, Any]) -> list[str]:
                 f"  {version:<10} key {100 * key['exact']:5.1f}% MIREX {key['mirex']:.3f}"
                 f"  tempo Acc1 {100 * tempo['acc1']:5.1f}%  (n={figures_['count']})"
             )
-    kinds = test["key"]["musia"]["confusions"]
-    lines.append(
-        "  remaining key confusions by type (held out): "
-        + ", ".join(f"{kind} {count}" for kind, count in kinds.items())
-    )
+    lines += _confusion_table(block["per_style_test"])
     choice = block["setting_choice"]
     if choice:
         lines.append(
