@@ -331,6 +331,58 @@ def chosen_on_tune_half(cases: Sequence[Case]) -> dict[str, Any]:
     }
 
 
+def pitched_choice(electronic: Sequence[Case], chorales: Sequence[Case]) -> dict[str, Any]:
+    """The setting for pitched music without drums (ambient, and any drumless song), chosen on
+    the tune half's drumless files among the settings that keep the chorales at their target;
+    scored on the held-out half's drumless files. A tie goes to the shipped setting."""
+    from musia.audio.key import PITCHED_SETTING, setting_for
+
+    def drumless(seed: int) -> list[Case]:
+        return [
+            c
+            for c in electronic
+            if c.seed == seed
+            and c.key_evidence is not None
+            and setting_for(c.flatness) == PITCHED_SETTING
+        ]
+
+    tune, test = drumless(TUNE_SEED), drumless(TEST_SEED)
+    sung = [c for c in chorales if c.truth_key is not None and c.key_evidence is not None]
+    if not tune or not sung:
+        return {}
+    tune_hits, chorale_hits = setting_hits(tune, "pitched"), setting_hits(sung, "pitched")
+    test_hits = setting_hits(test, "pitched") if test else {s: [] for s in tune_hits}
+    floor = TARGET_CHORALE_EXACT * len(sung)
+    eligible = {s: h for s, h in tune_hits.items() if sum(chorale_hits[s]) >= floor}
+    if PITCHED_SETTING not in eligible:
+        eligible[PITCHED_SETTING] = tune_hits[PITCHED_SETTING]
+    top = max(sum(h) for h in eligible.values())
+    best = (
+        PITCHED_SETTING
+        if sum(eligible[PITCHED_SETTING]) == top
+        else max(
+            (s for s, h in eligible.items() if sum(h) == top),
+            key=lambda s: sum(chorale_hits[s]),
+        )
+    )
+
+    def share(hits: list[bool]) -> float:
+        return sum(hits) / len(hits) if hits else 0.0
+
+    return {
+        "chosen": _setting_text(best),
+        "shipped": _setting_text(PITCHED_SETTING),
+        "styles_tune": dict(Counter(c.group for c in tune)),
+        "count_tune": len(tune),
+        "count_test": len(test),
+        **{
+            f"{name}_{half}": share(hits[setting])
+            for name, setting in (("chosen", best), ("shipped", PITCHED_SETTING))
+            for half, hits in (("tune", tune_hits), ("test", test_hits), ("chorales", chorale_hits))
+        },
+    }
+
+
 def cross_validated_key(cases: Sequence[Case], seed: int) -> dict[str, Any]:
     """`CV_FOLDS`-fold cross-validation of the pitched-only key setting on the chorales."""
     from musia.audio.key import PITCHED_SETTING
@@ -483,16 +535,22 @@ def run(args: argparse.Namespace, progress: Callable[[str], None]) -> dict[str, 
     if "electronic" in sets:
         styles = tuple(args.styles.split(",")) if args.styles else None
         pieces = analysis_sets.electronic_set(
-            per_style=args.per_style, styles=styles, bars=args.bars, progress=progress
+            per_style=args.per_style,
+            styles=styles,
+            bars=args.bars,
+            progress=progress,
+            cached_only=args.cached_only,
         )
-        cases = [_progress(analyse(p), progress) for p in pieces]
-        report["electronic"] = electronic_figures(cases)
+        electronic_cases = [_progress(analyse(p), progress) for p in pieces]
+        report["electronic"] = electronic_figures(electronic_cases)
     if "chorales" in sets:
         chorales = analysis_sets.chorale_pieces(args.limit, args.seed, progress)
-        cases = [_progress(analyse(p), progress) for p in chorales]
-        report["chorales"] = figures(cases)
-        report["chorales"]["cross_validation"] = cross_validated_key(cases, args.seed)
-        report["chorales"]["misses"] = _misses(cases)["key"]
+        chorale_cases = [_progress(analyse(p), progress) for p in chorales]
+        report["chorales"] = figures(chorale_cases)
+        report["chorales"]["cross_validation"] = cross_validated_key(chorale_cases, args.seed)
+        report["chorales"]["misses"] = _misses(chorale_cases)["key"]
+    if "electronic" in report and "chorales" in report:
+        report["pitched_choice"] = pitched_choice(electronic_cases, chorale_cases)
     if "grooves" in sets:
         grooves = analysis_sets.groove_pieces(args.limit or 130, args.seed, progress)
         cases = [_progress(analyse(p), progress) for p in grooves]
@@ -640,6 +698,20 @@ def _electronic_lines(block: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _pitched_lines(choice: dict[str, Any]) -> list[str]:
+    lines = [
+        "Key setting without drums (spectral flatness under the drums threshold): "
+        f"{choice['count_tune']} tune-half files {choice['styles_tune']}, "
+        f"{choice['count_test']} held out"
+    ]
+    for who, title in (("shipped", "shipped"), ("chosen", "chosen on the tune half")):
+        lines.append(
+            f"  {title}: {choice[who]}: tune {100 * choice[f'{who}_tune']:.1f}%, held out "
+            f"{100 * choice[f'{who}_test']:.1f}%, chorales {100 * choice[f'{who}_chorales']:.1f}%"
+        )
+    return lines
+
+
 def report_text(report: dict[str, Any]) -> str:
     lines = [
         f"Musia audio analysis accuracy — seed {report['seed']}, renders "
@@ -671,6 +743,8 @@ def report_text(report: dict[str, Any]) -> str:
             f"  target: exact ≥ {100 * TARGET_CHORALE_EXACT:g} %: {'PASS' if ok else 'FAIL'}",
             "",
         ]
+    if choice := report.get("pitched_choice"):
+        lines += [*_pitched_lines(choice), ""]
     if "grooves" in report:
         grooves = report["grooves"]
         lines += [*_figure_lines(f"Drum grooves, {grooves['count']}", grooves), ""]
@@ -707,6 +781,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--styles", default="", help="only these styles (comma-separated)")
     parser.add_argument("--bars", type=int, default=analysis_sets.BARS, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--cached-only",
+        action="store_true",
+        help="electronic set: only the songs already rendered (with both versions)",
+    )
     parser.add_argument("--real", default="", help="CSV of labelled recordings (path,key,bpm)")
     parser.add_argument("--seed", type=int, default=1, help="chorale voices and grooves")
     parser.add_argument("--json", action="store_true", help="print a machine-readable summary")

@@ -197,17 +197,28 @@ def electronic_set(
     styles: tuple[str, ...] | None = None,
     bars: int = BARS,
     progress: Callable[[str], None] = lambda _: None,
+    *,
+    cached_only: bool = False,
 ) -> list[Piece]:
     """Every piece of the electronic set for `seeds`, rendered (or read from the cache); without
-    sox or rubberband on the machine, the versions they make are left out."""
+    sox or rubberband on the machine, the versions they make are left out. `cached_only`: only
+    the songs whose render and both versions are in the cache already, nothing rendered."""
     folder = cache_root() / render_fingerprint() / "electronic"
     folder.mkdir(parents=True, exist_ok=True)
     pieces: list[Piece] = []
     for seed in seeds:
         for song in electronic_design():
             if song["number"] < per_style and (styles is None or song["style"] in styles):
+                if cached_only and not _all_cached(folder, {**song, "bars": bars}, seed):
+                    continue
                 pieces += _song_pieces(folder, {**song, "bars": bars}, seed, progress)
     return pieces
+
+
+def _all_cached(folder: Path, song: dict[str, Any], seed: int) -> bool:
+    tools = third_party_tools()
+    files = _song_files(folder, song, seed)
+    return all(path.exists() for path, needs in files if tools.get(needs, True))
 
 
 def third_party_tools() -> dict[str, bool]:
@@ -218,15 +229,11 @@ def _song_pieces(
     folder: Path, song: dict[str, Any], seed: int, progress: Callable[[str], None]
 ) -> list[Piece]:
     key: Key = (song["key"][0], song["key"][1])
-    bars = "" if song["bars"] == BARS else f"-{song['bars']}bars"
-    stem = f"{song['style'].replace(' ', '_')}-{song['number']}-s{seed}{bars}"
-    original = folder / f"{stem}.original.flac"
+    (original, _), (pitch, _), (stretch, _) = _song_files(folder, song, seed)
     if not original.exists():
-        progress(f"render {stem}")
+        progress(f"render {original.stem}")
         _render(song, seed, original)
     shifted = ((key[0] + song["shift"]) % 12, key[1])
-    pitch = folder / f"{stem}.pitch{song['shift']:+d}.flac"
-    stretch = folder / f"{stem}.stretch{song['stretch']:g}.flac"
     tools = third_party_tools()
     if not pitch.exists() and tools["rubberband"]:
         _third_party(["rubberband", "-q", "-p", str(song["shift"])], original, pitch)
@@ -261,6 +268,18 @@ def _song_pieces(
             )
         )
     return made
+
+
+def _song_files(folder: Path, song: dict[str, Any], seed: int) -> list[tuple[Path, str]]:
+    """The original's, the pitch version's and the stretch version's files, each with the tool
+    that makes it ("musia", "rubberband", "sox")."""
+    bars = "" if song["bars"] == BARS else f"-{song['bars']}bars"
+    stem = f"{song['style'].replace(' ', '_')}-{song['number']}-s{seed}{bars}"
+    return [
+        (folder / f"{stem}.original.flac", "musia"),
+        (folder / f"{stem}.pitch{song['shift']:+d}.flac", "rubberband"),
+        (folder / f"{stem}.stretch{song['stretch']:g}.flac", "sox"),
+    ]
 
 
 def _render(song: dict[str, Any], seed: int, out: Path) -> None:
