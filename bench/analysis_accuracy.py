@@ -121,17 +121,23 @@ def tempo_hits(truth: float, estimate: float | None) -> tuple[bool, bool]:
 
 
 def analyse(piece: Piece) -> Case:
-    """Musia's key and tempo of `piece` and the baselines'. The costly parts (the tempo, the key
-    evidence, the baselines) come from the analysis cache when the file and the code that makes
-    them are unchanged (`_heard`); the key is decided from the evidence every run, exactly as
-    `musia.audio.key.estimate_key` decides it, so changing the key settings re-uses the cache."""
+    """Musia's key and tempo of `piece` and the baselines'. The costly signal features (the
+    onset-strength bands, the spectral flatness, the key evidence, the baselines) come from the
+    analysis cache when the file and the code that measures them are unchanged (`_heard`); the
+    tempo and the key are decided from them every run, exactly as `analyze_signal` decides them,
+    so changing the key settings or the tempo decision re-uses the cache."""
+    from musia.audio.analysis import HOP
     from musia.audio.key import KeyEvidence, decide, setting_for
+    from musia.audio.tempo import OnsetBands, estimate_tempo
 
     heard = _heard(piece)
+    start = time.perf_counter()
+    tempo = estimate_tempo(OnsetBands(*heard["bands"]), ANALYSIS_RATE, HOP)
     spectrum = heard.get("evidence")
     evidence = KeyEvidence(spectrum) if spectrum is not None else None
     flatness = float(heard["flatness"])
     verdict = decide(evidence, setting_for(flatness)) if evidence is not None else None
+    decided_s = time.perf_counter() - start
     runner_up = verdict.runner_up if verdict else None
     return Case(
         name=piece.name,
@@ -144,40 +150,43 @@ def analyse(piece: Piece) -> Case:
         musia_key=_key(verdict.tonic_pc, verdict.mode) if verdict else None,
         musia_runner_up=_key(*runner_up) if runner_up else None,
         musia_confidence=verdict.confidence if verdict else 0.0,
-        musia_bpm=heard["bpm"],
-        musia_alternatives=tuple(heard["alternatives"]),
+        musia_bpm=tempo.bpm,
+        musia_alternatives=tempo.alternatives_bpm,
         baseline_keys=tuple((name, _key(*key) if key else None) for name, key in heard["keys"])
         if piece.key
         else (),
         baseline_bpm=heard["baseline_bpm"] if piece.bpm else None,
-        analysis_s=float(heard["seconds"]),
+        analysis_s=float(heard["seconds"]) + decided_s,
         flatness=flatness,
         key_evidence=evidence if piece.key else None,
     )
 
 
 def analysis_fingerprint() -> str:
-    """A hash of the code the cached parts come from: the analysis's mono mix, spectrum, tempo
-    and spectral flatness, the key evidence (not the key decision), and this file's `_measure`."""
+    """A hash of the code the cached features come from: the analysis's mono mix and spectrum
+    and spectral flatness (analysis.py), the onset bands, the key evidence (not the decisions
+    made from them) and this file's `_measure`."""
     import hashlib
     import inspect
 
     from musia.audio import analysis, key, tempo
 
-    digest = hashlib.sha256()
-    for module in (analysis, tempo):
-        digest.update(Path(inspect.getfile(module)).read_bytes())
-    evidence_code = (
+    digest = hashlib.sha256(Path(inspect.getfile(analysis)).read_bytes())
+    measuring = (
+        tempo.onset_bands,
         key.key_evidence,
         key.evidence_from_cqt,
         key.constant_q,
         key._tuned_semitones,
+        baseline_keys,
+        baseline_bpm,
         _measure,
     )
-    for function in evidence_code:
+    for function in measuring:
         digest.update(inspect.getsource(function).encode())
     constants = (key.KEY_RATE, key.KEY_HOP, key.BINS_PER_SEMITONE, key.LOWEST_MIDI, key.NOTES)
-    digest.update(repr((constants, key.SEGMENT_FRAMES, ANALYSIS_RATE)).encode())
+    bands = (tempo.MEL_BANDS, tempo.LOW_BAND_HZ, tempo.HIGH_BAND_HZ)
+    digest.update(repr((constants, bands, key.SEGMENT_FRAMES, ANALYSIS_RATE)).encode())
     return digest.hexdigest()[:16]
 
 
@@ -199,25 +208,24 @@ def _heard(piece: Piece) -> dict[str, Any]:
 
 
 def _measure(piece: Piece) -> dict[str, Any]:
-    """The tempo and spectral flatness as `analyze_signal` makes them, the key evidence as
-    `estimate_key` makes it, and the baselines."""
+    """The onset bands and spectral flatness as `analyze_signal` measures them, the key evidence
+    as `estimate_key` does, and the baselines."""
     import numpy as np
 
     from musia.audio.analysis import HOP, _magnitude, _spectral
     from musia.audio.key import key_evidence
-    from musia.audio.tempo import estimate_tempo, onset_bands
+    from musia.audio.tempo import onset_bands
 
     samples, rate = analysis_sets.load_piece(piece)
     start = time.perf_counter()
     mono = _mono(samples, rate)
     spectrum = _magnitude(mono)
-    tempo = estimate_tempo(onset_bands(spectrum, ANALYSIS_RATE, HOP), ANALYSIS_RATE, HOP)
+    bands = onset_bands(spectrum, ANALYSIS_RATE, HOP)
     flatness = _spectral(spectrum).flatness
     evidence = key_evidence(np.asarray(mono, dtype=np.float32), ANALYSIS_RATE)
     seconds = time.perf_counter() - start
     return {
-        "bpm": tempo.bpm,
-        "alternatives": tempo.alternatives_bpm,
+        "bands": (bands.full, bands.low, bands.high),
         "flatness": flatness,
         "evidence": evidence.spectrum if evidence is not None else None,
         "keys": [(n, k) for n, k in baseline_keys(mono)] if piece.key else [],

@@ -29,6 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # analysis_sets, beside this script
 
+import analysis_accuracy
 import analysis_sets
 from analysis_sets import TUNE_SEED, Piece
 
@@ -58,15 +59,14 @@ class Heard:
 
 
 def hear(piece: Piece) -> Heard | None:
+    """The octave decision's inputs for `piece`, from the onset bands `analysis_accuracy` measures
+    (and caches) as the analysis does."""
     import librosa
-    import numpy as np
 
     from musia.audio import analysis, tempo
 
-    samples, rate = analysis_sets.load_piece(piece)
-    mono = analysis._mono_at(np.ascontiguousarray(samples.T, dtype=np.float32), rate)
-    spectrum = analysis._magnitude(mono)
-    bands = tempo.onset_bands(spectrum, analysis.ANALYSIS_RATE, analysis.HOP)
+    heard = analysis_accuracy._heard(piece)
+    bands = tempo.OnsetBands(*heard["bands"])
     frame_s = analysis.HOP / analysis.ANALYSIS_RATE
     autocorrelation = tempo._autocorrelation(bands.full)
     bpm, _ = tempo._choose(autocorrelation, frame_s)
@@ -151,6 +151,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--per-style", type=int, default=analysis_sets.KEYS_PER_STYLE)
     parser.add_argument("--styles", default="", help="only these styles (comma-separated)")
     parser.add_argument("--l2", type=float, default=1.0, help="penalty on the weights")
+    parser.add_argument(
+        "--cached-only", action="store_true", help="only the songs already rendered"
+    )
     args = parser.parse_args(argv)
     from musia.audio import tempo
 
@@ -160,6 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         per_style=args.per_style,
         styles=styles,
         progress=lambda s: print(s, file=sys.stderr, flush=True),
+        cached_only=args.cached_only,
     )
     heards = [h for h in map(hear, pieces) if h is not None]
     rows = [row for heard in heards for row in rows_of(heard)]
