@@ -14,10 +14,12 @@ also comes in two versions made by tools other than Musia's:
 The seed splits the set: settings are chosen on `TUNE_SEED`'s files and scored on `TEST_SEED`'s.
 
 **Cache**: `$MUSIA_BENCH_CACHE` (default `~/.cache/musia/bench/analysis`) / a fingerprint of
-the code that composes and renders (core, production/, formats/midi.py, the audio synth, engine
-and desk modules) and of the SoundFont. When the
-composer or the sound changes, the fingerprint changes and the set is rendered anew; the analysis
-code is left out, so changing it re-uses the renders.
+the code that composes and renders (`RENDER_CODE`: core/ with the styles, production/,
+the instrument engine, multi-sampler, sampler, desk and patches, the fall-backs) and of the
+SoundFont. When the composer or the sound changes, the fingerprint changes and the set is rendered
+anew; the analysis code is left out, so changing it re-uses the renders. A render that imports a
+module the list misses stops the bench (`unlisted_render_modules`), so a cached render is never
+stale.
 """
 
 from __future__ import annotations
@@ -38,21 +40,48 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCE = REPO / "src" / "musia"
-# What composes and renders a preview (relative to src/musia; folders count whole).
+# What composes and renders a preview (relative to src/musia; folders count whole, with their
+# .py, .toml and .json files): the composer (core/, styles and patches as data), the preview
+# renderer and every module it reaches on any path (the instrument engine, its multi-sampled
+# zones, the sampler, the mixing desk, loudness; the SoundFont and synth fall-backs, library
+# samples, the MIDI reader the chorales use). `unlisted_render_modules()` names any module a
+# render imports that this list misses; the bench refuses to use the cache while there is one.
 RENDER_CODE = (
     "core",
     "production",
+    "formats/midi",
     "formats/midi.py",
-    "audio/synth.py",
-    "audio/synth",
-    "audio/soundfont.py",
-    "audio/loudness.py",
     "audio/engine.py",
     "audio/multisample.py",
     "audio/sampler.py",
     "audio/desk.py",
     "audio/patches",
+    "audio/loudness.py",
+    "audio/io.py",
+    "audio/synth.py",
+    "audio/synth",
+    "audio/soundfont.py",
+    "audio/gm_soundfont.py",
+    "audio/samples.py",
+    "audio/sample_synth.py",
+    "files.py",
 )
+# Imported on the way to a render without shaping its sound: package markers and the errors.
+NOT_SOUND = ("__init__.py", "audio/__init__.py", "formats/__init__.py", "errors.py")
+# Composes and renders a few bars of every style in a fresh interpreter and prints the files of
+# the musia modules it imported.
+_CLOSURE_SCRIPT = """
+import sys
+from musia.core.plan_builder import plan_from_text
+from musia.core.styles import style_names
+from musia.core.compose import compose
+from musia.production.render import render_song
+for style in style_names():
+    render_song(compose(plan_from_text(style + ", 4 bars", seed=1)), balance=True)
+for name, module in sorted(sys.modules.items()):
+    if name.startswith("musia") and getattr(module, "__file__", None):
+        print(module.__file__)
+"""
 CACHE_ENV = "MUSIA_BENCH_CACHE"
 KEYS_PER_STYLE = 8
 TUNE_SEED, TEST_SEED = 1, 2
@@ -85,6 +114,28 @@ class Piece:
 
 def cache_root() -> Path:
     return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache/musia/bench/analysis")
+
+
+def _listed(relative: str) -> bool:
+    return relative in NOT_SOUND or any(
+        relative == entry or relative.startswith(entry + "/") for entry in RENDER_CODE
+    )
+
+
+def unlisted_render_modules() -> list[str]:
+    """Modules (relative to src/musia) that composing and rendering every style imports but
+    `RENDER_CODE` does not list: each one could change the renders without changing the
+    fingerprint."""
+    done = subprocess.run(
+        [sys.executable, "-c", _CLOSURE_SCRIPT],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=RENDER_TIMEOUT_S,
+    )
+    files = [Path(line).resolve() for line in done.stdout.splitlines() if line.strip()]
+    inside = [f.relative_to(SOURCE).as_posix() for f in files if f.is_relative_to(SOURCE)]
+    return [relative for relative in inside if not _listed(relative)]
 
 
 def render_fingerprint() -> str:
@@ -143,17 +194,28 @@ def electronic_set(
     styles: tuple[str, ...] | None = None,
     bars: int = BARS,
     progress: Callable[[str], None] = lambda _: None,
+    *,
+    cached_only: bool = False,
 ) -> list[Piece]:
     """Every piece of the electronic set for `seeds`, rendered (or read from the cache); without
-    sox or rubberband on the machine, the versions they make are left out."""
+    sox or rubberband on the machine, the versions they make are left out. `cached_only`: only
+    the songs whose render and both versions are in the cache already, nothing rendered."""
     folder = cache_root() / render_fingerprint() / "electronic"
     folder.mkdir(parents=True, exist_ok=True)
     pieces: list[Piece] = []
     for seed in seeds:
         for song in electronic_design():
             if song["number"] < per_style and (styles is None or song["style"] in styles):
+                if cached_only and not _all_cached(folder, {**song, "bars": bars}, seed):
+                    continue
                 pieces += _song_pieces(folder, {**song, "bars": bars}, seed, progress)
     return pieces
+
+
+def _all_cached(folder: Path, song: dict[str, Any], seed: int) -> bool:
+    tools = third_party_tools()
+    files = _song_files(folder, song, seed)
+    return all(path.exists() for path, needs in files if tools.get(needs, True))
 
 
 def third_party_tools() -> dict[str, bool]:
@@ -164,15 +226,11 @@ def _song_pieces(
     folder: Path, song: dict[str, Any], seed: int, progress: Callable[[str], None]
 ) -> list[Piece]:
     key: Key = (song["key"][0], song["key"][1])
-    bars = "" if song["bars"] == BARS else f"-{song['bars']}bars"
-    stem = f"{song['style'].replace(' ', '_')}-{song['number']}-s{seed}{bars}"
-    original = folder / f"{stem}.original.flac"
+    (original, _), (pitch, _), (stretch, _) = _song_files(folder, song, seed)
     if not original.exists():
-        progress(f"render {stem}")
+        progress(f"render {original.stem}")
         _render(song, seed, original)
     shifted = ((key[0] + song["shift"]) % 12, key[1])
-    pitch = folder / f"{stem}.pitch{song['shift']:+d}.flac"
-    stretch = folder / f"{stem}.stretch{song['stretch']:g}.flac"
     tools = third_party_tools()
     if not pitch.exists() and tools["rubberband"]:
         _third_party(["rubberband", "-q", "-p", str(song["shift"])], original, pitch)
@@ -207,6 +265,18 @@ def _song_pieces(
             )
         )
     return made
+
+
+def _song_files(folder: Path, song: dict[str, Any], seed: int) -> list[tuple[Path, str]]:
+    """The original's, the pitch version's and the stretch version's files, each with the tool
+    that makes it ("musia", "rubberband", "sox")."""
+    bars = "" if song["bars"] == BARS else f"-{song['bars']}bars"
+    stem = f"{song['style'].replace(' ', '_')}-{song['number']}-s{seed}{bars}"
+    return [
+        (folder / f"{stem}.original.flac", "musia"),
+        (folder / f"{stem}.pitch{song['shift']:+d}.flac", "rubberband"),
+        (folder / f"{stem}.stretch{song['stretch']:g}.flac", "sox"),
+    ]
 
 
 def _render(song: dict[str, Any], seed: int, out: Path) -> None:

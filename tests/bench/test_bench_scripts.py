@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
+import random
 import re
 import sys
 from pathlib import Path
@@ -416,6 +417,38 @@ def test_analysis_accuracy_prints_figures_that_parse(
     assert all(float(acc1) <= float(acc2) for _, acc1, acc2 in tempo)
     assert re.search(r"^  house\s+n=\d+", out, re.M), out
     assert "key setting (drums) shipped:" in out and "targets:" in out
+    # the misses by kind, per style and in all: the counts add up to the misses
+    table = re.findall(r"^    (house|all styles)\s+((?:\d+\s+){5})(\d+)/(\d+)$", out, re.M)
+    assert [name for name, *_ in table] == ["house", "all styles"], out
+    for _, kinds, misses, _total in table:
+        assert sum(int(k) for k in kinds.split()) == int(misses)
+
+
+fit_tempo_octave = _load("fit_tempo_octave")
+
+
+def test_octave_fit_learns_which_feature_tells_the_double() -> None:
+    """Pairs where the listener taps the double exactly when the second feature (onsets per
+    beat of the double) is positive: the fitted weight on it is positive, the fit decides every
+    pair right, and the weights stay finite though the classes separate cleanly (the L2 term)."""
+    rng = random.Random(3)
+    rows = []
+    for index in range(60):
+        density = rng.uniform(-2, 2)
+        noise = tuple(rng.uniform(-1, 1) for _ in range(5))
+        rows.append(
+            fit_tempo_octave.Row(
+                f"pair {index}", "house", (noise[0], density, *noise[1:], 0.0), density > 0
+            )
+        )
+    weights, bias = fit_tempo_octave.fit(rows, l2=1.0)
+    assert len(weights) == 7 and weights[1] > 2 * max(
+        abs(w) for i, w in enumerate(weights) if i != 1
+    )
+    assert all(abs(w) < 50 for w in (*weights, bias))
+    for row in rows:
+        score = bias + sum(w * f for w, f in zip(weights, row.features, strict=True))
+        assert (score > 0) == row.faster or abs(row.features[1]) < 0.2  # near the boundary
 
 
 def test_analysis_accuracy_json(
