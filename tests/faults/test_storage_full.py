@@ -1,5 +1,5 @@
 """A storage folder that fills up under a real `musia serve`: the server runs in a mount
-namespace of its own with a 3 MB tmpfs as its storage folder (the host's mounts are untouched).
+namespace of its own with a 12 MB tmpfs as its storage folder (the host's mounts are untouched).
 Uploads past the room answer 507 `storage_full`, a render that cannot store its files ends
 FAILED with that reason, what was stored before stays whole, and the service answers after."""
 
@@ -16,7 +16,7 @@ from tests.helpers import unshare_prefix
 from tests.server.media_data import wav_bytes
 
 # `sh -c` mounts the tmpfs on the storage folder, then becomes the server.
-MOUNTED = 'mount -t tmpfs -o size=3m musia-full "$1" || exit 97; shift; exec "$@"'
+MOUNTED = 'mount -t tmpfs -o size=12m musia-full "$1" || exit 97; shift; exec "$@"'
 
 
 def test_a_full_storage_answers_507_or_fails_the_job_and_keeps_what_it_had(
@@ -50,7 +50,9 @@ def test_a_full_storage_answers_507_or_fails_the_job_and_keeps_what_it_had(
         assert wait_final(url, headers, started["job"]["id"], 180)["status"] == "COMPLETED"
         project_id = started["project"]["id"]
 
-        big = wav_bytes(24.0)  # 1.06 MB each: the 3 MB fill up within four
+        # An 8-bar project (its instruments' zones) takes about 5 MB; 2.6 MB each: the 12 MB
+        # fill up within four.
+        big = wav_bytes(60.0)
         answers = [
             httpx.post(
                 f"{url}/api/v1/samples/upload",

@@ -111,7 +111,7 @@ def test_with_audio_every_stem_is_its_own_file_in_the_listing_and_the_zip(
     stems = [f for f in listed if f.startswith("stem:")]
     assert "wav" in listed and len(stems) >= 4, listed
     preview = client.get(f"/api/v1/projects/{project_id}/download?format=wav", headers=alice)
-    assert preview.headers["content-disposition"].endswith('preview.wav"'), preview.headers
+    assert 'filename="preview.wav"' in preview.headers["content-disposition"], preview.headers
     zipped = client.get(f"/api/v1/projects/{project_id}/download?format=zip", headers=alice)
     with zipfile.ZipFile(io.BytesIO(zipped.content)) as archive:
         names = archive.namelist()
