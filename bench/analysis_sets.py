@@ -66,8 +66,9 @@ RENDER_CODE = (
     "audio/sample_synth.py",
     "files.py",
 )
-# Imported on the way to a render without shaping its sound: package markers and the errors.
-NOT_SOUND = ("__init__.py", "audio/__init__.py", "formats/__init__.py", "errors.py")
+# Imported on the way to a render without shaping its sound: package markers, the errors and the
+# in-memory caches' bound.
+NOT_SOUND = ("__init__.py", "audio/__init__.py", "formats/__init__.py", "errors.py", "memo.py")
 # Composes and renders a few bars of every style in a fresh interpreter and prints the files of
 # the musia modules it imported.
 _CLOSURE_SCRIPT = """

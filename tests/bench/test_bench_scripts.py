@@ -464,9 +464,10 @@ def test_analysis_accuracy_json(
 
 
 def test_analysis_accuracy_reads_a_list_of_labelled_recordings(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """Real recordings are listed in a CSV beside them (never copied into the repository)."""
+    monkeypatch.setenv("MUSIA_BENCH_CACHE", str(tmp_path / "cache"))
     from musia.audio.io import write_audio
     from tests.audio.signals import RATE, club_loop
 

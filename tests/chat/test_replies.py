@@ -85,3 +85,18 @@ def test_a_finished_job_is_a_result_with_links_or_an_error() -> None:
         "message": "❌ Задание не удалось: x",
     }
     assert present({"type": "other"}, "en") is None
+
+
+def test_the_sample_librarys_own_jobs_stay_out_of_the_chat() -> None:
+    """An upload analysed in the background finished while a song rendered: the chat showed it
+    as the song's result. The library's page shows those jobs; the chat does not."""
+    analysed = {"job_id": "s", "kind": "samples.analyze"}
+    assert (
+        present({"type": "progress", "fraction": 0.1, "message": "analysing"} | analysed, "es")
+        is None
+    )
+    assert (
+        present({"type": "finished", "status": "COMPLETED", "result": {}} | analysed, "es") is None
+    )
+    song = {"type": "finished", "job_id": "p", "kind": "render", "status": "COMPLETED"}
+    assert present(song | {"result": {}}, "es") == {"type": "result", "job_id": "p", "result": {}}

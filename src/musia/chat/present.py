@@ -14,6 +14,9 @@ LINK_FORMATS = ("als", "zip", "mid", "wav")
 # A job's progress message: a stage word, maybe what it works on, maybe a count ("rendering
 # Bass 2/6", "storing 3/40", "composing").
 _MESSAGE = re.compile(r"^(?P<stage>\S+)(?: (?P<part>.+?))?(?: (?P<done>\d+)/(?P<total>\d+))?$")
+# The sample library's own jobs (an upload analysed, the starter pack added) are shown on the
+# library's page; in the chat their progress and finish would pass for the song's.
+LIBRARY_JOBS = "samples."
 
 
 def links(project_id: str, version: int, formats: list[str]) -> dict[str, str]:
@@ -27,6 +30,8 @@ def present(event: Event, language: str) -> Event | None:
     kind = event.get("type")
     if kind in {"message", "preview"}:  # a preview: the first sound of a render, to play
         return event
+    if kind in {"progress", "finished"} and str(event.get("kind") or "").startswith(LIBRARY_JOBS):
+        return None
     if kind == "progress":
         return _progress(event, language)
     if kind == "finished":
